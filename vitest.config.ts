@@ -1,0 +1,27 @@
+import { defineConfig } from 'vitest/config';
+
+// Tiers by the infrastructure a test needs (see docs/testing.md):
+// unit = pure, seconds; integration = a real ClickHouse (VIGIL_TEST_ENGINE=chdb|server).
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['src/**/*.test.ts', 'bench/**/*.test.ts'],
+          exclude: ['src/**/*.int.test.ts', 'web/**'],
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['src/**/*.int.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          // chdb is one engine per process and one owner per data folder: run files one at a time.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
