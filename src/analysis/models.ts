@@ -1,0 +1,103 @@
+import { type Store, str } from '../store/index.js';
+
+export type Task = 'binary' | 'multiclass' | 'regression' | 'ranking';
+export const TASKS: readonly Task[] = ['binary', 'multiclass', 'regression', 'ranking'];
+
+/** ModelConfig is what `PUT /v1/models/{model}` declares; anything absent is inferred. */
+export interface ModelConfig {
+  task?: Task;
+  positive_label?: string;
+  [key: string]: unknown;
+}
+
+export interface ModelSummary {
+  model: string;
+  task: Task | null;
+  versions: string[];
+  environments: Record<string, { records: number; first: string; last: string }>;
+  status: 'ok' | 'warning' | 'alert';
+}
+
+interface Row {
+  model: string;
+  environment: string;
+  versions: string[];
+  records: number;
+  first: number;
+  last: number;
+  n_value: number;
+  n_rank: number;
+  n_score: number;
+  n_label: number;
+  max_classes: number;
+  labels: number;
+}
+
+/**
+ * inferTask reads a model's task from what its predictions look like: a ranking, a value, more
+ * than two classes, or else a classifier with two (binary). A declared task always wins.
+ */
+export function inferTask(
+  r: Pick<Row, 'n_value' | 'n_rank' | 'n_score' | 'n_label' | 'max_classes' | 'labels'>,
+): Task | null {
+  if (r.n_rank > 0) return 'ranking';
+  if (r.n_value > 0) return 'regression';
+  if (r.max_classes > 2 || r.labels > 2) return 'multiclass';
+  if (r.n_score > 0 || r.n_label > 0 || r.max_classes > 0) return 'binary';
+  return null;
+}
+
+/** listModels summarises every model of a project in one aggregation inside ClickHouse. */
+export async function listModels(
+  store: Store,
+  project: string,
+  configs: ReadonlyMap<string, ModelConfig>,
+): Promise<ModelSummary[]> {
+  const rows = await store.query<Row>(
+    `SELECT model, environment, groupUniqArray(version) AS versions, count() AS records,
+            min(ts) AS first, max(ts) AS last,
+            countIf(isNotNull(pred_value)) AS n_value, countIf(notEmpty(pred_ranking)) AS n_rank,
+            countIf(isNotNull(pred_score)) AS n_score, countIf(isNotNull(pred_label)) AS n_label,
+            max(length(pred_class_keys)) AS max_classes, uniqExactIf(assumeNotNull(pred_label), isNotNull(pred_label)) AS labels
+     FROM ${store.table('records')} FINAL
+     WHERE project = ${str(project)}
+     GROUP BY model, environment
+     ORDER BY model, environment`,
+  );
+  const byModel = new Map<string, ModelSummary & { stats: Row[] }>();
+  for (const r of rows) {
+    let m = byModel.get(r.model);
+    if (!m) {
+      m = { model: r.model, task: null, versions: [], environments: {}, status: 'ok', stats: [] };
+      byModel.set(r.model, m);
+    }
+    m.stats.push(r);
+    m.versions = [...new Set([...m.versions, ...r.versions])].sort();
+    m.environments[r.environment] = {
+      records: Number(r.records),
+      first: new Date(Number(r.first)).toISOString(),
+      last: new Date(Number(r.last)).toISOString(),
+    };
+  }
+  for (const name of configs.keys()) {
+    if (!byModel.has(name))
+      byModel.set(name, { model: name, task: null, versions: [], environments: {}, status: 'ok', stats: [] });
+  }
+  return [...byModel.values()]
+    .sort((a, b) => a.model.localeCompare(b.model))
+    .map(({ stats, ...m }) => {
+      const sum = (k: keyof Row) => stats.reduce((s, r) => s + Number(r[k]), 0);
+      const declared = configs.get(m.model)?.task;
+      const task =
+        declared ??
+        inferTask({
+          n_value: sum('n_value'),
+          n_rank: sum('n_rank'),
+          n_score: sum('n_score'),
+          n_label: sum('n_label'),
+          max_classes: Math.max(0, ...stats.map((r) => Number(r.max_classes))),
+          labels: Math.max(0, ...stats.map((r) => Number(r.labels))),
+        });
+      return { ...m, task };
+    });
+}

@@ -1,0 +1,62 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { isVigilError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+
+/** errorBody is the one error shape of the API: `{"error": {"code", "message"}}`. */
+export function errorBody(code: string, message: string) {
+  return { error: { code, message } };
+}
+
+/**
+ * makeErrorHandler maps every failure to API.md's error body at the edge. VigilErrors carry
+ * their status; Fastify's own errors (body too large, bad JSON, schema validation) get a code
+ * of ours; anything else is a bug: logged with its stack, answered with a generic 500.
+ */
+export function makeErrorHandler(logger: Logger) {
+  return (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+    if (isVigilError(err)) {
+      if (err.status >= 500)
+        logger.warn('request failed', { url: req.url, code: err.code, cause: String(err.cause) });
+      if (err.headers) void reply.headers(err.headers);
+      return reply.status(err.status).send(errorBody(err.code, err.message));
+    }
+    switch (err.code) {
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return reply
+          .status(413)
+          .send(errorBody('payload_too_large', 'body: larger than the configured limit'));
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return reply
+          .status(415)
+          .send(
+            errorBody('unsupported_media_type', 'Content-Type: use application/json or application/x-ndjson'),
+          );
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+        return reply.status(400).send(errorBody('invalid_json', 'body: empty JSON body'));
+      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+        return reply
+          .status(400)
+          .send(errorBody('invalid_request', 'Content-Length: does not match the body'));
+      default:
+        break;
+    }
+    if (err.validation) {
+      const first = err.validation[0];
+      const where = err.validationContext ?? 'request';
+      const path = first?.instancePath ? first.instancePath.slice(1).replaceAll('/', '.') : '';
+      const field =
+        path || (first?.params as { missingProperty?: string } | undefined)?.missingProperty || where;
+      return reply
+        .status(400)
+        .send(errorBody('invalid_request', `${field}: ${first?.message ?? 'is invalid'}`));
+    }
+    if (err instanceof SyntaxError || err.statusCode === 400) {
+      return reply.status(400).send(errorBody('invalid_json', `body: ${err.message}`));
+    }
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      return reply.status(err.statusCode).send(errorBody('invalid_request', err.message));
+    }
+    logger.error('unhandled error', { url: req.url, error: err.stack ?? String(err) });
+    return reply.status(500).send(errorBody('internal', 'Vigil hit an unexpected error; it has been logged'));
+  };
+}

@@ -1,0 +1,1 @@
+export { type BuildServerOptions, buildServer, type ServerLimits, VERSION, type VigilServer } from './app.js';

@@ -1,0 +1,114 @@
+import type { FastifyInstance } from 'fastify';
+import { listModels, type ModelConfig, TASKS } from '../analysis/models.js';
+import { notFound, VigilError } from '../shared/errors.js';
+import { checkName } from '../shared/names.js';
+import type { Entities } from '../store/entities.js';
+import { int, type Store, str } from '../store/index.js';
+import { projectOf } from './project.js';
+
+export async function modelRoutes(
+  app: FastifyInstance,
+  opts: { store: Store; entities: Entities },
+): Promise<void> {
+  const { store, entities } = opts;
+  const configs = async (project: string) =>
+    new Map((await entities.list<ModelConfig>(project, 'model')).map((e) => [e.id, e.body]));
+
+  app.get(
+    '/v1/models',
+    { schema: { summary: 'Every model with its task, versions and volumes' } },
+    async (req) => {
+      const project = projectOf(req);
+      return { models: await listModels(store, project, await configs(project)) };
+    },
+  );
+
+  app.get<{ Params: { model: string } }>(
+    '/v1/models/:model',
+    { schema: { summary: 'One model' } },
+    async (req) => {
+      const project = projectOf(req);
+      const model = checkName(req.params.model, 'model');
+      const found = (await listModels(store, project, await configs(project))).find((m) => m.model === model);
+      if (!found) throw notFound(`model ${JSON.stringify(model)}`);
+      return { ...found, config: (await entities.get<ModelConfig>(project, 'model', model)) ?? {} };
+    },
+  );
+
+  app.put<{ Params: { model: string }; Body: ModelConfig }>(
+    '/v1/models/:model',
+    {
+      schema: {
+        summary: "Declare a model's task and settings",
+        body: {
+          type: 'object',
+          properties: {
+            task: { type: 'string', enum: [...TASKS] },
+            positive_label: { type: 'string', minLength: 1, maxLength: 4096 },
+          },
+          additionalProperties: true,
+        },
+      },
+    },
+    async (req) => {
+      const project = projectOf(req);
+      const model = checkName(req.params.model, 'model');
+      if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body))
+        throw new VigilError('invalid_request', 'body: must be a JSON object', { field: 'body' });
+      const current = (await entities.get<ModelConfig>(project, 'model', model)) ?? {};
+      const next = { ...current, ...req.body };
+      await entities.put(project, 'model', model, next);
+      return { model, config: next };
+    },
+  );
+
+  app.get<{ Querystring: { model?: string; limit?: number } }>(
+    '/v1/rejected',
+    {
+      schema: {
+        summary: 'Rows refused at ingest, newest first, with the field and the reason',
+        querystring: {
+          type: 'object',
+          properties: {
+            model: { type: 'string', maxLength: 128 },
+            limit: { type: 'integer', minimum: 1, maximum: 10000, default: 100 },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const project = projectOf(req);
+      const where = [`project = ${str(project)}`];
+      if (req.query.model !== undefined) where.push(`model = ${str(req.query.model)}`);
+      const rows = await store.query<{
+        model: string;
+        kind: string;
+        received: number;
+        request_id: string;
+        idx: number;
+        field: string;
+        message: string;
+        raw: string;
+      }>(
+        `SELECT model, kind, received, request_id, idx, field, message, raw FROM ${store.table('rejected')}
+         WHERE ${where.join(' AND ')} ORDER BY received DESC, idx LIMIT ${int(req.query.limit ?? 100)}`,
+      );
+      const [total] = await store.query<{ n: number }>(
+        `SELECT count() AS n FROM ${store.table('rejected')} WHERE ${where.join(' AND ')}`,
+      );
+      return {
+        total: Number(total?.n ?? 0),
+        rejected: rows.map((r) => ({
+          model: r.model,
+          kind: r.kind,
+          received: new Date(Number(r.received)).toISOString(),
+          request_id: r.request_id,
+          index: r.idx,
+          field: r.field,
+          message: r.message,
+          raw: r.raw,
+        })),
+      };
+    },
+  );
+}

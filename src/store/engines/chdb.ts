@@ -1,0 +1,89 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Session } from 'chdb';
+import { storeError } from '../errors.js';
+import { ident } from '../sql.js';
+import { QUERY_SETTINGS, type Store, type TableName } from '../store.js';
+
+// chdb runs one engine per process on one data folder; stores opened on the same folder in one
+// process (tests use one database each) share its session, which closes with the last of them.
+const open = new Map<string, { session: Session; refs: number }>();
+
+/**
+ * openChdbStore opens the embedded engine on a data folder. ClickHouse locks the folder, so a
+ * second process gets a clear `data_in_use` error instead of a corrupt store.
+ */
+export function openChdbStore(opts: { dataDir: string; database?: string }): Store {
+  const dir = resolve(opts.dataDir);
+  mkdirSync(dir, { recursive: true });
+  const database = ident(opts.database ?? 'vigil');
+  let entry = open.get(dir);
+  if (!entry) {
+    try {
+      entry = {
+        session: new Session(dir, {
+          connectionArgs: Object.entries(QUERY_SETTINGS).map(([k, v]) => `--${k}=${v}`),
+        }),
+        refs: 0,
+      };
+    } catch (e) {
+      throw storeError(e, `opening ${dir}`);
+    }
+    open.set(dir, entry);
+  }
+  entry.refs++;
+  const shared = entry;
+  const session = shared.session;
+  let closed = false;
+  return {
+    engine: 'chdb',
+    database,
+    table: (name: TableName) => `${database}.${name}`,
+    async exec(sql) {
+      try {
+        await session.queryAsync(sql);
+      } catch (e) {
+        throw storeError(e, 'statement');
+      }
+    },
+    async query<T>(sql: string): Promise<T[]> {
+      let text: string;
+      try {
+        text = (await session.queryAsync(sql, { format: 'JSONEachRow' })).text();
+      } catch (e) {
+        throw storeError(e, 'query');
+      }
+      return parseJsonEachRow<T>(text);
+    },
+    async insert(table, jsonEachRow) {
+      if (jsonEachRow.length === 0) return;
+      try {
+        await session.insert({ table: `${database}.${table}`, values: jsonEachRow, format: 'JSONEachRow' });
+      } catch (e) {
+        throw storeError(e, `insert into ${table}`);
+      }
+    },
+    async ping() {
+      try {
+        await session.queryAsync('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (--shared.refs === 0) {
+        open.delete(dir);
+        session.close();
+      }
+    },
+  };
+}
+
+export function parseJsonEachRow<T>(text: string): T[] {
+  const rows: T[] = [];
+  for (const line of text.split('\n')) if (line) rows.push(JSON.parse(line) as T);
+  return rows;
+}

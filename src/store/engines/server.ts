@@ -1,0 +1,65 @@
+import { Readable } from 'node:stream';
+import { type ClickHouseClient, createClient } from '@clickhouse/client';
+import { storeError } from '../errors.js';
+import { ident } from '../sql.js';
+import { QUERY_SETTINGS, type Store, type TableName } from '../store.js';
+import { parseJsonEachRow } from './chdb.js';
+
+/**
+ * openServerStore talks to a ClickHouse server or cluster over HTTP with the official client.
+ * Credentials may ride in the URL (http://user:pass@host:8123).
+ */
+export function openServerStore(opts: { url: string; database?: string; requestTimeoutMs?: number }): Store {
+  const database = ident(opts.database ?? 'vigil');
+  const url = new URL(opts.url);
+  const client: ClickHouseClient = createClient({
+    url: `${url.protocol}//${url.host}`,
+    username: decodeURIComponent(url.username) || 'default',
+    password: decodeURIComponent(url.password),
+    request_timeout: opts.requestTimeoutMs ?? 300_000,
+    clickhouse_settings: QUERY_SETTINGS,
+    compression: { request: false, response: false },
+  });
+  return {
+    engine: 'server',
+    database,
+    table: (name: TableName) => `${database}.${name}`,
+    async exec(sql) {
+      try {
+        await client.command({ query: sql });
+      } catch (e) {
+        throw storeError(e, 'statement');
+      }
+    },
+    async query<T>(sql: string): Promise<T[]> {
+      try {
+        const rs = await client.query({ query: sql, format: 'JSONEachRow' });
+        return parseJsonEachRow<T>(await rs.text());
+      } catch (e) {
+        throw storeError(e, 'query');
+      }
+    },
+    async insert(table, jsonEachRow) {
+      if (jsonEachRow.length === 0) return;
+      try {
+        const res = await client.exec({
+          query: `INSERT INTO ${database}.${table} FORMAT JSONEachRow`,
+          values: Readable.from([jsonEachRow]),
+        });
+        // Drain the response: the server has committed the block once it answers.
+        for await (const _ of res.stream) {
+          /* nothing to read */
+        }
+      } catch (e) {
+        throw storeError(e, `insert into ${table}`);
+      }
+    },
+    async ping() {
+      const r = await client.ping();
+      return r.success;
+    },
+    async close() {
+      await client.close();
+    },
+  };
+}

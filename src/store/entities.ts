@@ -1,0 +1,53 @@
+import type { Clock } from '../shared/clock.js';
+import { int, str } from './sql.js';
+import type { Store } from './store.js';
+
+/**
+ * Entities are Vigil's configuration objects (models, monitors, experiments, keys): JSON bodies
+ * in one ReplacingMergeTree, keyed by (project, kind, id), read with FINAL. A delete is a
+ * tombstone row, so the history of writes stays an append-only log.
+ */
+export class Entities {
+  readonly #store: Store;
+  readonly #clock: Clock;
+  #last = 0;
+
+  constructor(store: Store, clock: Clock) {
+    this.#store = store;
+    this.#clock = clock;
+  }
+
+  async get<T>(project: string, kind: string, id: string): Promise<T | undefined> {
+    const rows = await this.#store.query<{ body: string }>(
+      `SELECT body FROM ${this.#store.table('entities')} FINAL
+       WHERE project = ${str(project)} AND kind = ${str(kind)} AND id = ${str(id)} AND deleted = 0`,
+    );
+    return rows[0] ? (JSON.parse(rows[0].body) as T) : undefined;
+  }
+
+  async list<T>(project: string, kind: string): Promise<Array<{ id: string; body: T }>> {
+    const rows = await this.#store.query<{ id: string; body: string }>(
+      `SELECT id, body FROM ${this.#store.table('entities')} FINAL
+       WHERE project = ${str(project)} AND kind = ${str(kind)} AND deleted = 0 ORDER BY id`,
+    );
+    return rows.map((r) => ({ id: r.id, body: JSON.parse(r.body) as T }));
+  }
+
+  async put(project: string, kind: string, id: string, body: unknown): Promise<void> {
+    await this.#write(project, kind, id, 0, JSON.stringify(body));
+  }
+
+  async delete(project: string, kind: string, id: string): Promise<void> {
+    await this.#write(project, kind, id, 1, '{}');
+  }
+
+  async #write(project: string, kind: string, id: string, deleted: number, body: string): Promise<void> {
+    // The version must grow even for two writes in one millisecond, or FINAL may keep either.
+    const updated = Math.max(this.#clock.nowMs(), this.#last + 1);
+    this.#last = updated;
+    await this.#store.insert(
+      'entities',
+      Buffer.from(`${JSON.stringify({ project, kind, id, updated: Number(int(updated)), deleted, body })}\n`),
+    );
+  }
+}

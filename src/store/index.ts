@@ -1,0 +1,30 @@
+import { openChdbStore } from './engines/chdb.js';
+import { openServerStore } from './engines/server.js';
+import { migrate } from './migrations.js';
+import type { Store } from './store.js';
+
+export { storeError } from './errors.js';
+export { migrate, migrations } from './migrations.js';
+export { int, num, str, strList } from './sql.js';
+export type { Store, TableName } from './store.js';
+
+export interface StoreOptions {
+  /** dataDir holds the embedded store; ignored when clickhouseUrl is given. */
+  dataDir?: string;
+  clickhouseUrl?: string;
+  database?: string;
+}
+
+/** openStore opens the engine the options name and brings its schema up to date. */
+export async function openStore(opts: StoreOptions): Promise<Store> {
+  const store = opts.clickhouseUrl
+    ? openServerStore({ url: opts.clickhouseUrl, database: opts.database })
+    : openChdbStore({ dataDir: opts.dataDir ?? './vigil-data', database: opts.database });
+  try {
+    await migrate(store);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  return store;
+}

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { ident, int, num, str, strList } from './sql.js';
+
+describe('sql literals', () => {
+  it('escapes quotes and backslashes so a value cannot end the literal', () => {
+    expect(str("x'); DROP TABLE records; --")).toBe("'x\\'); DROP TABLE records; --'");
+    expect(str('a\\')).toBe("'a\\\\'");
+    expect(str('line\nbreak\u0000')).toBe("'line\\x0abreak\\x00'");
+  });
+  it('keeps unicode as is', () => {
+    expect(str('Zürich 東京 🚀')).toBe("'Zürich 東京 🚀'");
+    expect(strList(['a', "b'"])).toBe("['a', 'b\\'']");
+  });
+  it('refuses non-finite numbers and bad identifiers', () => {
+    expect(() => num(Number.NaN)).toThrow();
+    expect(() => int(1.5)).toThrow();
+    expect(() => ident('vigil; DROP')).toThrow();
+    expect(ident('vigil_test_1')).toBe('vigil_test_1');
+  });
+});

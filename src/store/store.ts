@@ -1,0 +1,33 @@
+/**
+ * Store is the one port to the analytic store. Two engines implement it with the same SQL
+ * dialect (ClickHouse): embedded chdb and a ClickHouse server. Everything above speaks SQL
+ * written to the portable core that also runs on ClickHouse 18.16 (docs/clickhouse-compat.md).
+ */
+export interface Store {
+  readonly engine: 'chdb' | 'server';
+  /** database is the ClickHouse database holding Vigil's tables. */
+  readonly database: string;
+  /** table gives the qualified name of one of Vigil's tables. */
+  table(name: TableName): string;
+  /** exec runs a statement that returns no rows (DDL, ALTER, OPTIMIZE). */
+  exec(sql: string): Promise<void>;
+  /** query runs a SELECT and returns its rows parsed from JSONEachRow. */
+  query<T = Record<string, unknown>>(sql: string): Promise<T[]>;
+  /** insert commits JSONEachRow rows into a table; resolves only once ClickHouse has written them. */
+  insert(table: TableName, jsonEachRow: Buffer): Promise<void>;
+  /** ping checks the engine answers; health endpoints report it. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export type TableName = 'records' | 'actuals' | 'rejected' | 'entities' | 'idempotency' | 'migrations';
+
+/** Settings every query runs with, on both engines, so results parse the same way. */
+export const QUERY_SETTINGS = {
+  output_format_json_quote_64bit_integers: 0,
+  output_format_json_quote_denormals: 0,
+} as const;
+
+export const INSERT_SETTINGS = {
+  input_format_skip_unknown_fields: 0,
+} as const;

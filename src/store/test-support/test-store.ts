@@ -1,0 +1,66 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openChdbStore } from '../engines/chdb.js';
+import { openServerStore } from '../engines/server.js';
+import { migrate } from '../migrations.js';
+import type { Store } from '../store.js';
+
+/**
+ * The engine integration tests run on: VIGIL_TEST_ENGINE=chdb (default) or server, the latter
+ * with VIGIL_TEST_CLICKHOUSE_URL (CI starts Debian's clickhouse-server and sets both).
+ */
+export const testEngine = (process.env['VIGIL_TEST_ENGINE'] ?? 'chdb') as 'chdb' | 'server';
+if (testEngine !== 'chdb' && testEngine !== 'server')
+  throw new Error(`VIGIL_TEST_ENGINE must be chdb or server, got ${testEngine}`);
+export const testClickhouseUrl = process.env['VIGIL_TEST_CLICKHOUSE_URL'] ?? '';
+if (testEngine === 'server' && !testClickhouseUrl)
+  throw new Error(
+    'VIGIL_TEST_ENGINE=server needs VIGIL_TEST_CLICKHOUSE_URL (see scripts/clickhouse-server.sh)',
+  );
+
+/** uniqueName gives a fresh database name, so tests never see each other's rows. */
+export function uniqueName(prefix = 'vigil_test'): string {
+  return `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+}
+
+let dataDir: string | undefined;
+
+/** testDataDir is the chdb folder of this test file (chdb allows one per process). */
+export function testDataDir(): string {
+  dataDir ??= mkdtempSync(join(tmpdir(), 'vigil-test-'));
+  return dataDir;
+}
+
+/** storeOptions gives what `openStore` needs to reach the test engine with a database. */
+export function testStoreOptions(database: string): {
+  dataDir?: string;
+  clickhouseUrl?: string;
+  database: string;
+} {
+  return testEngine === 'server'
+    ? { clickhouseUrl: testClickhouseUrl, database }
+    : { dataDir: testDataDir(), database };
+}
+
+/** openTestStore gives a migrated store on a database of its own. */
+export async function openTestStore(database = uniqueName()): Promise<Store> {
+  const store =
+    testEngine === 'server'
+      ? openServerStore({ url: testClickhouseUrl, database })
+      : openChdbStore({ dataDir: testDataDir(), database });
+  await migrate(store);
+  return store;
+}
+
+/** dropTestStore removes the test's database and releases the store. */
+export async function dropTestStore(store: Store): Promise<void> {
+  await store.exec(`DROP DATABASE IF EXISTS ${store.database}`);
+  await store.close();
+}
+
+/** cleanupTestDataDir removes the chdb folder once every store of the file is closed. */
+export function cleanupTestDataDir(): void {
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  dataDir = undefined;
+}
