@@ -26,6 +26,8 @@ export interface BuildServerOptions {
 
 export interface VigilServer {
   app: FastifyInstance;
+  /** ingest is the server's ingest path, for in-process writers (the demo workspace). */
+  ingest: IngestService;
   /** close stops accepting requests, lets in-flight ones finish and flushes the write queue. */
   close(): Promise<void>;
 }
@@ -87,6 +89,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
 
   return {
     app,
+    ingest,
     async close() {
       await app.close();
       await queue.drain();

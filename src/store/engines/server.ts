@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { type ClickHouseClient, createClient } from '@clickhouse/client';
+import { type ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import { storeError } from '../errors.js';
 import { ident } from '../sql.js';
 import { QUERY_SETTINGS, type Store, type TableName } from '../store.js';
@@ -19,6 +19,8 @@ export function openServerStore(opts: { url: string; database?: string; requestT
     request_timeout: opts.requestTimeoutMs ?? 300_000,
     clickhouse_settings: QUERY_SETTINGS,
     compression: { request: false, response: false },
+    // Failures reach the caller as VigilErrors; the client's own console logging would duplicate them.
+    log: { level: ClickHouseLogLevel.OFF },
   });
   return {
     engine: 'server',

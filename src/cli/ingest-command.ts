@@ -1,0 +1,111 @@
+import { basename } from 'node:path';
+import type { Task } from '../analysis/models.js';
+import { type FileRoles, openFileRows, planMapping, toRecord } from '../ingest/files/index.js';
+import type { IngestError } from '../ingest/index.js';
+import { VigilError } from '../shared/errors.js';
+import { checkName, isEnvironment } from '../shared/names.js';
+import type { StoreOptions } from '../store/index.js';
+import { httpSink, localSink, type Sink } from './ingest-sinks.js';
+import { progressBar } from './progress.js';
+
+export interface IngestCommandOptions extends Omit<FileRoles, 'model'> {
+  model: string;
+  env?: string;
+  project: string;
+  server?: string;
+  apiKey?: string;
+  batchSize: number;
+  format: 'text' | 'json';
+}
+
+const BATCH_ROWS = 10_000;
+
+/**
+ * runIngest imports files into a model: ClickHouse parses each file, rows become records and go
+ * through the same validation as HTTP ingest. Returns the exit code: 0 when rows were accepted,
+ * 1 when every row was refused.
+ */
+export async function runIngest(
+  files: string[],
+  opts: IngestCommandOptions,
+  storeOpts: StoreOptions,
+): Promise<number> {
+  checkName(opts.model, '--model');
+  checkName(opts.project, '--project');
+  if (opts.env !== undefined && !isEnvironment(opts.env))
+    throw new VigilError(
+      'invalid_option',
+      `--env: must be training, validation, production or lab, got ${opts.env}`,
+    );
+  const opened = [];
+  // Open (and so check) every file before writing anything: a typo in the third file must not
+  // leave the first two half-imported.
+  for (const file of files) {
+    const rows = await openFileRows(file);
+    const mapping = planMapping(file, rows.columns, {
+      ...opts,
+      environment: opts.env,
+      task: opts.task as Task | undefined,
+    });
+    opened.push({ file, rows, mapping });
+  }
+  const sink: Sink = opts.server
+    ? httpSink(opts.server, opts.project, opts.apiKey)
+    : await localSink(storeOpts, opts.project);
+  const summary = {
+    accepted: 0,
+    rejected: 0,
+    files: [] as Array<{ file: string; accepted: number; rejected: number }>,
+  };
+  const errors: Array<IngestError & { file: string }> = [];
+  try {
+    for (const { file, rows, mapping } of opened) {
+      const bar = progressBar(basename(file), rows.total);
+      let done = 0;
+      let accepted = 0;
+      let rejected = 0;
+      // Two batches in flight: the next is read and validated while the previous commits.
+      let previous: Promise<void> = Promise.resolve();
+      for await (const batch of rows.batches(opts.batchSize || BATCH_ROWS)) {
+        const first = done;
+        done += batch.length;
+        const sending = sink
+          .send(
+            'records',
+            batch.map((r) => toRecord(r, mapping)),
+            first,
+          )
+          .then((res) => {
+            accepted += res.accepted;
+            rejected += res.rejected;
+            for (const e of res.errors) if (errors.length < 1000) errors.push({ file, ...e });
+          });
+        // Mark the rejection handled now; it is awaited (and so thrown) on the next turn.
+        sending.catch(() => {});
+        await previous;
+        previous = sending;
+        bar.update(done);
+      }
+      await previous;
+      bar.update(done);
+      bar.stop();
+      summary.files.push({ file, accepted, rejected });
+      summary.accepted += accepted;
+      summary.rejected += rejected;
+    }
+  } finally {
+    await sink.close();
+  }
+  if (opts.format === 'json') {
+    console.log(JSON.stringify({ ...summary, errors: errors.slice(0, 100) }));
+  } else {
+    for (const f of summary.files) console.log(`${f.file}: accepted ${f.accepted}, rejected ${f.rejected}`);
+    for (const e of errors.slice(0, 10))
+      console.log(`  row ${e.index} of ${e.file}: ${e.field || 'row'}: ${e.message}`);
+    if (summary.rejected > 10)
+      console.log(`  … and ${summary.rejected - 10} more (GET /v1/rejected?model=${opts.model})`);
+    if (summary.files.length > 1)
+      console.log(`total: accepted ${summary.accepted}, rejected ${summary.rejected}`);
+  }
+  return summary.accepted === 0 && summary.rejected > 0 ? 1 : 0;
+}

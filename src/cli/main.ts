@@ -1,0 +1,97 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { VERSION } from '../server/index.js';
+import { isVigilError } from '../shared/errors.js';
+import { DEFAULT_PROJECT } from '../shared/names.js';
+import { runIngest } from './ingest-command.js';
+import { runServe } from './serve-command.js';
+import { addStoreOptions, storeOptionsOf } from './store-options.js';
+
+function integer(name: string, min: number, max: number) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
+    return n;
+  };
+}
+
+/** fail prints a clear message and exits 2, the CLI's code for "could not do it". */
+function fail(e: unknown): never {
+  if (isVigilError(e)) console.error(`vigil: ${e.message}`);
+  else console.error(`vigil: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  process.exit(2);
+}
+
+const program = new Command()
+  .name('vigil')
+  .description('Vigil: an ML model observatory (ingest, drift, performance, alerts)')
+  .version(VERSION)
+  .exitOverride((err) => {
+    process.exit(err.exitCode === 0 ? 0 : 2);
+  });
+
+addStoreOptions(
+  program
+    .command('serve')
+    .description('run the HTTP API and dashboard')
+    .option('--port <port>', 'port to listen on', integer('--port', 0, 65535), 7420)
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--demo', 'write the demo workspace on first start', false)
+    .option('--max-body-mb <mb>', 'largest request body', integer('--max-body-mb', 1, 4096), 64)
+    .option(
+      '--max-queue-rows <n>',
+      'rows waiting to commit before ingest answers 503',
+      integer('--max-queue-rows', 1000, 1e8),
+      1_000_000,
+    ),
+).action(async (opts) => {
+  try {
+    await runServe(opts, storeOptionsOf(opts));
+  } catch (e) {
+    fail(e);
+  }
+});
+
+addStoreOptions(
+  program
+    .command('ingest')
+    .description('import CSV, TSV, Parquet or NDJSON files as records of a model')
+    .argument('<files...>', 'files to import')
+    .requiredOption('--model <name>', 'model the rows belong to')
+    .addOption(
+      new Option('--env <environment>', 'environment').choices([
+        'training',
+        'validation',
+        'production',
+        'lab',
+      ]),
+    )
+    .option('--version <version>', 'model version')
+    .option('--target <col>', 'column with the actual (ground truth)')
+    .option('--prediction <col>', 'column with the predicted label or value')
+    .option('--score <col>', 'column with the predicted probability of the positive class')
+    .option('--id <col>', 'column with the prediction id')
+    .option('--timestamp <col>', 'column with the prediction time')
+    .option('--tag <col...>', 'columns to keep as segment tags')
+    .addOption(
+      new Option('--task <task>', 'model task (inferred when absent)').choices([
+        'binary',
+        'multiclass',
+        'regression',
+        'ranking',
+      ]),
+    )
+    .option('--project <name>', 'project', DEFAULT_PROJECT)
+    .option('--server <url>', 'send to a running Vigil server instead of opening the store')
+    .option('--api-key <key>', 'API key for --server', process.env['VIGIL_API_KEY'])
+    .option('--batch-size <rows>', 'rows per batch', integer('--batch-size', 1, 1_000_000), 10_000)
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text')),
+).action(async (files: string[], opts) => {
+  try {
+    process.exitCode = await runIngest(files, { ...opts, tags: opts.tag }, storeOptionsOf(opts));
+  } catch (e) {
+    fail(e);
+  }
+});
+
+await program.parseAsync(process.argv);

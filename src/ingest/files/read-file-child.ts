@@ -1,0 +1,45 @@
+// A child process that lets ClickHouse (chdb) read a data file and streams its rows to stdout as
+// JSONEachRow, after one header line {"columns": [...], "total": N}. It runs in its own process
+// because chdb allows one engine per process, and the parent may already hold the data folder.
+import { Session } from 'chdb';
+import { str } from '../../store/sql.js';
+
+const [path, format] = process.argv.slice(2);
+if (!path || !format) {
+  process.stderr.write('usage: read-file-child PATH CLICKHOUSE_FORMAT\n');
+  process.exit(2);
+}
+
+const write = (text: string) =>
+  new Promise<void>((resolve, reject) => {
+    if (process.stdout.write(text, (e) => (e ? reject(e) : undefined))) resolve();
+    else process.stdout.once('drain', resolve);
+  });
+
+const session = new Session();
+try {
+  const source = `file(${str(path)}, ${str(format)})`;
+  const settings =
+    'SETTINGS output_format_json_quote_64bit_integers = 0, output_format_json_quote_denormals = 0, ' +
+    "input_format_csv_empty_as_default = 0, date_time_output_format = 'iso'";
+  const described = String((await session.queryAsync(`DESCRIBE ${source}`, { format: 'JSONEachRow' })).text())
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { name: string; type: string });
+  const total = Number(
+    (await session.queryAsync(`SELECT count() AS n FROM ${source}`, { format: 'JSONEachRow' }))
+      .text()
+      .match(/\d+/)?.[0],
+  );
+  await write(`${JSON.stringify({ columns: described, total })}\n`);
+  for await (const chunk of session.queryStream(`SELECT * FROM ${source} ${settings}`, {
+    format: 'JSONEachRow',
+  })) {
+    await write(chunk.text());
+  }
+} catch (e) {
+  process.stderr.write(`${e instanceof Error ? e.message.split('\n')[0] : String(e)}\n`);
+  process.exitCode = 3;
+} finally {
+  session.close();
+}
