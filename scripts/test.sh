@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The test command (npm test): build, unit tests, integration tests on the embedded engine (chdb),
+# then the same integration suite on a real ClickHouse server when clickhouse-server is
+# installed (scripts/clickhouse-server.sh install). CI sets VIGIL_REQUIRE_SERVER_TESTS=1 so a
+# missing server fails instead of skipping. Ends with one line "tests: N passed, N failed".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+results=$(mktemp -d)
+trap 'scripts/clickhouse-server.sh stop "$results/clickhouse" >/dev/null 2>&1 || true; rm -rf "$results"' EXIT
+
+npm run --silent build
+status=0
+npx vitest run --project unit --project integration \
+  --reporter=default --reporter=json --outputFile.json="$results/chdb.json" || status=1
+
+if command -v clickhouse-server >/dev/null 2>&1 || [[ -x /usr/sbin/clickhouse-server ]] || [[ -x /usr/bin/clickhouse-server ]]; then
+  url=$(scripts/clickhouse-server.sh start "$results/clickhouse")
+  echo "integration tests on clickhouse-server at $url"
+  VIGIL_TEST_ENGINE=server VIGIL_TEST_CLICKHOUSE_URL="$url" npx vitest run --project integration \
+    --reporter=default --reporter=json --outputFile.json="$results/server.json" || status=1
+elif [[ "${VIGIL_REQUIRE_SERVER_TESTS:-0}" == "1" ]]; then
+  echo "clickhouse-server is not installed but VIGIL_REQUIRE_SERVER_TESTS=1" >&2
+  status=1
+else
+  echo "note: clickhouse-server not installed; server-mode tests skipped (scripts/clickhouse-server.sh install)"
+fi
+
+node -e '
+  const fs = require("fs");
+  let passed = 0, failed = 0, skipped = 0;
+  for (const f of process.argv.slice(1)) {
+    if (!fs.existsSync(f)) continue;
+    const r = JSON.parse(fs.readFileSync(f, "utf8"));
+    passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + (r.numTodoTests || 0);
+  }
+  console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+' "$results/chdb.json" "$results/server.json"
+exit $status
