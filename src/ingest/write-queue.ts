@@ -11,13 +11,18 @@ export interface WriteQueueOptions {
   store: Store;
   /** maxQueuedRows bounds the rows waiting for a commit; past it, writers get a 503. */
   maxQueuedRows?: number;
+  /**
+   * maxConcurrentInserts per table: 2 lets the next batch be written while the previous one
+   * finishes, so request handling and ClickHouse overlap instead of taking turns.
+   */
+  maxConcurrentInserts?: number;
   /** onCommit reports each insert (table, rows, seconds) to metrics. */
   onCommit?: (table: TableName, rows: number, seconds: number) => void;
 }
 
 /**
- * WriteQueue is group commit: concurrent requests append their rows and wait; one insert per
- * table runs at a time and takes everything that queued meanwhile, so many small requests
+ * WriteQueue is group commit: concurrent requests append their rows and wait; at most two inserts per
+ * table run at a time, and each takes everything that queued meanwhile, so many small requests
  * become few large inserts (ClickHouse wants few parts) and each request is answered only when
  * its rows are committed. The queue is bounded: when full, enqueue throws `queue_full` (503 with
  * Retry-After) instead of growing without end.
@@ -27,7 +32,8 @@ export class WriteQueue {
   readonly #maxQueuedRows: number;
   readonly #onCommit: WriteQueueOptions['onCommit'];
   readonly #pending = new Map<TableName, Pending[]>();
-  readonly #running = new Set<TableName>();
+  readonly #running = new Map<TableName, number>();
+  readonly #maxConcurrent: number;
   #queuedRows = 0;
   #idle: Array<() => void> = [];
 
@@ -35,6 +41,7 @@ export class WriteQueue {
     this.#store = opts.store;
     this.#maxQueuedRows = opts.maxQueuedRows ?? 500_000;
     this.#onCommit = opts.onCommit;
+    this.#maxConcurrent = opts.maxConcurrentInserts ?? 2;
   }
 
   /** depth is the number of rows waiting or being written. */
@@ -84,11 +91,12 @@ export class WriteQueue {
   }
 
   #kick(table: TableName): void {
-    if (this.#running.has(table)) return;
+    const running = this.#running.get(table) ?? 0;
+    if (running >= this.#maxConcurrent) return;
     const batch = this.#pending.get(table);
     if (!batch || batch.length === 0) return;
     this.#pending.set(table, []);
-    this.#running.add(table);
+    this.#running.set(table, running + 1);
     void this.#flush(table, batch);
   }
 
@@ -108,7 +116,7 @@ export class WriteQueue {
       for (const p of batch) p.reject(e);
     } finally {
       this.#queuedRows -= rows;
-      this.#running.delete(table);
+      this.#running.set(table, (this.#running.get(table) ?? 1) - 1);
       this.#kick(table);
       if (this.#queuedRows === 0) for (const done of this.#idle.splice(0)) done();
     }
