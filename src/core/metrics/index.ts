@@ -1,0 +1,41 @@
+// Public surface of core/metrics: model performance metrics by task.
+export {
+  type BinaryClassificationMetrics,
+  type BinaryConfusion,
+  binaryClassificationMetrics,
+  binaryConfusion,
+  binaryLogLoss,
+  brierScore,
+  confusionAtThreshold,
+  type LogLossOptions,
+  metricsFromConfusion,
+  type ZeroDivisionOptions,
+} from './binary.js';
+export {
+  type CalibrationBin,
+  type CalibrationOptions,
+  type CalibrationResult,
+  expectedCalibrationError,
+  topLabelCalibrationError,
+} from './calibration.js';
+export {
+  compareLabels,
+  type Label,
+  type MulticlassMetrics,
+  type MulticlassOptions,
+  multiclassLogLoss,
+  multiclassMetrics,
+  type PrecisionRecallF1,
+} from './multiclass.js';
+export {
+  dcgScore,
+  mapAtK,
+  meanReciprocalRank,
+  ndcgAtK,
+  ndcgScore,
+  type RankedQuery,
+  type RankingOptions,
+  recallAtK,
+} from './ranking.js';
+export { type RegressionMetrics, type RegressionOptions, regressionMetrics } from './regression.js';
+export { averagePrecision, rocAuc, rocAucOvo, rocAucOvr } from './roc.js';

@@ -1,0 +1,68 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { jensenShannonDistance, jensenShannonDivergence } from './jensen-shannon.js';
+
+const countsArb = fc.array(fc.double({ min: 0, max: 100, noNaN: true }), { minLength: 5, maxLength: 5 });
+const nonEmpty = (xs: number[]): boolean => xs.reduce((s, x) => s + x, 0) > 0;
+
+describe('Jensen–Shannon', () => {
+  it('is 0 for identical and 1 (base 2) or √ln 2 (natural) for disjoint distributions', () => {
+    expect(jensenShannonDistance([1, 2, 3], [2, 4, 6])).toBe(0);
+    expect(jensenShannonDistance([1, 1, 0, 0], [0, 0, 3, 7])).toBe(1);
+    expect(jensenShannonDistance([1, 1, 0, 0], [0, 0, 3, 7], { base: 'e' })).toBeCloseTo(
+      Math.sqrt(Math.LN2),
+      15,
+    );
+  });
+
+  it('matches the definition on a two-bin example', () => {
+    // p = (1, 0), q = (½, ½), m = (¾, ¼): JSD = ½(ln(4/3) + ½ln(2/3) + ½ln 2) nats
+    const jsd = 0.5 * (Math.log(4 / 3) + 0.5 * Math.log(2 / 3) + 0.5 * Math.log(2));
+    expect(jensenShannonDivergence([1, 0], [1, 1], { base: 'e' })).toBeCloseTo(jsd, 15);
+    expect(jensenShannonDivergence([1, 0], [1, 1])).toBeCloseTo(jsd / Math.LN2, 15);
+  });
+
+  it('is NaN for an empty side and rejects bad input', () => {
+    expect(jensenShannonDistance([0, 0], [1, 1])).toBeNaN();
+    expect(() => jensenShannonDistance([1], [1, 2])).toThrow(RangeError);
+    expect(() => jensenShannonDistance([Number.NaN], [1])).toThrow(RangeError);
+  });
+
+  it('is symmetric, within [0, 1] in base 2, and scale-invariant', () => {
+    fc.assert(
+      fc.property(countsArb, countsArb, fc.double({ min: 0.01, max: 1000, noNaN: true }), (p, q, k) => {
+        fc.pre(nonEmpty(p) && nonEmpty(q));
+        const d = jensenShannonDistance(p, q);
+        return (
+          d >= 0 &&
+          d <= 1 + 1e-12 &&
+          Math.abs(d - jensenShannonDistance(q, p)) <= 1e-12 &&
+          Math.abs(
+            d -
+              jensenShannonDistance(
+                p.map((x) => x * k),
+                q,
+              ),
+          ) <= 1e-9
+        );
+      }),
+    );
+  });
+
+  it('stays finite when a share is subnormal (regression: m = (p+q)/2 underflowed to 0)', () => {
+    expect(jensenShannonDistance([1.3333333333333335, 0, 0, 5e-324, 0], [24, 0, 0, 0, 0])).toBeLessThan(
+      1e-100,
+    );
+  });
+
+  it('satisfies the triangle inequality (√JSD is a metric)', () => {
+    fc.assert(
+      fc.property(countsArb, countsArb, countsArb, (p, q, r) => {
+        fc.pre(nonEmpty(p) && nonEmpty(q) && nonEmpty(r));
+        return (
+          jensenShannonDistance(p, r) <= jensenShannonDistance(p, q) + jensenShannonDistance(q, r) + 1e-12
+        );
+      }),
+    );
+  });
+});
