@@ -86,13 +86,13 @@ cmd_install() {
   # apt-get update only when the lists don't know the package yet
   if ! apt-cache show clickhouse-server >/dev/null 2>&1; then
     log "apt-get update"
-    "${sudo[@]}" apt-get update -q >&2
+    "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 update -q >&2
   fi
   log "apt-get install ${need[*]}"
-  if ! "${sudo[@]}" apt-get install -y -q --no-install-recommends "${need[@]}" >&2; then
+  if ! "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${need[@]}" >&2; then
     log "install failed; retrying after apt-get update"
-    "${sudo[@]}" apt-get update -q >&2
-    "${sudo[@]}" apt-get install -y -q --no-install-recommends "${need[@]}" >&2
+    "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 update -q >&2
+    "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${need[@]}" >&2
   fi
   if [[ $made_policy -eq 1 ]]; then
     "${sudo[@]}" rm -f "$policy"
