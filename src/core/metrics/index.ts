@@ -39,3 +39,4 @@ export {
 } from './ranking.js';
 export { type RegressionMetrics, type RegressionOptions, regressionMetrics } from './regression.js';
 export { averagePrecision, rocAuc, rocAucOvo, rocAucOvr } from './roc.js';
+export { averagePrecisionFromScoreCounts, rocAucFromScoreCounts, type ScoreCount } from './score-counts.js';
