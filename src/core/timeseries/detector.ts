@@ -1,0 +1,252 @@
+// Streaming anomaly detector: causal (a point's output uses only the points up to it) and bounded (ring
+// buffers only). Per point it
+//   1. tracks the sampling interval and tests for daily and weekly cycles on a bucketed history
+//      (seasonality.ts), every quarter day of data during the first week and daily after; when the
+//      decision changes, it rebuilds the scorer by replaying its recent raw history through the new
+//      seasonal model, so the forecast and the tails are consistent with the model from the start;
+//   2. scores the point against a robust seasonal-trend forecast (residual-scorer.ts), re-baselining
+//      after a lasting level or trend shift;
+//   3. reports an anomaly only when the evidence is new: evidence that does not exceed everything seen
+//      in the last `noveltyWindow` points is damped, so an event is flagged when it starts or grows,
+//      not at every point it lasts. This is the "flag it once" half of re-baselining, for spikes too.
+// The output explains each point with the forecast and the band outside which the point test fires.
+import type { SeasonalProfile } from './decompose.js';
+import { ResidualScorer, type ScorerTuning } from './residual-scorer.js';
+import { RingBuffer } from './ring-buffer.js';
+import {
+  BucketHistory,
+  chooseBucketMs,
+  DAY_MS,
+  DEFAULT_SEASONALITY_THRESHOLDS,
+  decideSeasonality,
+  describeSeasonality,
+  IntervalTracker,
+  type Seasonality,
+  type SeasonalityDecision,
+  type SeasonalityThresholds,
+  WEEK_MS,
+} from './seasonality.js';
+import { evidenceToScore, SENSITIVITY_CUTOFF, type Sensitivity } from './sensitivity.js';
+import { SlidingMax } from './sliding-max.js';
+
+/** TimePoint is one observation; timestamp in epoch milliseconds. */
+export interface TimePoint {
+  readonly timestamp: number;
+  readonly value: number;
+}
+
+/** DetectorPoint is the detector's verdict on one observation. */
+export interface DetectorPoint {
+  readonly timestamp: number;
+  readonly value: number;
+  /** expected is the one-step forecast made before seeing the value. */
+  readonly expected: number;
+  /** lower and upper bound the values the point test accepts at the chosen sensitivity. */
+  readonly lower: number;
+  readonly upper: number;
+  /** score in [0, 1): new evidence e as e/(e+1); 0.5 is the medium threshold. */
+  readonly score: number;
+  readonly anomaly: boolean;
+  /** changepoint is true at the point where a lasting level or trend shift was confirmed. */
+  readonly changepoint: boolean;
+}
+
+/** DetectorTuning holds every constant of the detector; the defaults are one corpus-wide configuration. */
+export interface DetectorTuning extends ScorerTuning {
+  readonly noveltyWindow: number;
+  readonly repeatDamping: number;
+  readonly historyPoints: number;
+  readonly seasonalityEveryMs: number;
+  readonly seasonality: SeasonalityThresholds;
+  readonly seasonalityMinGaps: number;
+}
+
+/**
+ * DEFAULT_TUNING is Vigil's single configuration, chosen on the NAB corpus as a whole (bench/nab.ts)
+ * and the synthetic shift test (detector.test.ts); the numbers in comments are in points unless stated.
+ */
+export const DEFAULT_TUNING: DetectorTuning = {
+  warmupPoints: 50, // enough residuals for a first MAD
+  residualWindow: 512, // σ window: about two days at 5-minute sampling
+  scaleEveryPoints: 32, // σ over 512 residuals moves little in 32 points; the MAD is the costliest step
+  tailWindow: 5000, // the series' own tail: about 17 days at 5 minutes
+  tailQuantile: 0.999,
+  tailWinsor: 3, // an anomaly enters the tails as at most 3× the last calm threshold
+  shiftTailWinsor: 3,
+  esdAlpha: 0.05,
+  shiftWindow: 12, // a level shift shows after about 6 points
+  shiftFloorSigmas: 0.29, // ≈ 1/√12: the noise of a 12-point median, in σ
+  clipSigmas: 3, // Huber ψ: larger residuals move the state as if they were 3σ
+  levelRate: 0.02,
+  trendRate: 0,
+  trendDamping: 0.999, // a slope fitted at a trend change fades over ~700 points unless refitted
+  seasonalRates: { daily: 0.1, weekly: 0.2 },
+  adaptSeasonalRates: { daily: 0.3, weekly: 0.5 },
+  rebaselineEvidence: 2,
+  changeLookback: 64,
+  trendSigmas: 4,
+  multiplicativeRebaseline: true,
+  noveltyWindow: 200, // about 17 hours at 5 minutes: how long an event's evidence stays the bar
+  repeatDamping: 0.1, // inside an event a point is flagged again only at 10× the threshold
+  historyPoints: 5000,
+  seasonalityEveryMs: DAY_MS / 4,
+  seasonality: DEFAULT_SEASONALITY_THRESHOLDS,
+  seasonalityMinGaps: 32,
+};
+
+/** DetectorOptions configure a detector; everything is optional. */
+export interface DetectorOptions {
+  readonly sensitivity?: Sensitivity;
+  /** tuning overrides DEFAULT_TUNING field by field (for experiments; Vigil uses the defaults). */
+  readonly tuning?: Partial<DetectorTuning>;
+}
+
+/** Detector is a streaming detector for one series. */
+export interface Detector {
+  /**
+   * update scores the next observation. Timestamps should increase; one that goes back is still scored
+   * as the next point (never reordered), with its own seasonal phase, and adds no sampling gap.
+   */
+  update(point: TimePoint): DetectorPoint;
+  /** seasonality is the current decision about daily and weekly cycles. */
+  readonly seasonality: Seasonality;
+  /** count is how many observations were scored. */
+  readonly count: number;
+}
+
+const NO_SEASONALITY: SeasonalityDecision = {
+  daily: false,
+  weekly: false,
+  dailyStrength: null,
+  weeklyStrength: null,
+};
+
+class StreamingDetector implements Detector {
+  private readonly tuning: DetectorTuning;
+  private readonly cutoff: number;
+  private readonly interval = new IntervalTracker();
+  private readonly historyTimes: RingBuffer;
+  private readonly historyValues: RingBuffer;
+  private readonly novelty: SlidingMax;
+  private scorer: ResidualScorer;
+  private buckets: BucketHistory | null = null;
+  private decision: SeasonalityDecision = NO_SEASONALITY;
+  private nextSeasonalityCheck = Number.NEGATIVE_INFINITY;
+  private scored = 0;
+
+  constructor(options: DetectorOptions) {
+    this.tuning = { ...DEFAULT_TUNING, ...options.tuning };
+    this.cutoff = SENSITIVITY_CUTOFF[options.sensitivity ?? 'medium'];
+    this.historyTimes = new RingBuffer(this.tuning.historyPoints);
+    this.historyValues = new RingBuffer(this.tuning.historyPoints);
+    this.novelty = new SlidingMax(this.tuning.noveltyWindow);
+    this.scorer = new ResidualScorer(this.tuning);
+  }
+
+  get count(): number {
+    return this.scored;
+  }
+
+  get seasonality(): Seasonality {
+    return describeSeasonality(this.decision, this.buckets?.bucketMs ?? 0);
+  }
+
+  update(point: TimePoint): DetectorPoint {
+    const { timestamp, value } = point;
+    if (!Number.isFinite(timestamp))
+      throw new RangeError(`timestamp must be a finite number, got ${timestamp}`);
+    if (!Number.isFinite(value)) return this.missing(timestamp, value);
+
+    this.trackSeasonality(timestamp, value);
+    this.historyTimes.push(timestamp);
+    this.historyValues.push(value);
+    const step = this.scorer.step(timestamp, value);
+    this.scored += 1;
+
+    const evidence = Math.max(step.pointEvidence, step.shiftEvidence);
+    const novel = evidence > this.novelty.max;
+    this.novelty.push(evidence);
+    const effective = novel ? evidence : evidence * this.tuning.repeatDamping;
+    const half = Number.isFinite(step.threshold) ? this.cutoff * step.threshold : 0;
+    return {
+      timestamp,
+      value,
+      expected: step.expected,
+      lower: step.expected - half,
+      upper: step.expected + half,
+      score: evidenceToScore(effective),
+      anomaly: effective >= this.cutoff,
+      changepoint: step.changepoint,
+    };
+  }
+
+  /** missing answers a non-finite value without learning from it. */
+  private missing(timestamp: number, value: number): DetectorPoint {
+    const last = this.historyValues.last();
+    const expected = Number.isNaN(last) ? 0 : last;
+    return {
+      timestamp,
+      value,
+      expected,
+      lower: expected,
+      upper: expected,
+      score: 0,
+      anomaly: false,
+      changepoint: false,
+    };
+  }
+
+  private trackSeasonality(timestamp: number, value: number): void {
+    this.interval.observe(timestamp);
+    if (this.buckets === null) {
+      if (this.interval.count < this.tuning.seasonalityMinGaps) return;
+      this.buckets = new BucketHistory(chooseBucketMs(this.interval.intervalMs));
+      for (let i = this.historyTimes.size - 1; i >= 0; i--) {
+        this.buckets.add(this.historyTimes.last(i), this.historyValues.last(i));
+      }
+    }
+    const buckets = this.buckets;
+    buckets.add(timestamp, value);
+    if (timestamp < this.nextSeasonalityCheck || buckets.spanMs < this.tuning.seasonality.minDailySpanMs)
+      return;
+    // Test often while the history is young, then daily: a decision rarely changes once a week is seen.
+    this.nextSeasonalityCheck =
+      timestamp + (buckets.spanMs < WEEK_MS ? this.tuning.seasonalityEveryMs : DAY_MS);
+    const next = decideSeasonality(buckets, this.decision, this.tuning.seasonality);
+    const changed = next.daily !== this.decision.daily || next.weekly !== this.decision.weekly;
+    this.decision = next;
+    if (changed) this.rebuild(buckets);
+  }
+
+  /** rebuild starts a scorer with the new seasonal profiles and replays the held history through it. */
+  private rebuild(buckets: BucketHistory): void {
+    const profiles: SeasonalProfile[] = [];
+    const bucketMs = buckets.bucketMs;
+    if (this.decision.daily) profiles.push({ periodMs: DAY_MS, bucketMs, values: buckets.profile(DAY_MS) });
+    if (this.decision.weekly) {
+      const daily = profiles[0];
+      const base =
+        daily === undefined
+          ? undefined
+          : (t: number) => daily.values[Math.floor(t / bucketMs) % daily.values.length] ?? 0;
+      profiles.push({ periodMs: WEEK_MS, bucketMs, values: buckets.profile(WEEK_MS, base) });
+    }
+    this.scorer = new ResidualScorer(this.tuning, profiles);
+    for (let i = this.historyTimes.size - 1; i >= 0; i--) {
+      this.scorer.step(this.historyTimes.last(i), this.historyValues.last(i));
+    }
+  }
+}
+
+/**
+ * createDetector starts a streaming detector for one series.
+ *
+ * @example
+ * const detector = createDetector({ sensitivity: 'medium' });
+ * for (const point of points) {
+ *   const verdict = detector.update(point); // { expected, lower, upper, score, anomaly, changepoint, ... }
+ * }
+ */
+export function createDetector(options: DetectorOptions = {}): Detector {
+  return new StreamingDetector(options);
+}

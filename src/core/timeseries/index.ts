@@ -1,0 +1,31 @@
+// Public surface of core/timeseries: the streaming detector, the batch helper, and the building blocks
+// other modules may reuse. Everything else in this folder is internal.
+export { type ChangeKind, fitRegime, locateChange, type RegimeFit } from './changepoint.js';
+export { type SeasonalProfile, SeasonalTrendModel, type SmoothingRates } from './decompose.js';
+export { type AnomalyPoint, type DetectOptions, type DetectResult, detect } from './detect.js';
+export {
+  createDetector,
+  DEFAULT_TUNING,
+  type Detector,
+  type DetectorOptions,
+  type DetectorPoint,
+  type DetectorTuning,
+  type TimePoint,
+} from './detector.js';
+export { type EsdOptions, esdCriticalValue, generalizedEsd } from './esd.js';
+export { normalQuantile, studentTQuantile } from './quantiles.js';
+export { median, type RobustScale, robustScale } from './robust.js';
+export {
+  DAY_MS,
+  detectSeasonality,
+  type Seasonality,
+  type SeasonalityKind,
+  WEEK_MS,
+} from './seasonality.js';
+export {
+  evidenceToScore,
+  isSensitivity,
+  SENSITIVITIES,
+  SENSITIVITY_CUTOFF,
+  type Sensitivity,
+} from './sensitivity.js';
