@@ -1,10 +1,13 @@
 import type { FastifyInstance } from 'fastify';
+import { modelContext } from '../analysis/model-context.js';
 import { listModels, type ModelConfig, TASKS } from '../analysis/models.js';
+import { type Granularity, measurePerformance } from '../analysis/performance.js';
 import { notFound, VigilError } from '../shared/errors.js';
 import { checkName } from '../shared/names.js';
 import type { Entities } from '../store/entities.js';
 import { int, type Store, str } from '../store/index.js';
 import { projectOf } from './project.js';
+import { windowParams, windowQuerySchema } from './query-params.js';
 
 export async function modelRoutes(
   app: FastifyInstance,
@@ -59,6 +62,49 @@ export async function modelRoutes(
       const next = { ...current, ...req.body };
       await entities.put(project, 'model', model, next);
       return { model, config: next };
+    },
+  );
+
+  app.get<{
+    Params: { model: string };
+    Querystring: {
+      environment?: string;
+      version?: string;
+      from?: string;
+      to?: string;
+      granularity?: Granularity;
+      threshold?: number;
+    };
+  }>(
+    '/v1/models/:model/performance',
+    {
+      schema: {
+        summary:
+          'Metrics per time bucket (by prediction time), with the labeled share; actuals join by id whenever they arrive',
+        querystring: {
+          type: 'object',
+          properties: {
+            ...windowQuerySchema,
+            granularity: { type: 'string', enum: ['hour', 'day'], default: 'day' },
+            threshold: { type: 'number', minimum: 0, maximum: 1 },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const project = projectOf(req);
+      const model = checkName(req.params.model, 'model');
+      const ctx = await modelContext(store, entities, project, model);
+      const series = await measurePerformance(store, {
+        project,
+        model,
+        task: ctx.task,
+        window: windowParams(req.query),
+        granularity: req.query.granularity ?? 'day',
+        positiveLabel: ctx.positiveLabel,
+        threshold: req.query.threshold,
+      });
+      return { task: ctx.task, positive_label: ctx.positiveLabel ?? null, series };
     },
   );
 
