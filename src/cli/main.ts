@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { VERSION } from '../server/index.js';
 import { isVigilError } from '../shared/errors.js';
 import { DEFAULT_PROJECT } from '../shared/names.js';
+import { runDetect } from './detect-command.js';
 import { runIngest } from './ingest-command.js';
 import { runServe } from './serve-command.js';
 import { addStoreOptions, storeOptionsOf } from './store-options.js';
@@ -21,6 +22,12 @@ function fail(e: unknown): never {
   else console.error(`vigil: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   process.exit(2);
 }
+
+// A reader that stops early (`vigil detect … | head`) is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 
 const program = new Command()
   .name('vigil')
@@ -93,5 +100,26 @@ addStoreOptions(
     fail(e);
   }
 });
+
+program
+  .command('detect')
+  .description('score a time series file for anomalies (CSV, TSV, Parquet, NDJSON)')
+  .argument('<file>', 'file with a time column and a value column')
+  .requiredOption('--timestamp <col>', 'column with the time')
+  .requiredOption('--value <col>', 'column with the value')
+  .addOption(new Option('--format <format>', 'output format').choices(['csv', 'json']).default('csv'))
+  .addOption(
+    new Option('--sensitivity <level>', 'detector sensitivity')
+      .choices(['low', 'medium', 'high'])
+      .default('medium'),
+  )
+  .option('-o, --output <file>', 'write to a file instead of stdout')
+  .action(async (file: string, opts) => {
+    try {
+      await runDetect(file, opts);
+    } catch (e) {
+      fail(e);
+    }
+  });
 
 await program.parseAsync(process.argv);

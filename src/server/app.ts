@@ -7,6 +7,7 @@ import { Entities } from '../store/entities.js';
 import type { Store } from '../store/index.js';
 import { errorBody, makeErrorHandler } from './error-handler.js';
 import { createMetrics } from './metrics.js';
+import { anomalyRoutes } from './routes-anomalies.js';
 import { ingestRoutes } from './routes-ingest.js';
 import { modelRoutes } from './routes-models.js';
 
@@ -85,6 +86,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
 
   await app.register(ingestRoutes, { ingest });
   await app.register(modelRoutes, { store, entities });
+  await app.register(anomalyRoutes);
   await app.ready();
 
   return {

@@ -14,7 +14,11 @@ export function storeArgs(dataDir: string, database: string): string[] {
 
 /** runVigil runs one CLI command to completion. */
 export function runVigil(args: string[]) {
-  const r = spawnSync(process.execPath, [VIGIL_BIN, ...args], { encoding: 'utf8', timeout: 300_000 });
+  const r = spawnSync(process.execPath, [VIGIL_BIN, ...args], {
+    encoding: 'utf8',
+    timeout: 300_000,
+    maxBuffer: 1 << 28,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

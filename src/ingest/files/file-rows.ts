@@ -19,17 +19,18 @@ export interface FileRows {
 
 /**
  * openFileRows lets ClickHouse parse a CSV, TSV, Parquet or NDJSON file (types inferred by
- * ClickHouse) in a child process and streams its rows back. Memory stays bounded: the pipe's
+ * ClickHouse) in a child process and streams its rows back, or the rows of `query`, a
+ * ClickHouse SELECT over `{source}` (the file) when ClickHouse should sort or aggregate first. Memory stays bounded: the pipe's
  * backpressure holds the child while a batch is being written.
  */
-export async function openFileRows(path: string): Promise<FileRows> {
+export async function openFileRows(path: string, opts: { query?: string } = {}): Promise<FileRows> {
   if (!existsSync(path) || !statSync(path).isFile())
     throw new VigilError('file_not_found', `${path}: no such file`, { field: 'FILE' });
   const format = CLICKHOUSE_FORMAT[formatOf(path)];
   const childJs = fileURLToPath(new URL('./read-file-child.js', import.meta.url));
   const childTs = fileURLToPath(new URL('./read-file-child.ts', import.meta.url));
   const args = existsSync(childJs) ? [childJs] : ['--import', 'tsx', childTs];
-  const child = spawn(process.execPath, [...args, path, format], {
+  const child = spawn(process.execPath, [...args, path, format, ...(opts.query ? [opts.query] : [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, TZ: 'UTC' },
   });

@@ -4,9 +4,10 @@
 import { Session } from 'chdb';
 import { str } from '../../store/sql.js';
 
-const [path, format] = process.argv.slice(2);
+// QUERY may select from {source} (the file); the default streams every row as it is.
+const [path, format, query = 'SELECT * FROM {source}'] = process.argv.slice(2);
 if (!path || !format) {
-  process.stderr.write('usage: read-file-child PATH CLICKHOUSE_FORMAT\n');
+  process.stderr.write('usage: read-file-child PATH CLICKHOUSE_FORMAT [QUERY]\n');
   process.exit(2);
 }
 
@@ -40,9 +41,8 @@ try {
       .match(/\d+/)?.[0],
   );
   await write(`${JSON.stringify({ columns: described, total })}\n`);
-  for await (const chunk of session.queryStream(`SELECT * FROM ${source} ${settings}`, {
-    format: 'JSONEachRow',
-  })) {
+  const sql = `${query.replaceAll('{source}', source)} ${settings}`;
+  for await (const chunk of session.queryStream(sql, { format: 'JSONEachRow' })) {
     await write(chunk.text());
   }
 } catch (e) {

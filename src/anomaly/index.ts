@@ -1,0 +1,1 @@
+export { MAX_POINTS, readSeries, type SeriesPoint } from './series-input.js';

@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runVigil } from './test-support/vigil-process.js';
+
+const NAB = new URL('../../../shared/data/nab/data/realKnownCause/nyc_taxi.csv', import.meta.url).pathname;
+
+describe('vigil detect', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-detect-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prints expected value, bounds, score and flag for every point of a NAB file', () => {
+    const r = runVigil(['detect', NAB, '--timestamp', 'timestamp', '--value', 'value']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toBe('timestamp,value,expected,lower,upper,score,anomaly,changepoint');
+    expect(lines.length - 1).toBe(10320);
+    const cols = lines[5000]?.split(',') ?? [];
+    expect(cols).toHaveLength(8);
+    const [, value, expected, lower, upper, score] = cols.map(Number);
+    expect(lower).toBeLessThanOrEqual(expected ?? Number.NaN);
+    expect(upper).toBeGreaterThanOrEqual(expected ?? Number.NaN);
+    expect(Number.isFinite(value)).toBe(true);
+    expect(score).toBeGreaterThanOrEqual(0);
+    expect(lines.slice(1).some((l) => l.split(',')[6] === 'true')).toBe(true);
+  });
+
+  it('sorts unsorted rows and merges duplicate timestamps, and says so', () => {
+    const f = join(dir, 'messy.csv');
+    writeFileSync(
+      f,
+      't,v\n2026-01-01 02:00:00,3\n2026-01-01 00:00:00,1\n2026-01-01 01:00:00,2\n2026-01-01 01:00:00,4\n',
+    );
+    const r = runVigil(['detect', f, '--timestamp', 't', '--value', 'v', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as {
+      points: Array<{ timestamp: string; value: number }>;
+      repairs: { merged: number };
+    };
+    expect(out.points.map((p) => [p.timestamp, p.value])).toEqual([
+      ['2026-01-01T00:00:00.000Z', 1],
+      ['2026-01-01T01:00:00.000Z', 3],
+      ['2026-01-01T02:00:00.000Z', 3],
+    ]);
+    expect(out.repairs.merged).toBe(1);
+    expect(r.stderr).toMatch(/1 rows shared a timestamp/);
+  });
+
+  it('exits 2 naming the problem: no such column, or a value that is not a number', () => {
+    const missing = runVigil(['detect', NAB, '--timestamp', 'time', '--value', 'value']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(
+      /--timestamp time: .* has no such column; its columns are timestamp, value/,
+    );
+    const f = join(dir, 'bad.csv');
+    writeFileSync(f, 't,v\n2026-01-01 00:00:00,1\n2026-01-01 01:00:00,oops\n');
+    const bad = runVigil(['detect', f, '--timestamp', 't', '--value', 'v']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--value v: not every value is a number \(data row 2: "oops"\)/);
+  });
+});

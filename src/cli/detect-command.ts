@@ -1,0 +1,112 @@
+import { createWriteStream } from 'node:fs';
+import { basename } from 'node:path';
+import type { Writable } from 'node:stream';
+import { createDetector, type Sensitivity } from '../core/index.js';
+import { openFileRows } from '../ingest/files/index.js';
+import { parseTimestamp } from '../ingest/timestamp.js';
+import { VigilError } from '../shared/errors.js';
+import { progressBar } from './progress.js';
+
+export interface DetectCommandOptions {
+  timestamp: string;
+  value: string;
+  format: 'csv' | 'json';
+  sensitivity: Sensitivity;
+  output?: string;
+}
+
+const ident = (name: string) => `\`${name.replaceAll('\\', '\\\\').replaceAll('`', '\\`')}\``;
+const NUMERIC = /^(Nullable\()?(U?Int\d+|Float\d+|Decimal)/;
+
+/**
+ * runDetect scores a file's series offline with the same detector as the server. ClickHouse
+ * reads the file, sorts it by time and merges rows that share a timestamp into their mean
+ * (the documented repair, reported on stderr); points then stream through the detector, so
+ * memory stays bounded whatever the file's length.
+ */
+export async function runDetect(file: string, opts: DetectCommandOptions): Promise<void> {
+  const probe = await openFileRows(file, { query: 'SELECT 1 FROM {source} LIMIT 0' });
+  for await (const _ of probe.batches(1)) {
+    /* drain */
+  }
+  const types = new Map(probe.columns.map((c) => [c.name, c.type]));
+  for (const [flag, col] of [
+    ['--timestamp', opts.timestamp],
+    ['--value', opts.value],
+  ] as const) {
+    if (!types.has(col))
+      throw new VigilError(
+        'unknown_column',
+        `${flag} ${col}: ${file} has no such column; its columns are ${[...types.keys()].join(', ')}`,
+      );
+  }
+  if (!NUMERIC.test(types.get(opts.value) ?? '')) {
+    const bad = await openFileRows(file, {
+      // Row numbers are taken before the filter, on one thread so they follow the file's order.
+      query: `SELECT row, v FROM (SELECT rowNumberInAllBlocks() + 1 AS row, toString(${ident(opts.value)}) AS v
+              FROM {source} SETTINGS max_threads = 1, input_format_parallel_parsing = 0)
+              WHERE isNotNull(v) AND v != '' AND isNull(toFloat64OrNull(v)) LIMIT 1`,
+    });
+    let example = '';
+    for await (const b of bad.batches(1))
+      example = ` (data row ${b[0]?.['row']}: ${JSON.stringify(b[0]?.['v'])})`;
+    throw new VigilError('non_numeric', `--value ${opts.value}: not every value is a number${example}`);
+  }
+  const rows = await openFileRows(file, {
+    query: `SELECT ts, avg(toFloat64(v)) AS value, count() AS n FROM
+              (SELECT ${ident(opts.timestamp)} AS ts, ${ident(opts.value)} AS v FROM {source}
+               WHERE isNotNull(ts) AND isNotNull(v))
+            GROUP BY ts ORDER BY ts`,
+  });
+  const out: Writable = opts.output ? createWriteStream(opts.output) : process.stdout;
+  const write = (s: string) =>
+    new Promise<void>((resolve, reject) => {
+      if (out.write(s, (e) => (e ? reject(e) : undefined))) resolve();
+      else out.once('drain', resolve);
+    });
+  const detector = createDetector({ sensitivity: opts.sensitivity });
+  const bar = progressBar(basename(file), rows.total);
+  const changepoints: number[] = [];
+  let done = 0;
+  let merged = 0;
+  let first = true;
+  if (opts.format === 'csv') await write('timestamp,value,expected,lower,upper,score,anomaly,changepoint\n');
+  else await write('{"points":[');
+  for await (const batch of rows.batches(5000)) {
+    let text = '';
+    for (const r of batch) {
+      const ts = parseTimestamp(typeof r['ts'] === 'number' ? r['ts'] : String(r['ts']));
+      if (typeof ts === 'string')
+        throw new VigilError(
+          'invalid_timestamp',
+          `--timestamp ${opts.timestamp}: ${JSON.stringify(r['ts'])} ${ts}`,
+        );
+      const n = Number(r['n']);
+      merged += n - 1;
+      done += n;
+      const p = detector.update({ timestamp: ts, value: Number(r['value']) });
+      if (p.changepoint) changepoints.push(p.timestamp);
+      const iso = new Date(p.timestamp).toISOString();
+      if (opts.format === 'csv')
+        text += `${iso},${p.value},${p.expected},${p.lower},${p.upper},${p.score},${p.anomaly},${p.changepoint}\n`;
+      else {
+        text += `${first ? '' : ','}${JSON.stringify({ timestamp: iso, value: p.value, expected: p.expected, lower: p.lower, upper: p.upper, score: p.score, anomaly: p.anomaly })}`;
+        first = false;
+      }
+    }
+    await write(text);
+    bar.update(done);
+  }
+  bar.stop();
+  if (opts.format === 'json') {
+    await write(
+      `],"changepoints":${JSON.stringify(changepoints.map((c) => new Date(c).toISOString()))},` +
+        `"seasonality":${JSON.stringify(detector.seasonality)},"repairs":{"sorted":true,"merged":${merged}}}\n`,
+    );
+  }
+  if (opts.output) await new Promise<void>((resolve) => out.end(resolve));
+  if (merged > 0)
+    console.error(
+      `vigil detect: ${merged} rows shared a timestamp with another and were merged into their mean`,
+    );
+}
