@@ -14,7 +14,12 @@ import {
 import { mulberry32 } from '../demo/random.js';
 import { IngestService, WriteQueue } from '../ingest/index.js';
 import type { Store } from '../store/index.js';
-import { cleanupTestDataDir, dropTestStore, openTestStore, testEngine } from '../store/test-support/test-store.js';
+import {
+  cleanupTestDataDir,
+  dropTestStore,
+  openTestStore,
+  testEngine,
+} from '../store/test-support/test-store.js';
 import { measurePerformance } from './performance.js';
 
 const DAY = 86_400_000;
@@ -41,7 +46,10 @@ describe(`performance with delayed actuals (${testEngine})`, () => {
     const rand = mulberry32(11);
     const n = 600;
     const y = Array.from({ length: n }, () => (rand() < 0.3 ? 1 : 0));
-    const p = y.map((label) => Math.round(Math.min(1, Math.max(0, 0.3 + (label ? 0.3 : -0.1) + (rand() - 0.5) * 0.6)) * 1000) / 1000);
+    const p = y.map(
+      (label) =>
+        Math.round(Math.min(1, Math.max(0, 0.3 + (label ? 0.3 : -0.1) + (rand() - 0.5) * 0.6)) * 1000) / 1000,
+    );
     await send(
       'records',
       p.map((score, i) => ({
@@ -51,7 +59,14 @@ describe(`performance with delayed actuals (${testEngine})`, () => {
         prediction: { score, label: score >= 0.5 ? 'fraud' : 'legit' },
       })),
     );
-    const opts = { project: 'default', model: 'b', task: 'binary' as const, window: { environment: 'production' }, granularity: 'day' as const, positiveLabel: 'fraud' };
+    const opts = {
+      project: 'default',
+      model: 'b',
+      task: 'binary' as const,
+      window: { environment: 'production' },
+      granularity: 'day' as const,
+      positiveLabel: 'fraud',
+    };
     const before = await measurePerformance(store, opts);
     expect(before.map((b) => [b.count, b.labeled])).toEqual([
       [300, 0],
@@ -63,7 +78,12 @@ describe(`performance with delayed actuals (${testEngine})`, () => {
     const day1 = y.map((label, i) => ({ label, i })).filter((r) => r.i % 2 === 0);
     await send(
       'actuals',
-      day1.map((r) => ({ model: 'b', id: `p${r.i}`, actual: { label: r.label ? 'fraud' : 'legit' }, timestamp: T0 + 3 * DAY })),
+      day1.map((r) => ({
+        model: 'b',
+        id: `p${r.i}`,
+        actual: { label: r.label ? 'fraud' : 'legit' },
+        timestamp: T0 + 3 * DAY,
+      })),
     );
     const after = await measurePerformance(store, opts);
     expect(after.map((b) => [b.count, b.labeled])).toEqual([
@@ -89,8 +109,23 @@ describe(`performance with delayed actuals (${testEngine})`, () => {
     const rand = mulberry32(5);
     const yv = Array.from({ length: 200 }, () => 10 + rand() * 5);
     const pv = yv.map((v) => v + (rand() - 0.4) * 2);
-    await send('records', yv.map((v, i) => ({ model: 'r', id: `r${i}`, timestamp: T0 + i, prediction: { value: pv[i] }, actual: { value: v } })));
-    const reg = await measurePerformance(store, { project: 'default', model: 'r', task: 'regression', window: { environment: 'production' }, granularity: 'day' });
+    await send(
+      'records',
+      yv.map((v, i) => ({
+        model: 'r',
+        id: `r${i}`,
+        timestamp: T0 + i,
+        prediction: { value: pv[i] },
+        actual: { value: v },
+      })),
+    );
+    const reg = await measurePerformance(store, {
+      project: 'default',
+      model: 'r',
+      task: 'regression',
+      window: { environment: 'production' },
+      granularity: 'day',
+    });
     const ref = regressionMetrics(yv, pv);
     expect(reg[0]?.metrics['mae']).toBeCloseTo(ref.mae, 9);
     expect(reg[0]?.metrics['rmse']).toBeCloseTo(ref.rmse, 9);
@@ -100,8 +135,23 @@ describe(`performance with delayed actuals (${testEngine})`, () => {
     const classes = ['a', 'b', 'c'];
     const yc = Array.from({ length: 150 }, () => classes[Math.floor(rand() * 3)] as string);
     const pc = yc.map((c) => (rand() < 0.7 ? c : (classes[Math.floor(rand() * 3)] as string)));
-    await send('records', yc.map((c, i) => ({ model: 'mc', id: `m${i}`, timestamp: T0 + i, prediction: { label: pc[i] }, actual: { label: c } })));
-    const mc = await measurePerformance(store, { project: 'default', model: 'mc', task: 'multiclass', window: { environment: 'production' }, granularity: 'day' });
+    await send(
+      'records',
+      yc.map((c, i) => ({
+        model: 'mc',
+        id: `m${i}`,
+        timestamp: T0 + i,
+        prediction: { label: pc[i] },
+        actual: { label: c },
+      })),
+    );
+    const mc = await measurePerformance(store, {
+      project: 'default',
+      model: 'mc',
+      task: 'multiclass',
+      window: { environment: 'production' },
+      granularity: 'day',
+    });
     const mref = multiclassMetrics(yc, pc);
     expect(mc[0]?.metrics['accuracy']).toBeCloseTo(mref.accuracy, 12);
     expect(mc[0]?.metrics['f1_macro']).toBeCloseTo(mref.macro.f1, 12);
@@ -113,10 +163,27 @@ describe(`performance with delayed actuals (${testEngine})`, () => {
       for (const it of items) if (rand() < 0.3) relevance[it] = Math.floor(rand() * 3);
       return { ranking, relevance };
     });
-    await send('records', queries.map((q, i) => ({ model: 'rk', id: `q${i}`, timestamp: T0 + i, prediction: { ranking: q.ranking } })));
-    await send('actuals', queries.map((q, i) => ({ model: 'rk', id: `q${i}`, actual: { relevance: q.relevance } })));
+    await send(
+      'records',
+      queries.map((q, i) => ({
+        model: 'rk',
+        id: `q${i}`,
+        timestamp: T0 + i,
+        prediction: { ranking: q.ranking },
+      })),
+    );
+    await send(
+      'actuals',
+      queries.map((q, i) => ({ model: 'rk', id: `q${i}`, actual: { relevance: q.relevance } })),
+    );
     const labeled = queries.filter((q) => Object.keys(q.relevance).length > 0);
-    const rk = await measurePerformance(store, { project: 'default', model: 'rk', task: 'ranking', window: { environment: 'production' }, granularity: 'day' });
+    const rk = await measurePerformance(store, {
+      project: 'default',
+      model: 'rk',
+      task: 'ranking',
+      window: { environment: 'production' },
+      granularity: 'day',
+    });
     expect(rk[0]?.labeled).toBe(labeled.length);
     expect(rk[0]?.metrics['ndcg@10']).toBeCloseTo(ndcgAtK(labeled, 10), 12);
     expect(rk[0]?.metrics['map@10']).toBeCloseTo(mapAtK(labeled, 10), 12);

@@ -4,7 +4,7 @@ import {
   multiclassMetrics,
   rocAucFromScoreCounts,
 } from '../core/index.js';
-import { type Store, int, num, str } from '../store/index.js';
+import { int, num, type Store, str } from '../store/index.js';
 import type { Task } from './models.js';
 import { type Window, windowWhere } from './windows.js';
 
@@ -43,7 +43,10 @@ const POSITIVE_TOKENS = ['1', 'true', 'yes', 'y', 'positive', 'pos', 'fraud', 's
  * resolvePositiveLabel picks a binary model's positive class: the declared one, else a label
  * that reads as positive (1, true, yes, fraud, …), else the rarer of the two labels seen.
  */
-export function resolvePositiveLabel(declared: string | undefined, labels: ReadonlyArray<{ label: string; n: number }>): string {
+export function resolvePositiveLabel(
+  declared: string | undefined,
+  labels: ReadonlyArray<{ label: string; n: number }>,
+): string {
   if (declared !== undefined) return declared;
   for (const token of POSITIVE_TOKENS) {
     const hit = labels.find((l) => l.label.toLowerCase() === token);
@@ -76,7 +79,10 @@ export function joinedRows(store: Store, opts: PerformanceOptions): string {
 }
 
 /** measurePerformance computes metrics per time bucket inside ClickHouse, by task. */
-export async function measurePerformance(store: Store, opts: PerformanceOptions): Promise<PerformanceBucket[]> {
+export async function measurePerformance(
+  store: Store,
+  opts: PerformanceOptions,
+): Promise<PerformanceBucket[]> {
   const g = GRANULARITY_MS[opts.granularity];
   const rows = joinedRows(store, opts);
   const bucket = `intDiv(ts, ${int(g)}) * ${int(g)}`;
@@ -95,7 +101,12 @@ export async function measurePerformance(store: Store, opts: PerformanceOptions)
 
 type BucketMetrics = Map<number, Record<string, number | null>>;
 
-async function metricsByBucket(store: Store, opts: PerformanceOptions, rows: string, bucket: string): Promise<BucketMetrics> {
+async function metricsByBucket(
+  store: Store,
+  opts: PerformanceOptions,
+  rows: string,
+  bucket: string,
+): Promise<BucketMetrics> {
   switch (opts.task) {
     case 'binary':
       return binaryMetrics(store, opts, rows, bucket);
@@ -110,7 +121,12 @@ async function metricsByBucket(store: Store, opts: PerformanceOptions, rows: str
 
 const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
-async function binaryMetrics(store: Store, opts: PerformanceOptions, rows: string, bucket: string): Promise<BucketMetrics> {
+async function binaryMetrics(
+  store: Store,
+  opts: PerformanceOptions,
+  rows: string,
+  bucket: string,
+): Promise<BucketMetrics> {
   const positive = str(opts.positiveLabel ?? '1');
   const threshold = num(opts.threshold ?? 0.5);
   const labeled = `(SELECT ${bucket} AS b, toUInt8(assumeNotNull(y_label) = ${positive}) AS y,
@@ -120,7 +136,16 @@ async function binaryMetrics(store: Store, opts: PerformanceOptions, rows: strin
   // Clipping as sklearn's log loss: p in [eps, 1 - eps], eps = float64 machine epsilon.
   const eps = '2.220446049250313e-16';
   const [conf, scores, calib] = await Promise.all([
-    store.query<{ b: number; tp: number; fp: number; tn: number; fn: number; scored: number; ll: number; brier: number }>(
+    store.query<{
+      b: number;
+      tp: number;
+      fp: number;
+      tn: number;
+      fn: number;
+      scored: number;
+      ll: number;
+      brier: number;
+    }>(
       `SELECT b, countIf(y = 1 AND yhat = 1) AS tp, countIf(y = 0 AND yhat = 1) AS fp,
               countIf(y = 0 AND yhat = 0) AS tn, countIf(y = 1 AND yhat = 0) AS fn,
               countIf(isNotNull(p)) AS scored,
@@ -150,7 +175,11 @@ async function binaryMetrics(store: Store, opts: PerformanceOptions, rows: strin
     const cm = { tp: Number(c.tp), fp: Number(c.fp), tn: Number(c.tn), fn: Number(c.fn) };
     const m = metricsFromConfusion(cm);
     const scored = Number(c.scored);
-    const sc = (scoreRows.get(b) ?? []).map((r) => ({ score: Number(r.s), pos: Number(r.pos), neg: Number(r.neg) }));
+    const sc = (scoreRows.get(b) ?? []).map((r) => ({
+      score: Number(r.s),
+      pos: Number(r.pos),
+      neg: Number(r.neg),
+    }));
     let ece = 0;
     for (const bin of calibRows.get(b) ?? []) {
       const n = Number(bin.n);
@@ -256,7 +285,14 @@ async function regressionMetrics(store: Store, rows: string, bucket: string): Pr
 async function rankingMetrics(store: Store, rows: string, bucket: string): Promise<BucketMetrics> {
   // ClickHouse 18.16 lambdas cannot see other columns, so the judgements ride into arrayMap
   // as replicated arguments.
-  const res = await store.query<{ b: number; n: number; ndcg: number; map: number; mrr: number; recall: number }>(
+  const res = await store.query<{
+    b: number;
+    n: number;
+    ndcg: number;
+    map: number;
+    mrr: number;
+    recall: number;
+  }>(
     `SELECT b, count() AS n, avg(ndcg) AS ndcg, avg(ap) AS map, avg(rr) AS mrr, avg(rec) AS recall
      FROM (
        SELECT b, grades, hits, relevant,
