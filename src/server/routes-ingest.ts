@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { IngestKind, IngestService } from '../ingest/index.js';
+import { gzipBody } from './gzip-body.js';
 import { projectOf } from './project.js';
 
 const ingestResponse = {
@@ -26,6 +27,8 @@ const ingestResponse = {
  * service splits NDJSON lines itself so that one bad line costs that line, not the request.
  */
 export async function ingestRoutes(app: FastifyInstance, opts: { ingest: IngestService }): Promise<void> {
+  // Clients gzip their batches (the SDKs do by default); bodies are inflated within the limit.
+  await app.register(gzipBody);
   app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser(
     ['application/json', 'application/x-ndjson', 'application/jsonl', 'text/plain'],
