@@ -11,7 +11,7 @@ trap 'scripts/clickhouse-server.sh stop "$results/clickhouse" >/dev/null 2>&1 ||
 
 npm run --silent build
 status=0
-npx vitest run --project unit --project integration \
+npx vitest run --project unit --project integration --project e2e \
   --reporter=default --reporter=json --outputFile.json="$results/chdb.json" || status=1
 
 if command -v clickhouse-server >/dev/null 2>&1 || [[ -x /usr/sbin/clickhouse-server ]] || [[ -x /usr/bin/clickhouse-server ]]; then

@@ -6,10 +6,11 @@ import {
 } from '../core/index.js';
 import { int, num, type Store, str } from '../store/index.js';
 import type { Task } from './models.js';
-import { type Window, windowWhere } from './windows.js';
+import { fin, type Window, windowWhere } from './windows.js';
 
-export type Granularity = 'hour' | 'day';
-export const GRANULARITY_MS: Record<Granularity, number> = { hour: 3_600_000, day: 86_400_000 };
+export type Granularity = 'hour' | 'day' | 'all';
+/** 'all' is one bucket for the whole window (offline reports), starting at the epoch. */
+export const GRANULARITY_MS: Record<Granularity, number> = { hour: 3_600_000, day: 86_400_000, all: 1e15 };
 
 export interface PerformanceOptions {
   project: string;
@@ -62,15 +63,15 @@ export function resolvePositiveLabel(
  */
 export function joinedRows(store: Store, opts: PerformanceOptions): string {
   const asOf = opts.labelsAsOfMs === undefined ? '' : ` AND ts <= ${int(opts.labelsAsOfMs)}`;
-  return `SELECT ts, pred_label, pred_score, pred_value, pred_class_keys, pred_class_scores, pred_ranking,
+  return `SELECT ts, tag_keys, tag_values, pred_label, pred_score, pred_value, pred_class_keys, pred_class_scores, pred_ranking,
       found OR has_actual = 1 AS labeled,
       if(found, a_label, act_label) AS y_label,
       if(found, a_value, act_value) AS y_value,
       if(found, a_rel_keys, act_rel_keys) AS y_rel_keys,
       if(found, a_rel_values, act_rel_values) AS y_rel_values
-    FROM (SELECT project, model, id, ts, pred_label, pred_score, pred_value, pred_class_keys, pred_class_scores,
+    FROM (SELECT project, model, id, ts, tag_keys, tag_values, pred_label, pred_score, pred_value, pred_class_keys, pred_class_scores,
                  pred_ranking, act_label, act_value, act_rel_keys, act_rel_values, has_actual
-          FROM ${store.table('records')} FINAL WHERE ${windowWhere(opts.project, opts.model, opts.window)}) AS r
+          FROM ${store.table('records')}${fin(opts.window)} WHERE ${windowWhere(opts.project, opts.model, opts.window)}) AS r
     ANY LEFT JOIN (SELECT project, model, id, toUInt8(1) AS found, act_label AS a_label, act_value AS a_value,
                           act_rel_keys AS a_rel_keys, act_rel_values AS a_rel_values
                    FROM ${store.table('actuals')} FINAL

@@ -3,6 +3,11 @@ import type { RowsSql } from './drift-aggregates.js';
 
 /** Window selects records of one model: an environment, optionally a version and a time range. */
 export interface Window {
+  /**
+   * final reads with FINAL (the default), so a re-sent record counts once. Only a caller that
+   * wrote the rows itself with unique ids (the offline report) may turn it off.
+   */
+  final?: boolean | undefined;
   environment: string;
   version?: string | undefined;
   /** fromMs is inclusive, toMs exclusive (epoch milliseconds of the record's timestamp). */
@@ -19,14 +24,17 @@ export function windowWhere(project: string, model: string, w: Window): string {
   return parts.join(' AND ');
 }
 
+/** fin is the FINAL clause of a window's read. */
+export const fin = (w: Window) => (w.final === false ? '' : ' FINAL');
+
 const FEATURE_COLUMNS = 'num_keys, num_values, cat_keys, cat_values, null_keys';
 
 /** recordRows gives the drift row shape for a reference and a current window of stored records. */
 export function recordRows(store: Store, project: string, model: string, ref: Window, cur: Window): RowsSql {
   const records = store.table('records');
-  return `SELECT toUInt8(0) AS side, ${FEATURE_COLUMNS} FROM ${records} FINAL WHERE ${windowWhere(project, model, ref)}
+  return `SELECT toUInt8(0) AS side, ${FEATURE_COLUMNS} FROM ${records}${fin(ref)} WHERE ${windowWhere(project, model, ref)}
     UNION ALL
-    SELECT toUInt8(1) AS side, ${FEATURE_COLUMNS} FROM ${records} FINAL WHERE ${windowWhere(project, model, cur)}`;
+    SELECT toUInt8(1) AS side, ${FEATURE_COLUMNS} FROM ${records}${fin(cur)} WHERE ${windowWhere(project, model, cur)}`;
 }
 
 /**
@@ -49,7 +57,7 @@ export function predictionRows(
       if(isNull(pred_label), emptyArrayString(), ['label']) AS cat_keys,
       if(isNull(pred_label), emptyArrayString(), [assumeNotNull(pred_label)]) AS cat_values,
       emptyArrayString() AS null_keys`;
-  return `SELECT toUInt8(0) AS side, ${cols} FROM ${records} FINAL WHERE ${windowWhere(project, model, ref)}
+  return `SELECT toUInt8(0) AS side, ${cols} FROM ${records}${fin(ref)} WHERE ${windowWhere(project, model, ref)}
     UNION ALL
-    SELECT toUInt8(1) AS side, ${cols} FROM ${records} FINAL WHERE ${windowWhere(project, model, cur)}`;
+    SELECT toUInt8(1) AS side, ${cols} FROM ${records}${fin(cur)} WHERE ${windowWhere(project, model, cur)}`;
 }

@@ -4,6 +4,7 @@ import { isVigilError } from '../shared/errors.js';
 import { DEFAULT_PROJECT } from '../shared/names.js';
 import { runDetect } from './detect-command.js';
 import { runIngest } from './ingest-command.js';
+import { runReport } from './report-command.js';
 import { runServe } from './serve-command.js';
 import { addStoreOptions, storeOptionsOf } from './store-options.js';
 
@@ -117,6 +118,46 @@ program
   .action(async (file: string, opts) => {
     try {
       await runDetect(file, opts);
+    } catch (e) {
+      fail(e);
+    }
+  });
+
+program
+  .command('report')
+  .description('compare a current file with a reference file: drift per feature and performance (no server)')
+  .requiredOption('--reference <file>', 'reference data (CSV, TSV, Parquet or NDJSON)')
+  .requiredOption('--current <file>', 'current data')
+  .option('--target <col>', 'column with the actual')
+  .option('--prediction <col>', 'column with the predicted label or value')
+  .option('--score <col>', 'column with the predicted probability of the positive class')
+  .option('--id <col>', 'column with the prediction id')
+  .option('--timestamp <col>', 'column with the prediction time')
+  .addOption(
+    new Option('--task <task>', 'model task (inferred when absent)').choices([
+      'binary',
+      'multiclass',
+      'regression',
+      'ranking',
+    ]),
+  )
+  .option('--positive-label <label>', 'positive class of a binary model (default 1/true/yes)')
+  .option('--threshold <p>', 'score threshold for a binary label', (v) => {
+    const n = Number(v);
+    if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('--threshold must be a number in [0, 1]');
+    return n;
+  })
+  .addOption(new Option('--format <format>', 'output format').choices(['html', 'json', 'md']).default('html'))
+  .option('-o, --output <file>', 'write to a file instead of stdout')
+  .addOption(
+    new Option('--fail-on <verdict>', 'exit 1 when this verdict is true (CI gates)').choices([
+      'drift',
+      'performance',
+    ]),
+  )
+  .action(async (opts) => {
+    try {
+      process.exitCode = await runReport(opts);
     } catch (e) {
       fail(e);
     }

@@ -1,4 +1,8 @@
 // core: pure statistics with no I/O. Other modules import from here, not from core's files.
+
+export * from './drift/index.js';
+export * from './fairness/index.js';
 export * from './metrics/index.js';
+export * from './quality/index.js';
 export * from './stats/index.js';
 export * from './timeseries/index.js';

@@ -8,6 +8,7 @@ import type { Store } from '../store/index.js';
 import { errorBody, makeErrorHandler } from './error-handler.js';
 import { createMetrics } from './metrics.js';
 import { anomalyRoutes } from './routes-anomalies.js';
+import { driftRoutes } from './routes-drift.js';
 import { ingestRoutes } from './routes-ingest.js';
 import { modelRoutes } from './routes-models.js';
 
@@ -87,6 +88,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
   await app.register(ingestRoutes, { ingest });
   await app.register(modelRoutes, { store, entities });
   await app.register(anomalyRoutes);
+  await app.register(driftRoutes, { store, entities });
   await app.ready();
 
   return {

@@ -5,6 +5,9 @@ import { storeError } from '../errors.js';
 import { ident } from '../sql.js';
 import { QUERY_SETTINGS, type Store, type TableName } from '../store.js';
 
+// VIGIL_DEBUG_SQL=1 prints each query's time to stderr (profiling aid).
+const debugSql = process.env['VIGIL_DEBUG_SQL'] === '1';
+
 // chdb runs one engine per process on one data folder; stores opened on the same folder in one
 // process (tests use one database each) share its session, which closes with the last of them.
 const open = new Map<string, { session: Session; refs: number }>();
@@ -40,16 +43,26 @@ export function openChdbStore(opts: { dataDir: string; database?: string }): Sto
     database,
     table: (name: TableName) => `${database}.${name}`,
     async exec(sql) {
+      const started = performance.now();
       try {
         await session.queryAsync(sql);
+        if (debugSql)
+          process.stderr.write(
+            `[sql ${(performance.now() - started).toFixed(0)} ms] ${sql.replace(/\s+/g, ' ').slice(0, 160)}\n`,
+          );
       } catch (e) {
         throw storeError(e, 'statement');
       }
     },
     async query<T>(sql: string): Promise<T[]> {
       let text: string;
+      const started = performance.now();
       try {
         text = (await session.queryAsync(sql, { format: 'JSONEachRow' })).text();
+        if (debugSql)
+          process.stderr.write(
+            `[sql ${(performance.now() - started).toFixed(0)} ms] ${sql.replace(/\s+/g, ' ').slice(0, 160)}\n`,
+          );
       } catch (e) {
         throw storeError(e, 'query');
       }

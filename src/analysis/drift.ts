@@ -1,0 +1,175 @@
+import {
+  type DriftEvaluation,
+  type DriftOptions,
+  evaluateDrift,
+  type FeatureDrift,
+  type FeatureSummary,
+} from '../core/index.js';
+import type { Store } from '../store/index.js';
+import { aggregateDrift, type DriftAggregates } from './drift-aggregates.js';
+import { predictionRows, recordRows, type Window } from './windows.js';
+
+/**
+ * Distribution is what a chart of one feature needs: shares per bin (numeric: the reference
+ * deciles' bins, labelled by their edges) or per category (the 20 most frequent).
+ */
+export interface Distribution {
+  name: string;
+  type: 'numeric' | 'categorical';
+  labels: string[];
+  reference: number[];
+  current: number[];
+}
+
+export interface DriftReport extends DriftEvaluation {
+  distributions: Distribution[];
+  prediction: FeatureDrift | null;
+  prediction_outputs: readonly FeatureDrift[];
+  /** skipped lists features that cannot be compared, with the reason (absent on one side). */
+  skipped: Array<{ name: string; reason: string }>;
+  rows: { reference: number; current: number };
+}
+
+/**
+ * summariesOf turns ClickHouse's aggregates into the drift layer's FeatureSummary per feature.
+ * A feature seen both as numbers and as strings is judged as the kind most of its values
+ * have (the mix itself is a data-quality finding); one missing from a side is skipped.
+ */
+export function summariesOf(agg: DriftAggregates): {
+  summaries: Map<string, FeatureSummary>;
+  skipped: Array<{ name: string; reason: string }>;
+} {
+  const summaries = new Map<string, FeatureSummary>();
+  const skipped: Array<{ name: string; reason: string }> = [];
+  const categorical = new Map(agg.categorical.map((c) => [c.name, c]));
+  const names = new Set([...agg.numeric.map((f) => f.name), ...categorical.keys()]);
+  for (const name of [...names].sort()) {
+    const num = agg.numeric.find((f) => f.name === name);
+    const cat = categorical.get(name);
+    const numN = (num?.ref?.n ?? 0) + (num?.cur?.n ?? 0);
+    const catN = (cat?.refN ?? 0) + (cat?.curN ?? 0);
+    if (num && numN >= catN) {
+      if (!num.ref || !num.cur || num.ref.n === 0 || num.cur.n === 0 || !num.bins) {
+        skipped.push({
+          name,
+          reason: num.ref?.n ? 'absent from the current window' : 'absent from the baseline',
+        });
+        continue;
+      }
+      const side = (s: NonNullable<typeof num.ref>, counts: number[] | undefined, rows: number) => ({
+        n: s.n,
+        missing: Math.max(0, rows - s.n),
+        mean: s.mean,
+        std: s.std,
+        min: s.min,
+        max: s.max,
+        ...(num.valueCounts && counts ? { valueCounts: { values: num.valueCounts.values, counts } } : {}),
+      });
+      summaries.set(name, {
+        type: 'numeric',
+        reference: side(num.ref, num.valueCounts?.ref, agg.rows.ref),
+        current: side(num.cur, num.valueCounts?.cur, agg.rows.cur),
+        bins: { edges: num.bins.edges, reference: num.bins.ref, current: num.bins.cur },
+        ...(num.ksStatistic === null ? {} : { ksStatistic: num.ksStatistic }),
+        ...(num.wasserstein === null ? {} : { wasserstein: num.wasserstein }),
+      });
+    } else if (cat) {
+      if (cat.refN === 0 || cat.curN === 0) {
+        skipped.push({
+          name,
+          reason: cat.refN ? 'absent from the current window' : 'absent from the baseline',
+        });
+        continue;
+      }
+      // Counts cover the most frequent categories; the rest (when truncated) join "(other)".
+      const withOther = (m: Map<string, number>, n: number) => {
+        const out = new Map(m);
+        const listed = [...m.values()].reduce((a, b) => a + b, 0);
+        if (n > listed) out.set('(other)', n - listed);
+        return out;
+      };
+      summaries.set(name, {
+        type: 'categorical',
+        reference: { counts: withOther(cat.ref, cat.refN), missing: Math.max(0, agg.rows.ref - cat.refN) },
+        current: { counts: withOther(cat.cur, cat.curN), missing: Math.max(0, agg.rows.cur - cat.curN) },
+      });
+    }
+  }
+  return { summaries, skipped };
+}
+
+/**
+ * measureDrift compares a current window with a baseline for every feature and for the
+ * model's outputs: aggregation in ClickHouse, the verdict in core/drift.
+ */
+export async function measureDrift(
+  store: Store,
+  opts: { project: string; model: string; baseline: Window; current: Window; drift?: DriftOptions },
+): Promise<DriftReport> {
+  const [features, outputs] = await Promise.all([
+    aggregateDrift(store, recordRows(store, opts.project, opts.model, opts.baseline, opts.current)),
+    aggregateDrift(store, predictionRows(store, opts.project, opts.model, opts.baseline, opts.current)),
+  ]);
+  const f = summariesOf(features);
+  const evaluation = evaluateDrift(f.summaries, opts.drift);
+  const o = summariesOf(outputs);
+  const predicted = evaluateDrift(o.summaries, {}).features;
+  const primary =
+    ['score', 'value', 'label'].map((n) => predicted.find((p) => p.name === n)).find(Boolean) ?? null;
+  return {
+    ...evaluation,
+    distributions: [...f.summaries].map(([name, summary]) => distributionOf(name, summary)),
+    prediction: primary,
+    prediction_outputs: predicted,
+    skipped: f.skipped,
+    rows: { reference: features.rows.ref, current: features.rows.cur },
+  };
+}
+
+const share = (xs: ArrayLike<number>) => {
+  const total = Array.from(xs).reduce((a, b) => a + b, 0);
+  return Array.from(xs, (x) => (total > 0 ? x / total : 0));
+};
+const fmt = (x: number) =>
+  Math.abs(x) >= 1000 || (Math.abs(x) < 0.01 && x !== 0)
+    ? x.toPrecision(3)
+    : String(Math.round(x * 100) / 100);
+
+/** distributionOf turns a feature summary into chartable shares. */
+export function distributionOf(name: string, s: FeatureSummary): Distribution {
+  if (s.type === 'numeric') {
+    const edges = Array.from(s.bins.edges);
+    const labels = Array.from({ length: edges.length + 1 }, (_, i) =>
+      i === 0
+        ? `< ${fmt(edges[0] ?? 0)}`
+        : i === edges.length
+          ? `≥ ${fmt(edges[i - 1] ?? 0)}`
+          : `${fmt(edges[i - 1] ?? 0)}–${fmt(edges[i] ?? 0)}`,
+    );
+    return {
+      name,
+      type: 'numeric',
+      labels,
+      reference: share(s.bins.reference),
+      current: share(s.bins.current),
+    };
+  }
+  const ref =
+    s.reference.counts instanceof Map ? s.reference.counts : new Map(Object.entries(s.reference.counts));
+  const cur = s.current.counts instanceof Map ? s.current.counts : new Map(Object.entries(s.current.counts));
+  const all = new Map<string, number>();
+  for (const [k, v] of [...ref, ...cur]) all.set(k, (all.get(k) ?? 0) + v);
+  const labels = [...all]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 20)
+    .map(([k]) => k);
+  const refTotal = [...ref.values()].reduce((a, b) => a + b, 0);
+  const curTotal = [...cur.values()].reduce((a, b) => a + b, 0);
+  return {
+    name,
+    type: 'categorical',
+    labels,
+    reference: labels.map((l) => (refTotal ? (ref.get(l) ?? 0) / refTotal : 0)),
+    current: labels.map((l) => (curTotal ? (cur.get(l) ?? 0) / curTotal : 0)),
+  };
+}

@@ -1,0 +1,97 @@
+import { metricsFromConfusion } from '../core/index.js';
+import { num, type Store, str } from '../store/index.js';
+import type { Task } from './models.js';
+import { joinedRows } from './performance.js';
+import { type Window, windowWhere } from './windows.js';
+
+/** SegmentAggregate is one value of a segmenting tag, as ClickHouse counts it. */
+export interface SegmentAggregate {
+  value: string;
+  baselineCount: number;
+  currentCount: number;
+  labeled: number;
+  confusion: { tp: number; fp: number; tn: number; fn: number } | null;
+  metrics: Record<string, number | null>;
+}
+
+/** NO_VALUE names records that do not carry the tag. */
+export const NO_VALUE = '(none)';
+
+/**
+ * aggregateSegments counts a tag's values in the baseline and the current window and, for the
+ * current window's labelled predictions, the confusion counts (binary) or errors (regression)
+ * per value — everything grouped inside ClickHouse.
+ */
+export async function aggregateSegments(
+  store: Store,
+  opts: {
+    project: string;
+    model: string;
+    task: Task;
+    tag: string;
+    baseline: Window;
+    current: Window;
+    positiveLabel?: string | undefined;
+    threshold?: number | undefined;
+  },
+): Promise<SegmentAggregate[]> {
+  const tagValue = `if(has(tag_keys, ${str(opts.tag)}), tag_values[indexOf(tag_keys, ${str(opts.tag)})], ${str(NO_VALUE)})`;
+  const baseline = await store.query<{ v: string; n: number }>(
+    `SELECT ${tagValue} AS v, count() AS n FROM ${store.table('records')} FINAL
+     WHERE ${windowWhere(opts.project, opts.model, opts.baseline)} GROUP BY v`,
+  );
+  const rows = joinedRows(store, { ...opts, window: opts.current, granularity: 'all' });
+  const positive = str(opts.positiveLabel ?? '1');
+  const threshold = num(opts.threshold ?? 0.5);
+  const current = await store.query<{
+    v: string;
+    n: number;
+    n_labeled: number;
+    tp: number;
+    fp: number;
+    tn: number;
+    fn: number;
+    mae: number | null;
+    rmse: number | null;
+    acc: number | null;
+  }>(
+    `SELECT v, count() AS n, countIf(labeled AND usable) AS n_labeled,
+            countIf(usable AND y = 1 AND yhat = 1) AS tp, countIf(usable AND y = 0 AND yhat = 1) AS fp,
+            countIf(usable AND y = 0 AND yhat = 0) AS tn, countIf(usable AND y = 1 AND yhat = 0) AS fn,
+            avgIf(abs(err), isNotNull(err)) AS mae, sqrt(avgIf(err * err, isNotNull(err))) AS rmse,
+            avgIf(toFloat64(same), labeled AND isNotNull(y_label)) AS acc
+     FROM (SELECT ${tagValue} AS v, labeled, y_label,
+                  labeled AND isNotNull(y_label) AND (isNotNull(pred_score) OR isNotNull(pred_label)) AS usable,
+                  toUInt8(ifNull(y_label, '') = ${positive}) AS y,
+                  if(isNull(pred_score), toUInt8(ifNull(pred_label, '') = ${positive}), toUInt8(assumeNotNull(pred_score) >= ${threshold})) AS yhat,
+                  if(labeled AND isNotNull(y_value) AND isNotNull(pred_value), assumeNotNull(pred_value) - assumeNotNull(y_value), NULL) AS err,
+                  toUInt8(ifNull(pred_label, '') = ifNull(y_label, '')) AS same
+           FROM (${rows}))
+     GROUP BY v`,
+  );
+  const base = new Map(baseline.map((b) => [b.v, Number(b.n)]));
+  const values = new Set([...base.keys(), ...current.map((c) => c.v)]);
+  const cur = new Map(current.map((c) => [c.v, c]));
+  return [...values].sort().map((value) => {
+    const c = cur.get(value);
+    const confusion =
+      opts.task === 'binary' && c
+        ? { tp: Number(c.tp), fp: Number(c.fp), tn: Number(c.tn), fn: Number(c.fn) }
+        : null;
+    let metrics: Record<string, number | null> = {};
+    if (confusion && Number(c?.n_labeled) > 0) {
+      const m = metricsFromConfusion(confusion);
+      metrics = { accuracy: m.accuracy, precision: m.precision, recall: m.recall, f1: m.f1 };
+    } else if (opts.task === 'regression' && c && Number(c.n_labeled) > 0)
+      metrics = { mae: c.mae, rmse: c.rmse };
+    else if (opts.task === 'multiclass' && c && Number(c.n_labeled) > 0) metrics = { accuracy: c.acc };
+    return {
+      value,
+      baselineCount: base.get(value) ?? 0,
+      currentCount: Number(c?.n ?? 0),
+      labeled: Number(c?.n_labeled ?? 0),
+      confusion,
+      metrics,
+    };
+  });
+}

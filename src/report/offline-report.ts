@@ -1,0 +1,212 @@
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type DriftReport, measureDrift } from '../analysis/drift.js';
+import { type FileRoleColumns, insertFileSql } from '../analysis/file-import.js';
+import type { Task } from '../analysis/models.js';
+import { measurePerformance, resolvePositiveLabel } from '../analysis/performance.js';
+import { CLICKHOUSE_FORMAT, formatOf } from '../ingest/files/file-format.js';
+import type { FileColumn } from '../ingest/files/index.js';
+import { VigilError } from '../shared/errors.js';
+import { openChdbStore } from '../store/engines/chdb.js';
+import { migrate, type Store, str } from '../store/index.js';
+
+export interface ReportOptions extends FileRoleColumns {
+  reference: string;
+  current: string;
+  task?: Task | undefined;
+  positiveLabel?: string | undefined;
+  threshold?: number | undefined;
+}
+
+export interface PerformanceSection {
+  task: Task;
+  positive_label: string | null;
+  metrics: Record<string, number | null>;
+  reference_metrics: Record<string, number | null> | null;
+  /** primary is the metric the performance verdict compares (higher is better unless noted). */
+  primary: { metric: string; higher_is_better: boolean; current: number | null; reference: number | null };
+  degraded: boolean;
+}
+
+export interface OfflineReport extends Omit<DriftReport, 'rows'> {
+  baseline: { file: string; records: number };
+  current: { file: string; records: number };
+  performance: PerformanceSection | null;
+}
+
+/** DEGRADED_RELATIVE is the relative loss of the primary metric that makes `degraded` true. */
+export const DEGRADED_RELATIVE = 0.05;
+
+const PRIMARY: Record<Task, { metric: string; higher: boolean }> = {
+  binary: { metric: 'auc', higher: true },
+  multiclass: { metric: 'accuracy', higher: true },
+  regression: { metric: 'rmse', higher: false },
+  ranking: { metric: 'ndcg@10', higher: true },
+};
+
+async function describe(store: Store, path: string, format: string): Promise<FileColumn[]> {
+  return store.query<FileColumn>(`DESCRIBE file(${str(path)}, ${str(format)})`);
+}
+
+/**
+ * buildOfflineReport compares two files with no server: both are loaded into a throw-away
+ * embedded store by ClickHouse itself (INSERT … SELECT FROM file()), then the server's own
+ * drift and performance queries run on them — so the report and the API give the same numbers
+ * for the same data.
+ */
+export async function buildOfflineReport(opts: ReportOptions): Promise<OfflineReport> {
+  for (const [flag, path] of [
+    ['--reference', opts.reference],
+    ['--current', opts.current],
+  ] as const) {
+    if (!existsSync(path) || !statSync(path).isFile())
+      throw new VigilError('file_not_found', `${flag} ${path}: no such file`, { field: flag });
+  }
+  const refFormat = CLICKHOUSE_FORMAT[formatOf(opts.reference)];
+  const curFormat = CLICKHOUSE_FORMAT[formatOf(opts.current)];
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-report-'));
+  const store = openChdbStore({ dataDir: dir, database: 'report' });
+  try {
+    await migrate(store);
+    const refPath = resolve(opts.reference);
+    const curPath = resolve(opts.current);
+    let refCols: FileColumn[];
+    let curCols: FileColumn[];
+    try {
+      [refCols, curCols] = [
+        await describe(store, refPath, refFormat),
+        await describe(store, curPath, curFormat),
+      ];
+    } catch (e) {
+      throw new VigilError(
+        'file_unreadable',
+        `ClickHouse could not read the files: ${(e as Error).message}`,
+        { cause: e },
+      );
+    }
+    const roles: Array<[string, string | undefined]> = [
+      ['--target', opts.target],
+      ['--prediction', opts.prediction],
+      ['--score', opts.score],
+      ['--id', opts.id],
+      ['--timestamp', opts.timestamp],
+    ];
+    for (const [flag, col] of roles) {
+      if (col !== undefined && !curCols.some((c) => c.name === col) && !refCols.some((c) => c.name === col))
+        throw new VigilError(
+          'unknown_column',
+          `${flag} ${col}: neither file has such a column; the current file has ${curCols.map((c) => c.name).join(', ')}`,
+          { field: flag },
+        );
+    }
+    const task = opts.task ?? inferFileTask(curCols, opts);
+    const regression = task === 'regression';
+    const only = (cols: FileColumn[]): FileRoleColumns => {
+      const has = (c: string | undefined) =>
+        c !== undefined && cols.some((x) => x.name === c) ? c : undefined;
+      return {
+        target: has(opts.target),
+        prediction: has(opts.prediction),
+        score: has(opts.score),
+        id: has(opts.id),
+        timestamp: has(opts.timestamp),
+      };
+    };
+    const target = { project: 'report', model: 'report' };
+    await store.exec(
+      insertFileSql(
+        store,
+        { path: refPath, format: refFormat, columns: refCols },
+        { ...target, environment: 'training' },
+        only(refCols),
+        regression,
+      ),
+    );
+    await store.exec(
+      insertFileSql(
+        store,
+        { path: curPath, format: curFormat, columns: curCols },
+        { ...target, environment: 'production' },
+        only(curCols),
+        regression,
+      ),
+    );
+    const drift = await measureDrift(store, {
+      ...target,
+      // The report wrote every row once with a fresh id: FINAL would only cost a merge.
+      baseline: { environment: 'training', final: false },
+      current: { environment: 'production', final: false },
+    });
+    const performance = opts.target
+      ? await performanceSection(store, task, opts, only(refCols).target !== undefined)
+      : null;
+    const { rows, ...rest } = drift;
+    return {
+      ...rest,
+      baseline: { file: opts.reference, records: rows.reference },
+      current: { file: opts.current, records: rows.current },
+      performance,
+    };
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function inferFileTask(cols: FileColumn[], opts: ReportOptions): Task {
+  if (opts.score) return 'binary';
+  const type = cols.find((c) => c.name === (opts.prediction ?? opts.target))?.type ?? '';
+  return /Float|Decimal/.test(type) ? 'regression' : 'binary';
+}
+
+async function performanceSection(
+  store: Store,
+  task: Task,
+  opts: ReportOptions,
+  referenceHasTarget: boolean,
+): Promise<PerformanceSection> {
+  let positiveLabel: string | undefined;
+  let resolvedTask = task;
+  if (task === 'binary') {
+    const labels = await store.query<{ label: string; n: number }>(
+      `SELECT assumeNotNull(act_label) AS label, count() AS n FROM ${store.table('records')}
+       WHERE isNotNull(act_label) GROUP BY label ORDER BY n DESC LIMIT 50`,
+    );
+    if (!opts.task && !opts.score && labels.length > 2) resolvedTask = 'multiclass';
+    else
+      positiveLabel = resolvePositiveLabel(
+        opts.positiveLabel,
+        labels.map((l) => ({ label: l.label, n: Number(l.n) })),
+      );
+  }
+  const measure = async (environment: string) =>
+    (
+      await measurePerformance(store, {
+        project: 'report',
+        model: 'report',
+        task: resolvedTask,
+        window: { environment, final: false },
+        granularity: 'all',
+        positiveLabel,
+        threshold: opts.threshold,
+      })
+    )[0]?.metrics ?? {};
+  const metrics = await measure('production');
+  const reference = referenceHasTarget ? await measure('training') : null;
+  const p = PRIMARY[resolvedTask];
+  const cur = metrics[p.metric] ?? null;
+  const ref = reference?.[p.metric] ?? null;
+  const degraded =
+    cur !== null &&
+    ref !== null &&
+    (p.higher ? cur < ref * (1 - DEGRADED_RELATIVE) : cur > ref * (1 + DEGRADED_RELATIVE));
+  return {
+    task: resolvedTask,
+    positive_label: positiveLabel ?? null,
+    metrics,
+    reference_metrics: reference,
+    primary: { metric: p.metric, higher_is_better: p.higher, current: cur, reference: ref },
+    degraded,
+  };
+}

@@ -1,0 +1,188 @@
+import type { FastifyInstance } from 'fastify';
+import { measureDrift } from '../analysis/drift.js';
+import { modelContext } from '../analysis/model-context.js';
+import { aggregateSegments } from '../analysis/segments.js';
+import type { Window } from '../analysis/windows.js';
+import { type DriftMethodName, driftMethods, isDriftMethodName } from '../core/drift/index.js';
+import { analyzeSegments } from '../core/fairness/index.js';
+import { VigilError } from '../shared/errors.js';
+import { checkName } from '../shared/names.js';
+import type { Entities } from '../store/entities.js';
+import type { Store } from '../store/index.js';
+import { projectOf } from './project.js';
+import { environmentParam, timeParam, windowParams, windowQuerySchema } from './query-params.js';
+
+interface DriftQuery {
+  environment?: string;
+  version?: string;
+  from?: string;
+  to?: string;
+  baseline?: 'training' | 'validation' | 'window';
+  baseline_from?: string;
+  baseline_to?: string;
+  baseline_version?: string;
+  numeric_method?: string;
+  categorical_method?: string;
+  threshold?: number;
+}
+
+const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+
+/** baselineWindow reads `baseline=training|validation|window` (API.md, drift). */
+function baselineWindow(q: DriftQuery, current: Window): Window {
+  const version = q.baseline_version || current.version;
+  if (q.baseline === 'window') {
+    const fromMs = timeParam(q.baseline_from, 'baseline_from');
+    const toMs = timeParam(q.baseline_to, 'baseline_to');
+    if (fromMs === undefined || toMs === undefined)
+      throw new VigilError(
+        'invalid_request',
+        'baseline_from: baseline=window needs baseline_from and baseline_to',
+        {
+          field: 'baseline_from',
+        },
+      );
+    return { environment: current.environment, version, fromMs, toMs };
+  }
+  return { environment: environmentParam(q.baseline ?? 'training', 'baseline'), version };
+}
+
+function methodParam(value: string | undefined, field: string): DriftMethodName | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!isDriftMethodName(value))
+    throw new VigilError(
+      'invalid_request',
+      `${field}: must be one of ${Object.keys(driftMethods).join(', ')}`,
+      { field },
+    );
+  return value;
+}
+
+export async function driftRoutes(
+  app: FastifyInstance,
+  opts: { store: Store; entities: Entities },
+): Promise<void> {
+  const { store, entities } = opts;
+  app.get<{ Params: { model: string }; Querystring: DriftQuery }>(
+    '/v1/models/:model/drift',
+    {
+      schema: {
+        summary: 'Drift of every feature and of the prediction, current window against a baseline',
+        querystring: {
+          type: 'object',
+          properties: {
+            ...windowQuerySchema,
+            baseline: { type: 'string', enum: ['training', 'validation', 'window'], default: 'training' },
+            baseline_from: { type: 'string', maxLength: 64 },
+            baseline_to: { type: 'string', maxLength: 64 },
+            baseline_version: { type: 'string', maxLength: 128 },
+            numeric_method: { type: 'string', maxLength: 32 },
+            categorical_method: { type: 'string', maxLength: 32 },
+            threshold: { type: 'number' },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const project = projectOf(req);
+      const model = checkName(req.params.model, 'model');
+      await modelContext(store, entities, project, model);
+      const current = windowParams(req.query);
+      const baseline = baselineWindow(req.query, current);
+      const numeric = methodParam(req.query.numeric_method, 'numeric_method');
+      const categorical = methodParam(req.query.categorical_method, 'categorical_method');
+      const threshold = req.query.threshold;
+      const report = await measureDrift(store, {
+        project,
+        model,
+        baseline,
+        current,
+        drift: {
+          global: {
+            ...(numeric
+              ? { numeric: { method: numeric, ...(threshold === undefined ? {} : { threshold }) } }
+              : {}),
+            ...(categorical
+              ? { categorical: { method: categorical, ...(threshold === undefined ? {} : { threshold }) } }
+              : {}),
+          },
+        },
+      });
+      const { rows, ...rest } = report;
+      return {
+        baseline: {
+          environment: baseline.environment,
+          version: baseline.version ?? null,
+          from: iso(baseline.fromMs),
+          to: iso(baseline.toMs),
+          records: rows.reference,
+        },
+        current: {
+          environment: current.environment,
+          version: current.version ?? null,
+          from: iso(current.fromMs),
+          to: iso(current.toMs),
+          records: rows.current,
+        },
+        ...rest,
+      };
+    },
+  );
+
+  app.get<{
+    Params: { model: string };
+    Querystring: DriftQuery & { by: string; min_baseline_share?: number };
+  }>(
+    '/v1/models/:model/segments',
+    {
+      schema: {
+        summary:
+          'Per value of a tag: shares in baseline and current data, metrics with intervals, parity, flags',
+        querystring: {
+          type: 'object',
+          required: ['by'],
+          properties: {
+            ...windowQuerySchema,
+            by: { type: 'string', minLength: 1, maxLength: 256 },
+            baseline: { type: 'string', enum: ['training', 'validation', 'window'], default: 'training' },
+            baseline_from: { type: 'string', maxLength: 64 },
+            baseline_to: { type: 'string', maxLength: 64 },
+            baseline_version: { type: 'string', maxLength: 128 },
+            threshold: { type: 'number', minimum: 0, maximum: 1 },
+            min_baseline_share: { type: 'number', minimum: 0, maximum: 1 },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const project = projectOf(req);
+      const model = checkName(req.params.model, 'model');
+      const ctx = await modelContext(store, entities, project, model);
+      const current = windowParams(req.query);
+      const baseline = baselineWindow(req.query, current);
+      const segments = await aggregateSegments(store, {
+        project,
+        model,
+        task: ctx.task,
+        tag: req.query.by,
+        baseline,
+        current,
+        positiveLabel: ctx.positiveLabel,
+        threshold: req.query.threshold,
+      });
+      const report = analyzeSegments(
+        segments.map((s) => ({
+          value: s.value,
+          baselineCount: s.baselineCount,
+          currentCount: s.currentCount,
+          ...(s.confusion ? { confusion: s.confusion } : {}),
+          metrics: Object.fromEntries(
+            Object.entries(s.metrics).filter((e): e is [string, number] => e[1] !== null),
+          ),
+        })),
+        req.query.min_baseline_share === undefined ? {} : { minBaselineShare: req.query.min_baseline_share },
+      );
+      return { by: req.query.by, task: ctx.task, positive_label: ctx.positiveLabel ?? null, ...report };
+    },
+  );
+}
