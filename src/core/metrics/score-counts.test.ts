@@ -18,7 +18,10 @@ describe('metrics from score counts', () => {
   it('equal rocAuc and averagePrecision on the expanded rows, ties included', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 20 })), { minLength: 2, maxLength: 200 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 20 })), {
+          minLength: 2,
+          maxLength: 200,
+        }),
         (pairs) => {
           const y = pairs.map((p) => p[0]);
           const s = pairs.map((p) => p[1] / 20);
