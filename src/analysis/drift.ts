@@ -104,12 +104,27 @@ export function summariesOf(agg: DriftAggregates): {
  */
 export async function measureDrift(
   store: Store,
-  opts: { project: string; model: string; baseline: Window; current: Window; drift?: DriftOptions },
+  opts: {
+    project: string;
+    model: string;
+    baseline: Window;
+    current: Window;
+    drift?: DriftOptions;
+    /** outputs: false skips prediction drift (a caller that knows there are no predictions). */
+    outputs?: boolean;
+  },
 ): Promise<DriftReport> {
-  const [features, outputs] = await Promise.all([
-    aggregateDrift(store, recordRows(store, opts.project, opts.model, opts.baseline, opts.current)),
-    aggregateDrift(store, predictionRows(store, opts.project, opts.model, opts.baseline, opts.current)),
-  ]);
+  const features = await aggregateDrift(
+    store,
+    recordRows(store, opts.project, opts.model, opts.baseline, opts.current),
+  );
+  const outputs =
+    opts.outputs === false
+      ? { rows: features.rows, numeric: [], categorical: [], explicitNull: new Map() }
+      : await aggregateDrift(
+          store,
+          predictionRows(store, opts.project, opts.model, opts.baseline, opts.current),
+        );
   const f = summariesOf(features);
   const evaluation = evaluateDrift(f.summaries, opts.drift);
   const o = summariesOf(outputs);

@@ -137,6 +137,7 @@ export async function buildOfflineReport(opts: ReportOptions): Promise<OfflineRe
       // The report wrote every row once with a fresh id: FINAL would only cost a merge.
       baseline: { environment: 'training', final: false },
       current: { environment: 'production', final: false },
+      outputs: opts.score !== undefined || opts.prediction !== undefined,
     });
     const performance = opts.target
       ? await performanceSection(store, task, opts, only(refCols).target !== undefined)
