@@ -9,6 +9,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          setupFiles: ['src/test-support/fast-check-seed.ts'],
           include: ['src/**/*.test.ts', 'bench/**/*.test.ts'],
           exclude: ['src/**/*.int.test.ts', 'src/**/*.e2e.test.ts', 'web/**'],
         },

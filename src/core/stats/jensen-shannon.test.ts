@@ -31,7 +31,8 @@ describe('Jensen–Shannon', () => {
   it('is symmetric, within [0, 1] in base 2, and scale-invariant', () => {
     fc.assert(
       fc.property(countsArb, countsArb, fc.double({ min: 0.01, max: 1000, noNaN: true }), (p, q, k) => {
-        fc.pre(nonEmpty(p) && nonEmpty(q));
+        // Scaling a subnormal count by k < 1 can underflow it to 0, emptying p: not a JS property.
+        fc.pre(nonEmpty(p) && nonEmpty(q) && nonEmpty(p.map((x) => x * k)));
         const d = jensenShannonDistance(p, q);
         // Compared as divergences (d²): near d = 0 the square root turns 1e-17 of rounding in
         // the divergence into 3e-9 of distance (a seed found it), which says nothing about JS.
