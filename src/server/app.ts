@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { IngestService, WriteQueue } from '../ingest/index.js';
@@ -11,6 +12,7 @@ import { anomalyRoutes } from './routes-anomalies.js';
 import { driftRoutes } from './routes-drift.js';
 import { ingestRoutes } from './routes-ingest.js';
 import { modelRoutes } from './routes-models.js';
+import { staticRoutes } from './static.js';
 
 export interface ServerLimits {
   /** bodyLimitBytes: larger request bodies get a 413. */
@@ -89,6 +91,8 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
   await app.register(modelRoutes, { store, entities });
   await app.register(anomalyRoutes);
   await app.register(driftRoutes, { store, entities });
+  // The dashboard (web/, built by `npm run build`) is served from web/dist at /.
+  await app.register(staticRoutes, { root: fileURLToPath(new URL('../../web/dist', import.meta.url)) });
   await app.ready();
 
   return {

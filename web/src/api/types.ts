@@ -1,0 +1,238 @@
+// Wire shapes of the HTTP API as /work/shared/API.md states them. The dashboard keeps its own copy
+// because it may only import types from the server, and the server has no api-types module yet;
+// fields the API marks as "extend freely" are optional here so older servers still render.
+
+export type Status = 'ok' | 'warning' | 'alert';
+export type Task = 'binary' | 'multiclass' | 'regression' | 'ranking';
+export type Environment = 'training' | 'validation' | 'production' | 'lab';
+
+export interface EnvironmentVolume {
+  records: number;
+  first: string;
+  last: string;
+}
+
+export interface ModelSummary {
+  model: string;
+  task: Task | null;
+  versions: string[];
+  environments: Record<string, EnvironmentVolume>;
+  status: Status;
+}
+
+export interface ModelDetail extends ModelSummary {
+  config?: Record<string, unknown>;
+  /** tags are the segment dimensions seen on the model's records, when the server lists them. */
+  tags?: string[];
+}
+
+export type MetricValues = Record<string, number | null>;
+
+export interface PerformanceBucket {
+  start: string;
+  count: number;
+  labeled: number;
+  metrics: MetricValues;
+  estimated: MetricValues | null;
+}
+
+export interface PerformanceResponse {
+  task: Task;
+  positive_label?: string | null;
+  series: PerformanceBucket[];
+}
+
+export interface TestStat {
+  statistic: number | null;
+  p_value: number | null;
+}
+
+/** Distribution is one feature's reference and current shares per bin or category, as drawn. */
+export interface Distribution {
+  name: string;
+  type: 'numeric' | 'categorical';
+  labels: string[];
+  reference: number[];
+  current: number[];
+}
+
+export interface DriftFeature {
+  name: string;
+  type: 'numeric' | 'categorical';
+  method: string;
+  statistic: number | null;
+  p_value: number | null;
+  threshold: number | null;
+  drifted: boolean;
+  reason?: string;
+  notes?: string[];
+  stats: {
+    psi?: number | null;
+    js?: number | null;
+    kl?: number | null;
+    hellinger?: number | null;
+    ks?: TestStat;
+    anderson?: TestStat;
+    wasserstein?: number | null;
+    wasserstein_norm?: number | null;
+    chi2?: TestStat & { dof?: number | null };
+    cramers_v?: number | null;
+    new_categories?: string[];
+    [measure: string]: unknown;
+  };
+  /** missing counts per side, when the server reports them. */
+  missing?: { reference: number; current: number };
+}
+
+export interface DriftWindow {
+  environment?: string;
+  version?: string | null;
+  from?: string | null;
+  to?: string | null;
+  records?: number;
+}
+
+export interface DriftResponse {
+  baseline: DriftWindow;
+  current: DriftWindow;
+  features: DriftFeature[];
+  prediction?: DriftFeature | null;
+  drifted_share: number;
+  dataset_drift: boolean;
+  /** distributions are per feature, for the click-through chart. */
+  distributions?: Distribution[];
+  skipped?: Array<{ name: string; reason: string }>;
+}
+
+/** DriftSeriesResponse is the one-request heatmap, served when the drift route takes `granularity`. */
+export interface DriftSeriesResponse {
+  series: Array<{ start: string; end?: string; features: DriftFeature[]; distributions?: Distribution[] }>;
+}
+
+export interface Segment {
+  value: string;
+  share_baseline: number | null;
+  share_current: number | null;
+  count: number;
+  metrics: MetricValues;
+  intervals?: Record<string, [number, number] | null>;
+  parity?: Record<string, number | boolean | null> | null;
+  flags?: string[];
+  /** reasons: one sentence per flag, with the numbers behind it. */
+  reasons?: string[];
+}
+
+export interface SegmentsResponse {
+  by?: string;
+  segments: Segment[];
+  underrepresented?: string[];
+  underperforming?: string[];
+  parity?: Record<string, number | boolean | null> | null;
+}
+
+export type AlertState = 'warning' | 'alert' | 'resolved';
+
+export interface Alert {
+  id: string;
+  monitor: string;
+  model?: string;
+  state: AlertState;
+  value: number | null;
+  threshold: number | { op: string; value: number } | null;
+  opened: string;
+  updated: string;
+  predicted_breach: string | null;
+  reason: string;
+  contributors?: Array<{ feature: string; value: number }>;
+  acknowledged?: boolean;
+  acknowledged_at?: string | null;
+  muted_until?: string | null;
+}
+
+export interface AlertsResponse {
+  alerts: Alert[];
+}
+
+export interface Monitor {
+  id: string;
+  name: string;
+  model: string;
+  kind: string;
+  metric?: string;
+}
+
+export interface AnomalyPoint {
+  timestamp: string;
+  value: number;
+  expected: number;
+  lower: number;
+  upper: number;
+  score: number;
+  anomaly: boolean;
+}
+
+export interface DetectResponse {
+  points: AnomalyPoint[];
+  changepoints: string[];
+  seasonality: {
+    kind?: string;
+    periodsMs?: number[];
+    strength?: { daily: number | null; weekly: number | null };
+    bucketMs?: number;
+  };
+  repairs?: { sorted: boolean; merged: number };
+}
+
+export interface RejectedRow {
+  model: string;
+  kind: string;
+  received: string;
+  request_id: string;
+  index: number;
+  field: string;
+  message: string;
+  raw: string;
+}
+
+export interface RejectedResponse {
+  total: number;
+  rejected: RejectedRow[];
+}
+
+export interface Experiment {
+  id: string;
+  name: string;
+  description?: string;
+  owner?: string;
+  state: string;
+  /** allow_hashes: the server stores allow-listed users hashed; API.md's request names them `allow`. */
+  allocation?: { percent?: number; allow?: string[]; allow_hashes?: string[] };
+  created?: string;
+  updated?: string;
+}
+
+export interface LabsReport {
+  summary: string;
+  users: { enrolled: number; active: number; returning: number };
+  calls: number;
+  outcomes: Record<string, number>;
+  features: Record<string, number>;
+  parts: Record<string, { calls: number; ms_total: number }>;
+  latency_ms: { p50: number | null; p95: number | null; p99: number | null };
+  feedback: {
+    responses: number;
+    too_slow_share: number | null;
+    too_slow_ci: [number, number] | null;
+    importance: { mean: number | null; counts: Record<string, number> };
+    useful_share: number | null;
+  };
+  cost: {
+    cpu_ms_per_call: number | null;
+    usd_per_1k_calls: number | null;
+    projection: { calls_per_day: number; usd_per_month: number | null; interval90: [number, number] | null };
+  };
+}
+
+export interface ApiErrorBody {
+  error: { code: string; message: string };
+}

@@ -1,0 +1,69 @@
+import { useEffect, useRef } from 'preact/hooks';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+export type ChartOptions = Omit<uPlot.Options, 'width' | 'height'>;
+
+interface Props {
+  options: ChartOptions;
+  data: uPlot.AlignedData;
+  height: number;
+  /** label names the chart for assistive tech and for the browser tests. */
+  label: string;
+}
+
+/**
+ * UPlotChart owns one uPlot instance: rebuilt when `options` change (callers memoise them),
+ * fed new data in place otherwise, and resized with its container.
+ */
+export function UPlotChart({ options, data, height, label }: Props) {
+  const box = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const fed = useRef(data);
+
+  // Rebuilt on new options only: new data goes through setData below, keeping zoom and cursor.
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const width = Math.max(200, el.clientWidth);
+    const u = new uPlot(
+      {
+        ...options,
+        width,
+        height,
+        hooks: {
+          ...options.hooks,
+          draw: [
+            ...(options.hooks?.draw ?? []),
+            () => {
+              el.dataset['drawn'] = 'true';
+            },
+          ],
+        },
+      },
+      data,
+      el,
+    );
+    plot.current = u;
+    fed.current = data;
+    const ro = new ResizeObserver(() => {
+      const w = Math.max(200, el.clientWidth);
+      if (Math.abs(w - u.width) > 1) u.setSize({ width: w, height });
+    });
+    ro.observe(el);
+    return () => {
+      ro.disconnect();
+      u.destroy();
+      plot.current = null;
+      delete el.dataset['drawn'];
+    };
+  }, [options, height]);
+
+  useEffect(() => {
+    if (fed.current === data) return;
+    fed.current = data;
+    plot.current?.setData(data);
+  }, [data]);
+
+  return <div class="chart" ref={box} role="img" aria-label={label} data-chart={label} />;
+}

@@ -1,0 +1,140 @@
+import uPlot from 'uplot';
+import type { Alert } from '../api/types.js';
+import { fmtNum, fmtTime } from './format.js';
+
+// Shared uPlot settings: UTC time axes (the API's clock), muted grid, compact fonts.
+
+export const COLORS = {
+  realized: '#2457c5',
+  estimated: '#8b5cf6',
+  volume: '#c3cad5',
+  labeled: '#0f766e',
+  value: '#1f2937',
+  expected: '#2457c5',
+  band: 'rgba(36, 87, 197, 0.12)',
+  anomaly: '#d12f2f',
+  change: '#b45309',
+  warning: '#c27c0e',
+  alert: '#d12f2f',
+  resolved: '#6b7280',
+  awaiting: 'rgba(148, 163, 184, 0.13)',
+} as const;
+
+const AXIS_FONT = '11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+
+export const tzUtc = (ts: number) => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC');
+
+export function timeAxis(): uPlot.Axis {
+  return {
+    stroke: '#5b6370',
+    font: AXIS_FONT,
+    grid: { stroke: '#eef0f3', width: 1 },
+    ticks: { stroke: '#e3e6eb', width: 1, size: 4 },
+  };
+}
+
+export function valueAxis(opts: Partial<uPlot.Axis> = {}): uPlot.Axis {
+  return {
+    stroke: '#5b6370',
+    font: AXIS_FONT,
+    size: 52,
+    grid: { stroke: '#eef0f3', width: 1 },
+    ticks: { show: false },
+    values: (_u, vals) => vals.map((v) => fmtNum(v, 2)),
+    ...opts,
+  };
+}
+
+export const legendTime: uPlot.Series = {
+  label: 'time (UTC)',
+  value: (_u, v) => (v === null ? '—' : fmtTime(v * 1000)),
+};
+
+/**
+ * markersPlugin draws vertical lines at given times (alerts opening, change points) and, for an
+ * alert with a predicted breach, a hollow diamond where the forecast says the threshold falls.
+ */
+export function markersPlugin(
+  marks: ReadonlyArray<{ atMs: number; color: string; dashed?: boolean; diamondAtMs?: number | null }>,
+): uPlot.Plugin {
+  return {
+    hooks: {
+      draw: [
+        (u) => {
+          const { ctx, bbox } = u;
+          const dpr = uPlot.pxRatio;
+          ctx.save();
+          ctx.beginPath();
+          ctx.rect(bbox.left, bbox.top, bbox.width, bbox.height);
+          ctx.clip();
+          for (const m of marks) {
+            const x = u.valToPos(m.atMs / 1000, 'x', true);
+            if (x >= bbox.left && x <= bbox.left + bbox.width) {
+              ctx.strokeStyle = m.color;
+              ctx.lineWidth = 1.5 * dpr;
+              ctx.setLineDash(m.dashed ? [4 * dpr, 3 * dpr] : []);
+              ctx.beginPath();
+              ctx.moveTo(x, bbox.top);
+              ctx.lineTo(x, bbox.top + bbox.height);
+              ctx.stroke();
+              ctx.fillStyle = m.color;
+              ctx.beginPath();
+              ctx.moveTo(x - 4 * dpr, bbox.top);
+              ctx.lineTo(x + 4 * dpr, bbox.top);
+              ctx.lineTo(x, bbox.top + 6 * dpr);
+              ctx.fill();
+            }
+            if (m.diamondAtMs !== undefined && m.diamondAtMs !== null) {
+              const d = u.valToPos(m.diamondAtMs / 1000, 'x', true);
+              const y = bbox.top + 10 * dpr;
+              const r = 5 * dpr;
+              ctx.setLineDash([]);
+              ctx.strokeStyle = m.color;
+              ctx.lineWidth = 1.5 * dpr;
+              ctx.beginPath();
+              ctx.moveTo(d, y - r);
+              ctx.lineTo(d + r, y);
+              ctx.lineTo(d, y + r);
+              ctx.lineTo(d - r, y);
+              ctx.closePath();
+              ctx.stroke();
+            }
+          }
+          ctx.restore();
+        },
+      ],
+    },
+  };
+}
+
+export function alertMarks(alerts: ReadonlyArray<Alert>) {
+  return alerts.map((a) => ({
+    atMs: Date.parse(a.opened),
+    color: COLORS[a.state],
+    dashed: a.state === 'warning',
+    diamondAtMs: a.predicted_breach ? Date.parse(a.predicted_breach) : null,
+  }));
+}
+
+/** shadePlugin fills the background of x ranges, e.g. buckets whose labels have not arrived. */
+export function shadePlugin(ranges: ReadonlyArray<[number, number]>, color: string): uPlot.Plugin {
+  return {
+    hooks: {
+      drawAxes: [
+        (u) => {
+          const { ctx, bbox } = u;
+          ctx.save();
+          ctx.fillStyle = color;
+          for (const [a, b] of ranges) {
+            const x0 = Math.max(bbox.left, u.valToPos(a / 1000, 'x', true));
+            const x1 = Math.min(bbox.left + bbox.width, u.valToPos(b / 1000, 'x', true));
+            if (x1 > x0) ctx.fillRect(x0, bbox.top, x1 - x0, bbox.height);
+          }
+          ctx.restore();
+        },
+      ],
+    },
+  };
+}
+
+export const bars = uPlot.paths.bars?.({ size: [0.8, 24], align: 1 });

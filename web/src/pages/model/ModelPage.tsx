@@ -1,0 +1,282 @@
+import { useEffect, useMemo } from 'preact/hooks';
+import type {
+  AlertsResponse,
+  DriftResponse,
+  ModelDetail,
+  PerformanceResponse,
+  RejectedResponse,
+  SegmentsResponse,
+} from '../../api/types.js';
+import { type ApiState, useApi, useCapabilities } from '../../api/use-api.js';
+import { TimeRangePicker } from '../../components/TimeRangePicker.js';
+import {
+  Empty,
+  Kpi,
+  Loading,
+  Panel,
+  Pending,
+  Segmented,
+  Select,
+  StatusBadge,
+  Tag,
+} from '../../components/ui.js';
+import { fmtCompact, fmtInt, fmtNum, fmtPct, fmtTime } from '../../lib/format.js';
+import { usePageReady } from '../../lib/page-ready.js';
+import { href, setParams } from '../../lib/router.js';
+import { columnsFor } from '../../lib/time-range.js';
+import { DriftPanel } from './DriftPanel.js';
+import { DRIFT_ROUTE } from './drift-data.js';
+import { ModelAlerts } from './ModelAlerts.js';
+import { modelView, prefetch, roundedNow, SEGMENTS_ROUTE } from './model-view.js';
+import { PerformanceCharts } from './PerformancePanel.js';
+import { LOWER_IS_BETTER, latest, metricNames, perfColumns } from './performance-data.js';
+import { QualityTable, qualityChecks } from './QualityPanel.js';
+import { SegmentsPanelBody } from './SegmentsPanel.js';
+
+export function ModelPage({ model, params }: { model: string; params: URLSearchParams }) {
+  const detail = useApi<ModelDetail>({
+    path: `v1/models/${encodeURIComponent(model)}`,
+    route: 'GET /v1/models/{model}',
+  });
+  const caps = useCapabilities();
+  const qs = params.toString();
+  // The clock is read again when the URL changes, not on every render.
+  const nowMs = useMemo(roundedNow, [qs]);
+  const loading = detail.status === 'loading';
+  // Start the page's queries alongside the model's own rather than after it (see modelView).
+  useEffect(() => {
+    if (caps && loading) prefetch(modelView(model, params, null, nowMs), caps.has);
+  }, [caps, loading, model, qs, nowMs]);
+  if (detail.status === 'loading') return <Loading what={model} />;
+  if (detail.status === 'error' && detail.error.status === 404)
+    return (
+      <Empty title={`No model named “${model}”`}>
+        <a href="#/">See every model</a>
+      </Empty>
+    );
+  return (
+    <Pending state={detail} what={model}>
+      {(d) => <ModelBody detail={d} params={params} nowMs={nowMs} />}
+    </Pending>
+  );
+}
+
+function ModelBody({
+  detail,
+  params,
+  nowMs,
+}: {
+  detail: ModelDetail;
+  params: URLSearchParams;
+  nowMs: number;
+}) {
+  const model = detail.model;
+  const view = modelView(model, params, detail, nowMs);
+  const { env, version, baseline, by, range, g, stepMs, lo, hi } = view;
+  const envs = Object.keys(detail.environments);
+  const vol = detail.environments[env];
+
+  const perf = useApi<PerformanceResponse>(view.requests.perf);
+  const alerts = useApi<AlertsResponse>(view.requests.alerts);
+  const rejected = useApi<RejectedResponse>(view.requests.rejected);
+  const drift = useApi<DriftResponse>(view.requests.drift);
+  // An empty baseline makes every drift number meaningless, not zero.
+  const noBaseline = drift.status === 'ok' && (drift.data.baseline.records ?? 1) === 0;
+  // The route needs a tag; without one the panel asks for it (no request, nothing to wait for).
+  const segments = useApi<SegmentsResponse>(view.requests.segments);
+  const caps = useCapabilities();
+  const segmentsState: ApiState<SegmentsResponse> =
+    caps && !caps.has(SEGMENTS_ROUTE) ? { status: 'unavailable', route: SEGMENTS_ROUTE } : segments;
+
+  const series = perf.status === 'ok' ? perf.data.series : null;
+  const task = perf.status === 'ok' ? perf.data.task : (detail.task ?? 'binary');
+  const metrics = useMemo(() => (series ? metricNames(task, series) : []), [series, task]);
+  const metricParam = params.get('metric');
+  const metric = metricParam && metrics.includes(metricParam) ? metricParam : (metrics[0] ?? '');
+  const cols = useMemo(() => (series ? perfColumns(series, metric, stepMs) : null), [series, metric, stepMs]);
+  const heatCols = useMemo(() => columnsFor(lo, hi), [lo, hi]);
+  const alertList = alerts.status === 'ok' ? alerts.data.alerts : [];
+  const open = alertList.filter((a) => a.state !== 'resolved');
+
+  usePageReady('model-performance', perf.status !== 'loading', { attribute: false });
+  usePageReady(
+    'model',
+    [perf, alerts, rejected, drift].every((s) => s.status !== 'loading') &&
+      (by === '' || segments.status !== 'loading'),
+  );
+
+  const realized = cols ? latest(cols.x, cols.realized) : null;
+  const estimated = cols?.hasEstimated ? latest(cols.x, cols.estimated) : null;
+  const windowRecords = cols ? cols.count.reduce((s, c) => s + c, 0) : null;
+  const windowLabeled = cols ? cols.labeled.reduce((s, c) => s + c, 0) : null;
+
+  return (
+    <div class="page">
+      <div class="page-head">
+        <div class="title-row">
+          <a href="#/" class="crumb">
+            Models
+          </a>
+          <span class="crumb-sep">/</span>
+          <h1>{model}</h1>
+          <StatusBadge status={detail.status} />
+          {detail.task ? <Tag>{detail.task}</Tag> : null}
+          <span class="muted">
+            {vol ? `${env}: ${fmtTime(vol.first)} → ${fmtTime(vol.last)} UTC` : `no ${env} records`}
+          </span>
+        </div>
+        <div class="controls">
+          <Select
+            label="environment"
+            value={env}
+            options={envs.length > 0 ? envs : ['production']}
+            onChange={(v) => setParams({ env: v })}
+          />
+          <Select
+            label="version"
+            value={version}
+            options={[
+              { value: '', label: 'all versions' },
+              ...detail.versions.map((v) => ({ value: v, label: v })),
+            ]}
+            onChange={(v) => setParams({ version: v })}
+          />
+          <Select
+            label="drift baseline"
+            value={baseline}
+            options={[
+              ...new Set(['training', ...envs.filter((e) => e === 'validation'), 'first-week', baseline]),
+            ].map((b) => ({ value: b, label: b === 'first-week' ? `${env}, first 7 days` : b }))}
+            onChange={(v) => setParams({ baseline: v })}
+          />
+          <TimeRangePicker range={range} />
+          <Segmented
+            label="granularity"
+            value={g}
+            options={['hour', 'day']}
+            onChange={(v) => setParams({ g: v })}
+          />
+        </div>
+      </div>
+
+      <div class="kpis">
+        <Kpi
+          label={`records · ${range.label}`}
+          value={fmtCompact(windowRecords)}
+          hint={fmtInt(windowRecords)}
+        />
+        <Kpi
+          label="labeled"
+          value={fmtPct(windowRecords ? (windowLabeled ?? 0) / windowRecords : null)}
+          hint="records whose actual has arrived"
+        />
+        <Kpi
+          label={`${metric || 'metric'} · latest labeled`}
+          value={realized ? fmtNum(realized.value) : '—'}
+          hint={
+            realized
+              ? `bucket ${fmtTime(realized.atMs)}${LOWER_IS_BETTER.has(metric) ? ' (lower is better)' : ''}`
+              : ''
+          }
+        />
+        <Kpi
+          label={`${metric || 'metric'} · estimated`}
+          value={estimated ? fmtNum(estimated.value) : '—'}
+          hint={estimated ? `bucket ${fmtTime(estimated.atMs)}` : 'no label-free estimate in this response'}
+        />
+        <Kpi
+          label="drifted features"
+          value={drift.status === 'ok' && !noBaseline ? fmtPct(drift.data.drifted_share, 0) : '—'}
+          tone={drift.status === 'ok' && !noBaseline && drift.data.dataset_drift ? 'alert' : undefined}
+          hint={
+            drift.status === 'unavailable'
+              ? `${DRIFT_ROUTE} not served yet`
+              : 'share of features the drift test flags'
+          }
+        />
+        <Kpi
+          label="open alerts"
+          value={alerts.status === 'ok' ? fmtInt(open.length) : '—'}
+          tone={open.some((a) => a.state === 'alert') ? 'alert' : open.length > 0 ? 'warning' : undefined}
+          hint={alerts.status === 'unavailable' ? 'GET /v1/alerts not served yet' : ''}
+        />
+      </div>
+
+      <Panel
+        title="Performance"
+        id="performance"
+        sub={`${metric ? `${metric}, ` : ''}realized on labeled records${cols?.hasEstimated ? ' and estimated without labels' : ''}, per ${g} (UTC)`}
+      >
+        <Pending state={perf} what="performance">
+          {(p) =>
+            p.series.length === 0 ? (
+              <Empty title="No records in this window">
+                Widen the time range or pick another environment or version.
+              </Empty>
+            ) : (
+              <PerformanceCharts
+                model={model}
+                perf={p}
+                metric={metric}
+                metrics={metrics}
+                stepMs={stepMs}
+                alerts={alertList}
+              />
+            )
+          }
+        </Pending>
+      </Panel>
+
+      <Panel
+        title="Drift"
+        id="drift"
+        sub="features × time; colour is PSI against the baseline; click a cell for its distributions"
+      >
+        <DriftPanel
+          model={model}
+          base={{ environment: env, version, ...view.baselineParams }}
+          baselineLabel={view.baselineLabel}
+          noBaseline={noBaseline}
+          overall={drift}
+          cols={heatCols}
+          start={perf.status !== 'loading' && drift.status !== 'loading'}
+          feature={params.get('feature')}
+          at={params.get('at')}
+        />
+      </Panel>
+
+      <div class="two-col">
+        <Panel title="Data quality" id="quality" sub="volume, labels, rejected rows, values">
+          {perf.status === 'loading' ? (
+            <Loading what="data quality" />
+          ) : (
+            <QualityTable checks={qualityChecks(cols, stepMs, rejected, drift)} />
+          )}
+        </Panel>
+        <Panel
+          title="Alerts"
+          id="alerts"
+          actions={
+            alerts.status === 'ok' ? (
+              <a href={href(['alerts'], { model })} class="link-small">
+                all alerts →
+              </a>
+            ) : null
+          }
+        >
+          <Pending state={alerts} what="alerts">
+            {(a) => <ModelAlerts model={model} alerts={a.alerts} />}
+          </Pending>
+        </Panel>
+      </div>
+
+      <Panel
+        title="Segments and fairness"
+        id="segments"
+        sub="per tag value: share against the baseline, metric with its interval, flags"
+      >
+        <SegmentsPanelBody state={segmentsState} by={by} tags={detail.tags} metric={metric} />
+      </Panel>
+    </div>
+  );
+}

@@ -1,0 +1,166 @@
+import type { DriftResponse, RejectedResponse } from '../../api/types.js';
+import type { ApiState } from '../../api/use-api.js';
+import { Tag } from '../../components/ui.js';
+import { fmtAgo, fmtInt, fmtPct, fmtSpan, fmtTime } from '../../lib/format.js';
+import type { PerfColumns } from './performance-data.js';
+
+interface Check {
+  name: string;
+  verdict: 'ok' | 'warning' | 'alert' | 'n/a';
+  value: string;
+  detail: string;
+}
+
+/**
+ * qualityChecks reads data quality from aggregates already on the page: volume continuity and
+ * label arrival from the performance buckets, rejected rows from /v1/rejected, and missing values
+ * and unseen categories from the drift response when the server serves it.
+ */
+export function qualityChecks(
+  cols: PerfColumns | null,
+  stepMs: number,
+  rejected: ApiState<RejectedResponse>,
+  drift: ApiState<DriftResponse>,
+): Check[] {
+  const checks: Check[] = [];
+  if (cols && cols.x.length > 0) {
+    const n = cols.count.length;
+    const empty = cols.count.filter((c) => c === 0).length;
+    let run = 0;
+    let longest = 0;
+    for (const c of cols.count) {
+      run = c === 0 ? run + 1 : 0;
+      longest = Math.max(longest, run);
+    }
+    checks.push({
+      name: 'volume continuity',
+      verdict: empty === 0 ? 'ok' : longest * stepMs >= 6 * 3_600_000 ? 'alert' : 'warning',
+      value: empty === 0 ? 'no empty buckets' : `${fmtInt(empty)} of ${fmtInt(n)} buckets empty`,
+      detail:
+        empty === 0
+          ? `every ${fmtSpan(stepMs)} bucket has records`
+          : `longest silence ${fmtSpan(longest * stepMs)}`,
+    });
+    const sorted = [...cols.count].sort((a, b) => a - b);
+    const median = sorted[Math.floor(n / 2)] ?? 0;
+    // The newest bucket is usually still filling; compare the last complete one.
+    const lastFull = cols.count[n >= 2 ? n - 2 : n - 1] ?? 0;
+    const ratio = median > 0 ? lastFull / median : null;
+    checks.push({
+      name: 'volume level',
+      verdict: ratio === null ? 'n/a' : ratio < 0.5 || ratio > 2 ? 'warning' : 'ok',
+      value: ratio === null ? '—' : `${fmtPct(ratio, 0)} of median`,
+      detail: `last complete bucket ${fmtInt(lastFull)} records, median ${fmtInt(median)}`,
+    });
+    const total = cols.count.reduce((s, c) => s + c, 0);
+    const labeled = cols.labeled.reduce((s, c) => s + c, 0);
+    let lastLabeled: number | null = null;
+    for (let i = n - 1; i >= 0; i--)
+      if ((cols.labeled[i] ?? 0) > 0) {
+        lastLabeled = (cols.x[i] ?? 0) * 1000;
+        break;
+      }
+    const lastX = (cols.x[n - 1] ?? 0) * 1000;
+    checks.push({
+      name: 'labels',
+      verdict: labeled === 0 ? 'warning' : 'ok',
+      value: `${fmtPct(total > 0 ? labeled / total : null)} labeled`,
+      detail:
+        lastLabeled === null
+          ? 'no actuals have arrived for this window'
+          : lastLabeled === lastX
+            ? 'labels are current'
+            : `newest labeled bucket ${fmtTime(lastLabeled)}, ${fmtSpan(Math.max(stepMs, lastX - lastLabeled))} behind the data`,
+    });
+  }
+  if (rejected.status === 'ok') {
+    const r = rejected.data;
+    const byField = new Map<string, number>();
+    for (const row of r.rejected) byField.set(row.field, (byField.get(row.field) ?? 0) + 1);
+    const top = [...byField.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3);
+    checks.push({
+      name: 'rejected rows',
+      verdict: r.total === 0 ? 'ok' : 'warning',
+      value: r.total === 0 ? 'none' : fmtInt(r.total),
+      detail:
+        r.total === 0
+          ? 'every row sent was valid'
+          : `latest ${fmtAgo(r.rejected[0]?.received)}; by field: ${top.map(([f, c]) => `${f} ${c}`).join(', ')}`,
+    });
+  } else if (rejected.status !== 'loading') {
+    checks.push({
+      name: 'rejected rows',
+      verdict: 'n/a',
+      value: '—',
+      detail: 'not available from this server',
+    });
+  }
+  if (drift.status === 'ok' && (drift.data.baseline.records ?? 1) === 0) {
+    checks.push({
+      name: 'unseen categories',
+      verdict: 'n/a',
+      value: '—',
+      detail: 'the baseline has no records to compare with',
+    });
+  } else if (drift.status === 'ok') {
+    const withNew = drift.data.features.filter((f) => (f.stats.new_categories?.length ?? 0) > 0);
+    checks.push({
+      name: 'unseen categories',
+      verdict: withNew.length === 0 ? 'ok' : 'warning',
+      value: withNew.length === 0 ? 'none' : `${withNew.length} features`,
+      detail:
+        withNew.length === 0
+          ? 'every category was seen in the baseline'
+          : withNew
+              .map((f) => `${f.name}: ${(f.stats.new_categories ?? []).slice(0, 3).join(', ')}`)
+              .join('; '),
+    });
+    const missing = drift.data.features.filter((f) => f.missing !== undefined);
+    if (missing.length > 0) {
+      const worst = missing
+        .map((f) => ({ name: f.name, cur: f.missing?.current ?? 0, ref: f.missing?.reference ?? 0 }))
+        .sort((a, b) => b.cur - b.ref - (a.cur - a.ref))[0];
+      checks.push({
+        name: 'missing values',
+        verdict: worst && worst.cur > worst.ref ? 'warning' : 'ok',
+        value: worst ? `${worst.name}: ${fmtInt(worst.cur)}` : 'none',
+        detail: worst ? `baseline had ${fmtInt(worst.ref)}` : '',
+      });
+    }
+  } else if (drift.status === 'unavailable') {
+    checks.push({
+      name: 'missing values, unseen categories',
+      verdict: 'n/a',
+      value: '—',
+      detail: `need ${drift.route}, not served yet`,
+    });
+  }
+  return checks;
+}
+
+export function QualityTable({ checks }: { checks: Check[] }) {
+  return (
+    <table class="table" aria-label="data quality">
+      <thead>
+        <tr>
+          <th>check</th>
+          <th>verdict</th>
+          <th>value</th>
+          <th>detail</th>
+        </tr>
+      </thead>
+      <tbody>
+        {checks.map((c) => (
+          <tr key={c.name}>
+            <td>{c.name}</td>
+            <td>
+              <Tag tone={c.verdict === 'n/a' ? undefined : c.verdict}>{c.verdict}</Tag>
+            </td>
+            <td class="nowrap">{c.value}</td>
+            <td class="muted">{c.detail}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,106 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { Params } from '../../api/client.js';
+import type { Distribution, DriftFeature, DriftResponse } from '../../api/types.js';
+import { type ApiState, runRequest } from '../../api/use-api.js';
+import type { DistributionBar } from '../../components/DistributionChart.js';
+
+export const DRIFT_ROUTE = 'GET /v1/models/{model}/drift';
+
+/** Column requests in flight at once: the store answers them one engine at a time anyway. */
+const CONCURRENCY = 4;
+
+/**
+ * useDriftColumns asks the drift route once per heatmap column (API.md's drift shape is one
+ * window) and fills the grid as answers arrive.
+ */
+export function useDriftColumns(
+  model: string,
+  base: Params,
+  cols: ReadonlyArray<{ fromMs: number; toMs: number }>,
+  enabled: boolean,
+): Array<ApiState<DriftResponse>> {
+  const key = JSON.stringify([model, base, cols, enabled]);
+  const [state, setState] = useState<{ key: string; list: Array<ApiState<DriftResponse>> }>({
+    key: '',
+    list: [],
+  });
+  // `key` serialises every input, so the requests restart only when one of them changes.
+  useEffect(() => {
+    if (!enabled) return;
+    let live = true;
+    const list: Array<ApiState<DriftResponse>> = cols.map(() => ({ status: 'loading' }));
+    setState({ key, list: [...list] });
+    let next = 0;
+    const worker = async () => {
+      while (live && next < cols.length) {
+        const i = next++;
+        const c = cols[i]!;
+        const s = await runRequest<DriftResponse>({
+          path: `v1/models/${encodeURIComponent(model)}/drift`,
+          params: { ...base, from: new Date(c.fromMs).toISOString(), to: new Date(c.toMs).toISOString() },
+          route: DRIFT_ROUTE,
+        });
+        if (!live) return;
+        list[i] = s;
+        setState({ key, list: [...list] });
+      }
+    };
+    for (let k = 0; k < CONCURRENCY; k++) void worker();
+    return () => {
+      live = false;
+    };
+  }, [key]);
+  return state.key === key ? state.list : cols.map(() => ({ status: 'loading' }));
+}
+
+export function psiOf(f: DriftFeature): number | null {
+  const p = f.stats.psi;
+  return typeof p === 'number' && Number.isFinite(p) ? p : null;
+}
+
+/** withPrediction lists the features and, first, the prediction's own drift when present. */
+export function driftRows(r: DriftResponse): DriftFeature[] {
+  return r.prediction
+    ? [{ ...r.prediction, name: `prediction: ${r.prediction.name}` }, ...r.features]
+    : r.features;
+}
+
+/** Categories past this many are summed into "other" so the chart stays readable. */
+const MAX_BARS = 16;
+
+/** distributionBars finds a feature's shares in a drift response, for DistributionChart. */
+export function distributionBars(
+  name: string,
+  distributions: ReadonlyArray<Distribution> | undefined,
+): DistributionBar[] | null {
+  const d = distributions?.find((x) => x.name === name);
+  if (!d || d.labels.length === 0) return null;
+  const bars = d.labels.map((label, i) => ({
+    label,
+    reference: d.reference[i] ?? 0,
+    current: d.current[i] ?? 0,
+  }));
+  if (bars.length <= MAX_BARS) return bars;
+  const tail = bars.slice(MAX_BARS - 1);
+  return [
+    ...bars.slice(0, MAX_BARS - 1),
+    {
+      label: `other (${tail.length})`,
+      reference: tail.reduce((s, b) => s + b.reference, 0),
+      current: tail.reduce((s, b) => s + b.current, 0),
+    },
+  ];
+}
+
+/** measures flattens a feature's `stats` into rows of [name, statistic, p-value]. */
+export function measures(f: DriftFeature): Array<[string, number | null, number | null]> {
+  const rows: Array<[string, number | null, number | null]> = [];
+  for (const [k, v] of Object.entries(f.stats)) {
+    if (typeof v === 'number' || v === null) rows.push([k, v, null]);
+    else if (v && typeof v === 'object' && !Array.isArray(v) && 'statistic' in v) {
+      const t = v as { statistic: number | null; p_value?: number | null };
+      rows.push([k, t.statistic, t.p_value ?? null]);
+    }
+  }
+  return rows;
+}

@@ -1,0 +1,132 @@
+import type { Params } from '../../api/client.js';
+import { apiUrl, getJson } from '../../api/client.js';
+import type { ModelDetail } from '../../api/types.js';
+import type { ApiRequest } from '../../api/use-api.js';
+import {
+  autoGranularity,
+  DAY,
+  DEFAULT_RANGE,
+  type Granularity,
+  HOUR,
+  rangeParams,
+  readRange,
+  span,
+  type TimeRange,
+} from '../../lib/time-range.js';
+import { DRIFT_ROUTE } from './drift-data.js';
+
+export const SEGMENTS_ROUTE = 'GET /v1/models/{model}/segments';
+
+/** ModelView is everything a model page shows, read from its URL (and the model's volumes). */
+export interface ModelView {
+  env: string;
+  version: string;
+  /** baseline is `training`, `validation` or `first-week` (the environment's first 7 days). */
+  baseline: string;
+  baselineLabel: string;
+  /** baselineParams are the drift and segments routes' baseline parameters. */
+  baselineParams: Params;
+  by: string;
+  range: TimeRange;
+  g: Granularity;
+  stepMs: number;
+  /** lo, hi: the range clipped to the data, for bucket and column sizes. */
+  lo: number;
+  hi: number;
+  requests: {
+    perf: ApiRequest;
+    alerts: ApiRequest;
+    rejected: ApiRequest;
+    drift: ApiRequest;
+    /** null until a tag to split by is chosen. */
+    segments: ApiRequest | null;
+  };
+}
+
+/** nowMs is the clock rounded to the minute, so every render within a minute asks the same URLs. */
+export const roundedNow = () => Math.floor(Date.now() / 60_000) * 60_000;
+
+/**
+ * modelView derives the page from the URL. With `detail` null (the model not loaded yet) it makes
+ * the guesses a live model fits (production, last 90 days), so the page's queries can start in
+ * parallel with the model's own; when the guess was right the view asks for the very same URLs.
+ */
+export function modelView(
+  model: string,
+  params: URLSearchParams,
+  detail: ModelDetail | null,
+  nowMs: number,
+): ModelView {
+  const envs = detail ? Object.keys(detail.environments) : [];
+  const env =
+    params.get('env') ?? (!detail || envs.includes('production') ? 'production' : (envs[0] ?? 'production'));
+  const version = params.get('version') ?? '';
+  const vol = detail?.environments[env];
+  // A model without training data is compared with its own first week rather than with nothing.
+  const fallbackBaseline =
+    !detail || envs.includes('training')
+      ? 'training'
+      : envs.includes('validation')
+        ? 'validation'
+        : 'first-week';
+  const baseline = params.get('baseline') ?? fallbackBaseline;
+  const firstMs = vol ? Date.parse(vol.first) : Number.NEGATIVE_INFINITY;
+  const lastMs = vol ? Date.parse(vol.last) : nowMs;
+  // Recent data first; a model whose data is older (an imported history) opens on all of it.
+  const range = readRange(params, nowMs, nowMs - lastMs < 90 * DAY ? DEFAULT_RANGE : 'all');
+  const [lo, hi] = span(
+    range,
+    Number.isFinite(firstMs) ? firstMs : (range.fromMs ?? nowMs - 7 * DAY),
+    lastMs,
+  );
+  const gParam = params.get('g');
+  const g: Granularity = gParam === 'hour' || gParam === 'day' ? gParam : autoGranularity(hi - lo);
+  const win: Params = { environment: env, version, ...rangeParams(range) };
+  const enc = encodeURIComponent(model);
+  const by = params.get('by') ?? detail?.tags?.[0] ?? '';
+  const baselineParams: Params =
+    baseline === 'first-week' && vol
+      ? {
+          baseline: 'window',
+          baseline_from: new Date(firstMs).toISOString(),
+          baseline_to: new Date(firstMs + 7 * DAY).toISOString(),
+        }
+      : { baseline };
+  return {
+    env,
+    version,
+    baseline,
+    baselineLabel: baseline === 'first-week' ? `${env}, first 7 days` : baseline,
+    baselineParams,
+    by,
+    range,
+    g,
+    stepMs: g === 'hour' ? HOUR : DAY,
+    lo,
+    hi,
+    requests: {
+      perf: {
+        path: `v1/models/${enc}/performance`,
+        params: { ...win, granularity: g },
+        route: 'GET /v1/models/{model}/performance',
+      },
+      alerts: { path: 'v1/alerts', params: { model }, route: 'GET /v1/alerts' },
+      rejected: { path: 'v1/rejected', params: { model, limit: 200 }, route: 'GET /v1/rejected' },
+      drift: { path: `v1/models/${enc}/drift`, params: { ...win, ...baselineParams }, route: DRIFT_ROUTE },
+      segments: by
+        ? {
+            path: `v1/models/${enc}/segments`,
+            params: { ...win, ...baselineParams, by },
+            route: SEGMENTS_ROUTE,
+          }
+        : null,
+    },
+  };
+}
+
+/** prefetch starts the requests (answers land in the shared cache); capabilities are checked later. */
+export function prefetch(view: ModelView, has: (route: string) => boolean): void {
+  for (const r of Object.values(view.requests)) {
+    if (r && has(r.route)) getJson(apiUrl(r.path, r.params)).catch(() => undefined);
+  }
+}
