@@ -1,1 +1,2 @@
 export { MAX_POINTS, readSeries, type SeriesPoint } from './series-input.js';
+export { StoredSeries } from './stored-series.js';

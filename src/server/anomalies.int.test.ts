@@ -50,4 +50,46 @@ describe('POST /v1/anomalies/detect', () => {
     });
     expect(noSeries.statusCode).toBe(400);
   });
+
+  it('stores a series, scores it incrementally as points arrive, and rescores after a late correction', async () => {
+    const t0 = Date.UTC(2026, 0, 1);
+    const point = (i: number, extra = 0) => ({
+      timestamp: t0 + i * 3_600_000,
+      value: 100 + 30 * Math.sin((2 * Math.PI * i) / 24) + extra,
+    });
+    const first = Array.from({ length: 24 * 14 }, (_, i) => point(i));
+    const post = (points: unknown) =>
+      server.app.inject({ method: 'POST', url: '/v1/series/traffic/points', payload: { points } });
+    expect((await post(first)).json()).toMatchObject({ accepted: 24 * 14 });
+    const a = (await server.app.inject({ method: 'GET', url: '/v1/series/traffic/anomalies' })).json() as {
+      points: unknown[];
+      scored: number;
+    };
+    expect(a.scored).toBe(24 * 14);
+    // New points, one a spike: only they are fed to the detector, and the spike is flagged.
+    const spikeAt = 24 * 14 + 5;
+    await post(Array.from({ length: 24 }, (_, k) => point(24 * 14 + k, 24 * 14 + k === spikeAt ? 500 : 0)));
+    const b = (await server.app.inject({ method: 'GET', url: '/v1/series/traffic/anomalies' })).json() as {
+      points: Array<{ timestamp: string; anomaly: boolean }>;
+      scored: number;
+    };
+    expect(b.scored).toBe(24 * 15);
+    expect(b.points.filter((p) => p.anomaly).map((p) => p.timestamp)).toContain(
+      new Date(point(spikeAt).timestamp).toISOString(),
+    );
+    // A correction to an old point rescores the series from its start; the count stays exact.
+    await post([point(10, 1)]);
+    const c = (await server.app.inject({ method: 'GET', url: '/v1/series/traffic/anomalies' })).json() as {
+      scored: number;
+      points: Array<{ timestamp: string; value: number }>;
+    };
+    expect(c.scored).toBe(24 * 15);
+    const corrected = c.points.find((p) => p.timestamp === new Date(point(10).timestamp).toISOString());
+    expect(corrected?.value).toBe(point(10, 1).value);
+    const missing = await server.app.inject({ method: 'GET', url: '/v1/series/nope/anomalies' });
+    expect(missing.statusCode).toBe(404);
+    const bad = await post([{ timestamp: 'later', value: 1 }]);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ error: { message: expect.stringMatching(/^points\.0\.timestamp/) } });
+  });
 });

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { StoredSeries } from '../anomaly/index.js';
 import { IngestService, WriteQueue } from '../ingest/index.js';
 import { type Clock, systemClock } from '../shared/clock.js';
 import { type Logger, noopLogger } from '../shared/logger.js';
@@ -89,7 +90,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
 
   await app.register(ingestRoutes, { ingest });
   await app.register(modelRoutes, { store, entities });
-  await app.register(anomalyRoutes);
+  await app.register(anomalyRoutes, { series: new StoredSeries({ store, queue, clock }) });
   await app.register(driftRoutes, { store, entities });
   // The dashboard (web/, built by `npm run build`) is served from web/dist at /.
   await app.register(staticRoutes, { root: fileURLToPath(new URL('../../web/dist', import.meta.url)) });

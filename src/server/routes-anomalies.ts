@@ -1,12 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import { readSeries } from '../anomaly/index.js';
+import { readSeries, type StoredSeries } from '../anomaly/index.js';
 import { detect, SENSITIVITIES, type Sensitivity } from '../core/index.js';
-import { VigilError } from '../shared/errors.js';
+import { notFound, VigilError } from '../shared/errors.js';
+import { checkName } from '../shared/names.js';
+import { projectOf } from './project.js';
+import { timeParam } from './query-params.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** anomalyRoutes registers the stateless detector: POST /v1/anomalies/detect (API.md). */
-export async function anomalyRoutes(app: FastifyInstance): Promise<void> {
+export async function anomalyRoutes(app: FastifyInstance, opts: { series: StoredSeries }): Promise<void> {
   app.post<{ Body: { series?: unknown; sensitivity?: Sensitivity } }>(
     '/v1/anomalies/detect',
     {
@@ -33,6 +36,60 @@ export async function anomalyRoutes(app: FastifyInstance): Promise<void> {
         changepoints: result.changepoints.map(iso),
         seasonality: result.seasonality,
         repairs,
+      };
+    },
+  );
+
+  app.post<{ Params: { name: string }; Body: unknown }>(
+    '/v1/series/:name/points',
+    {
+      schema: {
+        summary:
+          'Append points to a stored series ({"points": [{timestamp, value}]} or an array); re-sent times replace',
+      },
+    },
+    async (req) => {
+      const project = projectOf(req);
+      const name = checkName(req.params.name, 'name');
+      const body = req.body as { points?: unknown } | unknown[] | null;
+      const list = Array.isArray(body) ? body : body && typeof body === 'object' ? body.points : undefined;
+      const { points, repairs } = readSeries(list, 'points');
+      await opts.series.append(project, name, points);
+      return { accepted: points.length, repairs };
+    },
+  );
+
+  app.get<{
+    Params: { name: string };
+    Querystring: { from?: string; to?: string; sensitivity?: Sensitivity };
+  }>(
+    '/v1/series/:name/anomalies',
+    {
+      schema: {
+        summary: 'Verdicts for a stored series, scored incrementally as points arrive',
+        querystring: {
+          type: 'object',
+          properties: {
+            from: { type: 'string', maxLength: 64 },
+            to: { type: 'string', maxLength: 64 },
+            sensitivity: { type: 'string', enum: [...SENSITIVITIES] },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const project = projectOf(req);
+      const name = checkName(req.params.name, 'name');
+      const result = await opts.series.anomalies(project, name, req.query.sensitivity ?? 'medium', {
+        fromMs: timeParam(req.query.from, 'from'),
+        toMs: timeParam(req.query.to, 'to'),
+      });
+      if (!result) throw notFound(`series ${JSON.stringify(name)}`);
+      return {
+        points: result.points.map(({ changepoint: _c, ...p }) => ({ ...p, timestamp: iso(p.timestamp) })),
+        changepoints: result.changepoints.map(iso),
+        seasonality: result.seasonality,
+        scored: result.total,
       };
     },
   );

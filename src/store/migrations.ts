@@ -99,6 +99,22 @@ export const migrations: readonly Migration[] = [
       ORDER BY (project, key)`,
     ],
   },
+  {
+    id: 2,
+    name: 'stored time series',
+    statements: (t) => [
+      // Points of named business / model-health series (POST /v1/series/{name}/points); a point
+      // re-sent for the same time replaces the earlier one.
+      `CREATE TABLE IF NOT EXISTS ${t('series_points')} (
+        project String,
+        name String,
+        ts Int64,
+        value Float64,
+        received UInt64
+      ) ENGINE = ReplacingMergeTree(received)
+      ORDER BY (project, name, ts)`,
+    ],
+  },
 ];
 
 /** migrate brings the schema up to date; safe to call on every start. */

@@ -20,7 +20,14 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export type TableName = 'records' | 'actuals' | 'rejected' | 'entities' | 'idempotency' | 'migrations';
+export type TableName =
+  | 'records'
+  | 'actuals'
+  | 'rejected'
+  | 'entities'
+  | 'idempotency'
+  | 'migrations'
+  | 'series_points';
 
 /** Settings every query runs with, on both engines, so results parse the same way. */
 export const QUERY_SETTINGS = {
