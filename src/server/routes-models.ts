@@ -34,7 +34,16 @@ export async function modelRoutes(
       const model = checkName(req.params.model, 'model');
       const found = (await listModels(store, project, await configs(project))).find((m) => m.model === model);
       if (!found) throw notFound(`model ${JSON.stringify(model)}`);
-      return { ...found, config: (await entities.get<ModelConfig>(project, 'model', model)) ?? {} };
+      // The tags a model's records carry are what segments can split by.
+      const tags = await store.query<{ k: string }>(
+        `SELECT DISTINCT arrayJoin(tag_keys) AS k FROM ${store.table('records')}
+         WHERE project = ${str(project)} AND model = ${str(model)} ORDER BY k LIMIT 200`,
+      );
+      return {
+        ...found,
+        tags: tags.map((t) => t.k),
+        config: (await entities.get<ModelConfig>(project, 'model', model)) ?? {},
+      };
     },
   );
 

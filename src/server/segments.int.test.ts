@@ -53,6 +53,10 @@ describe(`GET /v1/models/{model}/segments (${testEngine})`, () => {
       url: '/v1/models/f',
       payload: { task: 'binary', positive_label: 'yes' },
     });
+    const model = (await server.app.inject({ method: 'GET', url: '/v1/models/f' })).json() as {
+      tags: string[];
+    };
+    expect(model.tags).toEqual(['region']);
     const res = await server.app.inject({ method: 'GET', url: '/v1/models/f/segments?by=region' });
     expect(res.statusCode).toBe(200);
     const body = res.json() as {
