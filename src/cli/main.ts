@@ -4,6 +4,7 @@ import { isVigilError } from '../shared/errors.js';
 import { DEFAULT_PROJECT } from '../shared/names.js';
 import { runDetect } from './detect-command.js';
 import { runIngest } from './ingest-command.js';
+import { registerLabsCommands } from './labs-command.js';
 import { runReport } from './report-command.js';
 import { runServe } from './serve-command.js';
 import { addStoreOptions, storeOptionsOf } from './store-options.js';
@@ -162,5 +163,7 @@ program
       fail(e);
     }
   });
+
+registerLabsCommands(program);
 
 await program.parseAsync(process.argv);

@@ -12,6 +12,7 @@ import { createMetrics } from './metrics.js';
 import { anomalyRoutes } from './routes-anomalies.js';
 import { driftRoutes } from './routes-drift.js';
 import { ingestRoutes } from './routes-ingest.js';
+import { labsRoutes } from './routes-labs.js';
 import { modelRoutes } from './routes-models.js';
 import { staticRoutes } from './static.js';
 
@@ -92,6 +93,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
   await app.register(modelRoutes, { store, entities });
   await app.register(anomalyRoutes, { series: new StoredSeries({ store, queue, clock }) });
   await app.register(driftRoutes, { store, entities });
+  await app.register(labsRoutes, { store, entities, clock, logger, queue });
   // The dashboard (web/, built by `npm run build`) is served from web/dist at /.
   await app.register(staticRoutes, { root: fileURLToPath(new URL('../../web/dist', import.meta.url)) });
   await app.ready();

@@ -1,3 +1,6 @@
+// Labs (the experimental tier) owns its tables' definitions; the store applies every
+// migration in one ordered list, so the import points this one way (labs/schema imports types only).
+import { labsMigration } from '../labs/schema.js';
 import type { Store } from './store.js';
 
 /**
@@ -115,6 +118,7 @@ export const migrations: readonly Migration[] = [
       ORDER BY (project, name, ts)`,
     ],
   },
+  labsMigration,
 ];
 
 /** migrate brings the schema up to date; safe to call on every start. */

@@ -27,7 +27,10 @@ export type TableName =
   | 'entities'
   | 'idempotency'
   | 'migrations'
-  | 'series_points';
+  | 'series_points'
+  | 'labs_calls'
+  | 'labs_feedback'
+  | 'labs_enrollments';
 
 /** Settings every query runs with, on both engines, so results parse the same way. */
 export const QUERY_SETTINGS = {

@@ -1,0 +1,275 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { WriteQueue } from '../ingest/write-queue.js';
+import type { Clock } from '../shared/clock.js';
+import { badRequest, notFound, VigilError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import { checkName } from '../shared/names.js';
+import type { Entities } from '../store/entities.js';
+import type { Store } from '../store/index.js';
+import { isAllocated } from './allocation.js';
+import { Enrollments } from './enrollments.js';
+import {
+  checkTransition,
+  type Experiment,
+  FEATURE_RE,
+  parseExperiment,
+  publicView,
+  slugOf,
+} from './experiment.js';
+import { Gateway, type PredictAnswer } from './gateway.js';
+import { ExperimentRegistry } from './registry.js';
+import type { LabsReport, ReportOptions } from './report/compute.js';
+import { buildReport } from './report/read-report.js';
+import { type FeedbackRow, Telemetry } from './telemetry.js';
+import { loadUserHasher, type UserHasher } from './user-key.js';
+
+export interface LabsServiceOptions {
+  store: Store;
+  entities: Entities;
+  clock: Clock;
+  logger: Logger;
+  queue: WriteQueue;
+  /** pollMs: how often running experiments are re-read (cross-node kill switch). */
+  pollMs?: number;
+  maxChildrenPerExperiment?: number;
+}
+
+const SPEEDS = ['too_slow', 'ok', 'fast'] as const;
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function userOf(body: Record<string, unknown>): string {
+  const user = body['user'];
+  if (typeof user !== 'string' || user === '' || user.length > 256)
+    throw badRequest('user', 'must be a user id of 1 to 256 characters');
+  return user;
+}
+
+/**
+ * LabsService is Labs behind one transport-free object: experiments and their state machine,
+ * enrollment, the gateway, feedback and the report. The HTTP routes and the CLI call it; it
+ * owns the sandbox processes, so `close` must be called on shutdown.
+ */
+export class LabsService {
+  readonly #o: LabsServiceOptions;
+  readonly #hash: UserHasher;
+  readonly #registry: ExperimentRegistry;
+  readonly #enrollments: Enrollments;
+  readonly #gateway: Gateway;
+  readonly #telemetry: Telemetry;
+  readonly #sweep: NodeJS.Timeout;
+
+  private constructor(o: LabsServiceOptions, hash: UserHasher) {
+    this.#o = o;
+    this.#hash = hash;
+    this.#telemetry = new Telemetry(o.queue, o.logger);
+    this.#registry = new ExperimentRegistry({
+      entities: o.entities,
+      store: o.store,
+      logger: o.logger,
+      pollMs: o.pollMs,
+    });
+    this.#enrollments = new Enrollments({ store: o.store, telemetry: this.#telemetry, clock: o.clock });
+    this.#gateway = new Gateway({
+      store: o.store,
+      telemetry: this.#telemetry,
+      clock: o.clock,
+      logger: o.logger,
+      maxChildrenPerExperiment: o.maxChildrenPerExperiment,
+    });
+    this.#registry.onChange = (exp) => this.#applyState(exp);
+    this.#sweep = setInterval(() => {
+      this.#gateway.sweep();
+      for (const exp of this.#registry.running()) if (!this.#isRunning(exp)) this.#registry.watch(exp, false);
+    }, 30_000);
+    this.#sweep.unref();
+  }
+
+  /** open loads the server's user key (creating it on first use) and starts Labs. */
+  static async open(o: LabsServiceOptions): Promise<LabsService> {
+    return new LabsService(o, await loadUserHasher(o.entities));
+  }
+
+  get telemetry(): Telemetry {
+    return this.#telemetry;
+  }
+
+  /** gateway is exposed for tests and the bench (sandbox pids, running experiments). */
+  get gateway(): Gateway {
+    return this.#gateway;
+  }
+
+  async create(project: string, body: unknown) {
+    const name = isObject(body) && typeof body['name'] === 'string' ? body['name'] : '';
+    const id = `${slugOf(name)}-${randomBytes(3).toString('hex')}`;
+    const exp = parseExperiment(body, {
+      id,
+      project,
+      nowIso: new Date(this.#o.clock.nowMs()).toISOString(),
+      hashUser: (u) => this.#hash(project, u),
+    });
+    await this.#registry.put(exp);
+    return publicView(exp);
+  }
+
+  async list(project: string, user?: string) {
+    const all = await this.#registry.list(project);
+    if (user === undefined) return all.map(publicView);
+    const userHash = this.#hash(project, user);
+    return Promise.all(
+      all.map(async (e) => ({
+        ...publicView(e),
+        enrolled: (await this.#enrollments.status(project, e.id, userHash)) === 'enrolled',
+        allocated: isAllocated(e.id, e.allocation, userHash),
+      })),
+    );
+  }
+
+  async get(project: string, id: string) {
+    return publicView(await this.#experiment(project, id));
+  }
+
+  async setState(project: string, id: string, body: unknown) {
+    const exp = await this.#experiment(project, id, true);
+    const next = checkTransition(exp.state, isObject(body) ? body['state'] : undefined);
+    if (next === exp.state) return publicView(exp);
+    const updated: Experiment = {
+      ...exp,
+      state: next,
+      updated: new Date(this.#o.clock.nowMs()).toISOString(),
+    };
+    // Kill first, persist second: the switch takes effect on this node before the store answers.
+    this.#applyState(updated);
+    await this.#registry.put(updated);
+    return publicView(updated);
+  }
+
+  async enroll(project: string, id: string, body: unknown) {
+    if (!isObject(body)) throw badRequest('body', 'must be a JSON object');
+    const user = userOf(body);
+    if (body['accept_terms'] !== true)
+      throw new VigilError('terms_not_accepted', 'accept_terms: must be true to join an experiment', {
+        status: 400,
+        field: 'accept_terms',
+      });
+    const exp = await this.#experiment(project, id);
+    if (exp.state === 'killed')
+      throw new VigilError('not_live', `experiment ${id} was stopped; it takes no new users`, {
+        status: 409,
+      });
+    const userHash = this.#hash(project, user);
+    const termsSha = createHash('sha256').update(exp.terms).digest('hex').slice(0, 16);
+    await this.#enrollments.set(project, id, userHash, true, termsSha);
+    return {
+      experiment: id,
+      enrolled: true,
+      allocated: isAllocated(id, exp.allocation, userHash),
+      terms_sha: termsSha,
+    };
+  }
+
+  async leave(project: string, id: string, user: string) {
+    if (user === '' || user.length > 256)
+      throw badRequest('user', 'must be a user id of 1 to 256 characters');
+    await this.#experiment(project, id);
+    await this.#enrollments.set(project, id, this.#hash(project, user), false, '');
+    return { experiment: id, enrolled: false };
+  }
+
+  async predict(project: string, id: string, body: unknown): Promise<PredictAnswer> {
+    const t0 = performance.now();
+    if (!isObject(body)) throw badRequest('body', 'must be a JSON object');
+    const user = userOf(body);
+    const feature = body['feature'] ?? 'default';
+    if (typeof feature !== 'string' || !FEATURE_RE.test(feature))
+      throw badRequest('feature', 'must be 1 to 128 characters of letters, digits, space and _ . : / -');
+    const exp = await this.#experiment(project, id);
+    if (exp.state !== 'live')
+      throw new VigilError('not_live', `experiment ${id} is ${exp.state}, not live`, { status: 409 });
+    const userHash = this.#hash(project, user);
+    if ((await this.#enrollments.status(project, id, userHash)) !== 'enrolled')
+      throw new VigilError('not_enrolled', `user is not enrolled in experiment ${id}`, { status: 403 });
+    if (!isAllocated(id, exp.allocation, userHash))
+      throw new VigilError('not_allocated', `user is enrolled but not in experiment ${id}'s allocation`, {
+        status: 403,
+      });
+    this.#registry.watch(exp, true);
+    return this.#gateway.predict(exp, { userHash, feature, input: body['input'] }, t0);
+  }
+
+  async feedback(project: string, id: string, body: unknown) {
+    if (!isObject(body)) throw badRequest('body', 'must be a JSON object');
+    const user = userOf(body);
+    const { speed, importance, useful, comment } = body;
+    if (speed !== undefined && !(SPEEDS as readonly unknown[]).includes(speed))
+      throw badRequest('speed', 'must be too_slow, ok or fast');
+    if (
+      importance !== undefined &&
+      (typeof importance !== 'number' || !Number.isInteger(importance) || importance < 1 || importance > 5)
+    )
+      throw badRequest('importance', 'must be an integer from 1 to 5');
+    if (useful !== undefined && typeof useful !== 'boolean')
+      throw badRequest('useful', 'must be true or false');
+    if (comment !== undefined && (typeof comment !== 'string' || comment.length > 2000))
+      throw badRequest('comment', 'must be a string of at most 2000 characters');
+    if (speed === undefined && importance === undefined && useful === undefined && !comment)
+      throw badRequest('body', 'give at least one of speed, importance, useful, comment');
+    const exp = await this.#experiment(project, id);
+    if (exp.state === 'draft')
+      throw new VigilError('not_live', `experiment ${id} has not started`, { status: 409 });
+    const userHash = this.#hash(project, user);
+    // Users who left may still say why; users who never joined may not speak for it.
+    if ((await this.#enrollments.status(project, id, userHash)) === 'never')
+      throw new VigilError('not_enrolled', `user is not enrolled in experiment ${id}`, { status: 403 });
+    const row: FeedbackRow = {
+      project,
+      experiment: id,
+      ts: this.#o.clock.nowMs(),
+      user_hash: userHash,
+      speed: (speed as FeedbackRow['speed'] | undefined) ?? '',
+      importance: (importance as number | undefined) ?? 0,
+      useful: useful === undefined ? -1 : useful ? 1 : 0,
+      comment: (comment as string | undefined) ?? '',
+    };
+    await this.#telemetry.recordFeedback(row);
+    return { recorded: true };
+  }
+
+  async report(
+    project: string,
+    id: string,
+    opts: ReportOptions = {},
+  ): Promise<{ experiment: Experiment; report: LabsReport }> {
+    await this.#telemetry.flush();
+    return buildReport(this.#o.store, this.#o.entities, project, id, opts);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#sweep);
+    this.#registry.close();
+    await this.#gateway.close();
+    await this.#telemetry.flush();
+  }
+
+  async #experiment(project: string, id: string, fresh = false): Promise<Experiment> {
+    checkName(id, 'experiment');
+    const exp = fresh ? await this.#registry.reload(project, id) : await this.#registry.get(project, id);
+    if (!exp) throw notFound(`experiment ${JSON.stringify(id)}`);
+    return exp;
+  }
+
+  #isRunning(exp: Experiment): boolean {
+    return this.#gateway.running().some((e) => e.project === exp.project && e.id === exp.id);
+  }
+
+  #applyState(exp: Experiment): void {
+    this.#gateway.update(exp);
+    if (exp.state === 'killed') {
+      this.#gateway.stop(exp);
+      this.#registry.watch(exp, false);
+    } else if (exp.state === 'live') {
+      this.#registry.watch(exp, true);
+      this.#gateway.warm(exp);
+    }
+  }
+}
