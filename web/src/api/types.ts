@@ -205,8 +205,8 @@ export interface Experiment {
   description?: string;
   owner?: string;
   state: string;
-  /** allow_hashes: the server stores allow-listed users hashed; API.md's request names them `allow`. */
-  allocation?: { percent?: number; allow?: string[]; allow_hashes?: string[] };
+  /** allocation: the server shows only how many users are allow-listed (it stores them hashed). */
+  allocation?: { percent?: number; allow_users?: number; allow?: string[] };
   created?: string;
   updated?: string;
 }

@@ -7,7 +7,7 @@ import { href } from '../lib/router.js';
 
 export const LABS_ROUTE = 'GET /v1/labs/experiments';
 
-const listed = (e: Experiment) => (e.allocation?.allow ?? e.allocation?.allow_hashes ?? []).length;
+const listed = (e: Experiment) => e.allocation?.allow_users ?? e.allocation?.allow?.length ?? 0;
 
 const STATE_TONE: Record<string, string> = { live: 'ok', paused: 'warning', killed: 'alert', draft: 'draft' };
 
