@@ -99,6 +99,7 @@ export class ExperimentRegistry {
   async #poll(): Promise<void> {
     if (this.#polling || this.#watched.size === 0) return;
     this.#polling = true;
+    const started = performance.now();
     try {
       const pairs = [...this.#watched].map((k) => {
         const [project = '', id = ''] = k.split('\u0000');
@@ -110,8 +111,11 @@ export class ExperimentRegistry {
       );
       for (const row of rows) {
         const exp = JSON.parse(row.body) as Experiment;
-        const before = this.#cache.get(keyOf(exp.project, exp.id))?.body;
-        if (this.#remember(exp) !== before) this.onChange(exp);
+        const cached = this.#cache.get(keyOf(exp.project, exp.id));
+        // A put that landed while this poll was reading is newer than what the poll read
+        // (regression: a poll in flight during a state change wrote the old state back).
+        if (cached && cached.at > started) continue;
+        if (this.#remember(exp) !== cached?.body) this.onChange(exp);
       }
     } catch (e) {
       this.#logger.warn('labs experiment poll failed', { error: String(e) });

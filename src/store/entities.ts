@@ -7,10 +7,14 @@ import type { Store } from './store.js';
  * in one ReplacingMergeTree, keyed by (project, kind, id), read with FINAL. A delete is a
  * tombstone row, so the history of writes stays an append-only log.
  */
+// Versions grow across every Entities of the process: two writers of one entity (a route and
+// a service, each with its own instance) in one millisecond must still order their writes, or
+// FINAL keeps either (seen on ClickHouse 18.16: a state change read back as the old state).
+let lastVersion = 0;
+
 export class Entities {
   readonly #store: Store;
   readonly #clock: Clock;
-  #last = 0;
 
   constructor(store: Store, clock: Clock) {
     this.#store = store;
@@ -43,8 +47,8 @@ export class Entities {
 
   async #write(project: string, kind: string, id: string, deleted: number, body: string): Promise<void> {
     // The version must grow even for two writes in one millisecond, or FINAL may keep either.
-    const updated = Math.max(this.#clock.nowMs(), this.#last + 1);
-    this.#last = updated;
+    const updated = Math.max(this.#clock.nowMs(), lastVersion + 1);
+    lastVersion = updated;
     await this.#store.insert(
       'entities',
       Buffer.from(`${JSON.stringify({ project, kind, id, updated: Number(int(updated)), deleted, body })}\n`),
