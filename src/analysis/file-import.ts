@@ -1,5 +1,5 @@
-import type { FileColumn } from '../ingest/files/index.js';
-import { type Store, str } from '../store/index.js';
+import { type FileColumn, isNumericType as isNumeric } from '../ingest/files/index.js';
+import { columnIdent as ident, type Store, str } from '../store/index.js';
 
 /** FileRoleColumns name the columns of a file that are not features. */
 export interface FileRoleColumns {
@@ -9,9 +9,6 @@ export interface FileRoleColumns {
   id?: string | undefined;
   timestamp?: string | undefined;
 }
-
-const ident = (name: string) => `\`${name.replaceAll('\\', '\\\\').replaceAll('`', '\\`')}\``;
-const isNumeric = (type: string) => /^(Nullable\()?(U?Int\d+|Float\d+|Decimal)/.test(type);
 
 /** timestampSql reads a time column: numbers are epoch milliseconds, anything else is parsed. */
 function timestampSql(col: string, columns: readonly FileColumn[]): string {

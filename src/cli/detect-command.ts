@@ -2,9 +2,10 @@ import { createWriteStream } from 'node:fs';
 import { basename } from 'node:path';
 import type { Writable } from 'node:stream';
 import { createDetector, type Sensitivity } from '../core/index.js';
-import { openFileRows } from '../ingest/files/index.js';
+import { isNumericType, openFileRows } from '../ingest/files/index.js';
 import { parseTimestamp } from '../ingest/timestamp.js';
 import { VigilError } from '../shared/errors.js';
+import { columnIdent as ident } from '../store/index.js';
 import { progressBar } from './progress.js';
 
 export interface DetectCommandOptions {
@@ -14,9 +15,6 @@ export interface DetectCommandOptions {
   sensitivity: Sensitivity;
   output?: string;
 }
-
-const ident = (name: string) => `\`${name.replaceAll('\\', '\\\\').replaceAll('`', '\\`')}\``;
-const NUMERIC = /^(Nullable\()?(U?Int\d+|Float\d+|Decimal)/;
 
 /**
  * runDetect scores a file's series offline with the same detector as the server. ClickHouse
@@ -40,7 +38,7 @@ export async function runDetect(file: string, opts: DetectCommandOptions): Promi
         `${flag} ${col}: ${file} has no such column; its columns are ${[...types.keys()].join(', ')}`,
       );
   }
-  if (!NUMERIC.test(types.get(opts.value) ?? '')) {
+  if (!isNumericType(types.get(opts.value) ?? '')) {
     const bad = await openFileRows(file, {
       // Row numbers are taken before the filter, on one thread so they follow the file's order.
       query: `SELECT row, v FROM (SELECT rowNumberInAllBlocks() + 1 AS row, toString(${ident(opts.value)}) AS v

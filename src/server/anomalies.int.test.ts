@@ -1,20 +1,8 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Store } from '../store/index.js';
-import { cleanupTestDataDir, dropTestStore, openTestStore } from '../store/test-support/test-store.js';
-import { buildServer, type VigilServer } from './app.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from './test-support.js';
 
 describe('POST /v1/anomalies/detect', () => {
-  let store: Store;
-  let server: VigilServer;
-  beforeEach(async () => {
-    store = await openTestStore();
-    server = await buildServer({ store });
-  });
-  afterEach(async () => {
-    await server.close();
-    await dropTestStore(store);
-  });
-  afterAll(() => cleanupTestDataDir());
+  const t = useTestServer();
 
   it('explains each point and flags a spike', async () => {
     const t0 = Date.UTC(2026, 0, 1);
@@ -22,7 +10,11 @@ describe('POST /v1/anomalies/detect', () => {
       timestamp: new Date(t0 + i * 3_600_000).toISOString(),
       value: 100 + 30 * Math.sin((2 * Math.PI * i) / 24) + (i === 24 * 18 ? 400 : 0),
     }));
-    const res = await server.app.inject({ method: 'POST', url: '/v1/anomalies/detect', payload: { series } });
+    const res = await t.server.app.inject({
+      method: 'POST',
+      url: '/v1/anomalies/detect',
+      payload: { series },
+    });
     expect(res.statusCode).toBe(200);
     const body = res.json() as {
       points: Array<{ timestamp: string; anomaly: boolean; expected: number; lower: number; upper: number }>;
@@ -34,7 +26,7 @@ describe('POST /v1/anomalies/detect', () => {
   });
 
   it('answers 400 naming the bad point', async () => {
-    const res = await server.app.inject({
+    const res = await t.server.app.inject({
       method: 'POST',
       url: '/v1/anomalies/detect',
       payload: { series: [{ timestamp: '2026-01-01T00:00:00Z', value: 'NaN' }] },
@@ -43,7 +35,7 @@ describe('POST /v1/anomalies/detect', () => {
     expect(res.json()).toEqual({
       error: { code: 'invalid_request', message: 'series.0.value: must be a finite number, got "NaN"' },
     });
-    const noSeries = await server.app.inject({
+    const noSeries = await t.server.app.inject({
       method: 'POST',
       url: '/v1/anomalies/detect',
       payload: { sensitivity: 'loud' },
@@ -59,9 +51,9 @@ describe('POST /v1/anomalies/detect', () => {
     });
     const first = Array.from({ length: 24 * 14 }, (_, i) => point(i));
     const post = (points: unknown) =>
-      server.app.inject({ method: 'POST', url: '/v1/series/traffic/points', payload: { points } });
+      t.server.app.inject({ method: 'POST', url: '/v1/series/traffic/points', payload: { points } });
     expect((await post(first)).json()).toMatchObject({ accepted: 24 * 14 });
-    const a = (await server.app.inject({ method: 'GET', url: '/v1/series/traffic/anomalies' })).json() as {
+    const a = (await t.server.app.inject({ method: 'GET', url: '/v1/series/traffic/anomalies' })).json() as {
       points: unknown[];
       scored: number;
     };
@@ -69,7 +61,7 @@ describe('POST /v1/anomalies/detect', () => {
     // New points, one a spike: only they are fed to the detector, and the spike is flagged.
     const spikeAt = 24 * 14 + 5;
     await post(Array.from({ length: 24 }, (_, k) => point(24 * 14 + k, 24 * 14 + k === spikeAt ? 500 : 0)));
-    const b = (await server.app.inject({ method: 'GET', url: '/v1/series/traffic/anomalies' })).json() as {
+    const b = (await t.server.app.inject({ method: 'GET', url: '/v1/series/traffic/anomalies' })).json() as {
       points: Array<{ timestamp: string; anomaly: boolean }>;
       scored: number;
     };
@@ -79,14 +71,14 @@ describe('POST /v1/anomalies/detect', () => {
     );
     // A correction to an old point rescores the series from its start; the count stays exact.
     await post([point(10, 1)]);
-    const c = (await server.app.inject({ method: 'GET', url: '/v1/series/traffic/anomalies' })).json() as {
+    const c = (await t.server.app.inject({ method: 'GET', url: '/v1/series/traffic/anomalies' })).json() as {
       scored: number;
       points: Array<{ timestamp: string; value: number }>;
     };
     expect(c.scored).toBe(24 * 15);
     const corrected = c.points.find((p) => p.timestamp === new Date(point(10).timestamp).toISOString());
     expect(corrected?.value).toBe(point(10, 1).value);
-    const missing = await server.app.inject({ method: 'GET', url: '/v1/series/nope/anomalies' });
+    const missing = await t.server.app.inject({ method: 'GET', url: '/v1/series/nope/anomalies' });
     expect(missing.statusCode).toBe(404);
     const bad = await post([{ timestamp: 'later', value: 1 }]);
     expect(bad.statusCode).toBe(400);

@@ -1,28 +1,11 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chiSquareContingency, ksTwoSample } from '../core/index.js';
 import { mulberry32, normal } from '../demo/random.js';
-import type { Store } from '../store/index.js';
-import {
-  cleanupTestDataDir,
-  dropTestStore,
-  openTestStore,
-  testEngine,
-} from '../store/test-support/test-store.js';
-import { buildServer, type VigilServer } from './app.js';
-import { postNdjson } from './test-support.js';
+import { testEngine } from '../store/test-support/test-store.js';
+import { postNdjson, useTestServer } from './test-support.js';
 
 describe(`GET /v1/models/{model}/drift (${testEngine})`, () => {
-  let store: Store;
-  let server: VigilServer;
-  beforeEach(async () => {
-    store = await openTestStore();
-    server = await buildServer({ store });
-  });
-  afterEach(async () => {
-    await server.close();
-    await dropTestStore(store);
-  });
-  afterAll(() => cleanupTestDataDir());
+  const t = useTestServer();
 
   it('gives scipy-equal KS and chi-square per feature and flags the shifted ones', async () => {
     const rand = mulberry32(21);
@@ -44,16 +27,16 @@ describe(`GET /v1/models/{model}/drift (${testEngine})`, () => {
       prediction: { score: 1 / (1 + Math.exp(-x)) },
     });
     await postNdjson(
-      server.app,
+      t.server.app,
       '/v1/records',
       ref.map((x, i) => rec('training', i, x, stable[0]?.[i] ?? 0, refC[i] ?? 'a')),
     );
     await postNdjson(
-      server.app,
+      t.server.app,
       '/v1/records',
       cur.map((x, i) => rec('production', i, x, stable[1]?.[i] ?? 0, curC[i] ?? 'a')),
     );
-    const res = await server.app.inject({ method: 'GET', url: '/v1/models/m/drift?baseline=training' });
+    const res = await t.server.app.inject({ method: 'GET', url: '/v1/models/m/drift?baseline=training' });
     expect(res.statusCode).toBe(200);
     const body = res.json() as {
       baseline: { records: number };
@@ -89,15 +72,15 @@ describe(`GET /v1/models/{model}/drift (${testEngine})`, () => {
   });
 
   it('refuses an unknown method or a window baseline without bounds, and 404s an unknown model', async () => {
-    await postNdjson(server.app, '/v1/records', [{ model: 'm', features: { x: 1 } }]);
-    const bad = await server.app.inject({ method: 'GET', url: '/v1/models/m/drift?numeric_method=magic' });
+    await postNdjson(t.server.app, '/v1/records', [{ model: 'm', features: { x: 1 } }]);
+    const bad = await t.server.app.inject({ method: 'GET', url: '/v1/models/m/drift?numeric_method=magic' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({
       error: { message: expect.stringMatching(/^numeric_method: must be one of/) },
     });
-    const win = await server.app.inject({ method: 'GET', url: '/v1/models/m/drift?baseline=window' });
+    const win = await t.server.app.inject({ method: 'GET', url: '/v1/models/m/drift?baseline=window' });
     expect(win.statusCode).toBe(400);
-    const missing = await server.app.inject({ method: 'GET', url: '/v1/models/nope/drift' });
+    const missing = await t.server.app.inject({ method: 'GET', url: '/v1/models/nope/drift' });
     expect(missing.statusCode).toBe(404);
   });
 });

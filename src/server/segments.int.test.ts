@@ -1,27 +1,10 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../demo/random.js';
-import type { Store } from '../store/index.js';
-import {
-  cleanupTestDataDir,
-  dropTestStore,
-  openTestStore,
-  testEngine,
-} from '../store/test-support/test-store.js';
-import { buildServer, type VigilServer } from './app.js';
-import { postNdjson } from './test-support.js';
+import { testEngine } from '../store/test-support/test-store.js';
+import { postNdjson, useTestServer } from './test-support.js';
 
 describe(`GET /v1/models/{model}/segments (${testEngine})`, () => {
-  let store: Store;
-  let server: VigilServer;
-  beforeEach(async () => {
-    store = await openTestStore();
-    server = await buildServer({ store });
-  });
-  afterEach(async () => {
-    await server.close();
-    await dropTestStore(store);
-  });
-  afterAll(() => cleanupTestDataDir());
+  const t = useTestServer();
 
   it('flags a segment absent from training, and one whose recall is half the others, with parity and intervals', async () => {
     const rand = mulberry32(8);
@@ -46,18 +29,18 @@ describe(`GET /v1/models/{model}/segments (${testEngine})`, () => {
         actual: { label: positive ? 'yes' : 'no' },
       };
     });
-    await postNdjson(server.app, '/v1/records', training);
-    await postNdjson(server.app, '/v1/records', production);
-    await server.app.inject({
+    await postNdjson(t.server.app, '/v1/records', training);
+    await postNdjson(t.server.app, '/v1/records', production);
+    await t.server.app.inject({
       method: 'PUT',
       url: '/v1/models/f',
       payload: { task: 'binary', positive_label: 'yes' },
     });
-    const model = (await server.app.inject({ method: 'GET', url: '/v1/models/f' })).json() as {
+    const model = (await t.server.app.inject({ method: 'GET', url: '/v1/models/f' })).json() as {
       tags: string[];
     };
     expect(model.tags).toEqual(['region']);
-    const res = await server.app.inject({ method: 'GET', url: '/v1/models/f/segments?by=region' });
+    const res = await t.server.app.inject({ method: 'GET', url: '/v1/models/f/segments?by=region' });
     expect(res.statusCode).toBe(200);
     const body = res.json() as {
       underrepresented: string[];

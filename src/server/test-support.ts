@@ -1,4 +1,36 @@
 import type { FastifyInstance } from 'fastify';
+import { afterAll, afterEach, beforeEach } from 'vitest';
+import type { Store } from '../store/index.js';
+import { cleanupTestDataDir, dropTestStore, openTestStore } from '../store/test-support/test-store.js';
+import { buildServer, type VigilServer } from './app.js';
+
+/**
+ * useTestServer gives each test of the file a server on a store of its own (a fresh database on
+ * the test engine), closed and dropped after it.
+ */
+export function useTestServer(): { readonly store: Store; readonly server: VigilServer } {
+  let store: Store | undefined;
+  let server: VigilServer | undefined;
+  beforeEach(async () => {
+    store = await openTestStore();
+    server = await buildServer({ store });
+  });
+  afterEach(async () => {
+    await server?.close();
+    if (store) await dropTestStore(store);
+  });
+  afterAll(() => cleanupTestDataDir());
+  return {
+    get store() {
+      if (!store) throw new Error('useTestServer: only inside a test');
+      return store;
+    },
+    get server() {
+      if (!server) throw new Error('useTestServer: only inside a test');
+      return server;
+    },
+  };
+}
 
 /** ndjson renders records as an NDJSON body. */
 export function ndjson(rows: readonly unknown[]): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ident, int, num, str, strList } from './sql.js';
+import { columnIdent, ident, int, num, str, strList } from './sql.js';
 
 describe('sql literals', () => {
   it('escapes quotes and backslashes so a value cannot end the literal', () => {
@@ -16,5 +16,10 @@ describe('sql literals', () => {
     expect(() => int(1.5)).toThrow();
     expect(() => ident('vigil; DROP')).toThrow();
     expect(ident('vigil_test_1')).toBe('vigil_test_1');
+  });
+  it('quotes any file column name as an identifier that cannot be escaped', () => {
+    expect(columnIdent('amount')).toBe('`amount`');
+    expect(columnIdent('a`) FROM system.users --')).toBe('`a\\`) FROM system.users --`');
+    expect(columnIdent('back\\slash')).toBe('`back\\\\slash`');
   });
 });

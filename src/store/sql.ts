@@ -38,3 +38,11 @@ export function ident(name: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name)) throw new TypeError(`not a valid identifier: ${name}`);
   return name;
 }
+
+/**
+ * columnIdent quotes a column name taken from a user's file (any text) as a ClickHouse
+ * identifier: backquoted, with backslash and backquote escaped.
+ */
+export function columnIdent(name: string): string {
+  return `\`${name.replaceAll('\\', '\\\\').replaceAll('`', '\\`')}\``;
+}

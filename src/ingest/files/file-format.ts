@@ -23,3 +23,8 @@ export function formatOf(path: string): FileFormat {
     { field: 'FILE' },
   );
 }
+
+/** isNumericType tells whether ClickHouse inferred a file column as a number (nullable or not). */
+export function isNumericType(type: string): boolean {
+  return /^(Nullable\()?(U?Int\d+|Float\d+|Decimal)/.test(type);
+}
