@@ -13,6 +13,8 @@ export interface Window {
   /** fromMs is inclusive, toMs exclusive (epoch milliseconds of the record's timestamp). */
   fromMs?: number | undefined;
   toMs?: number | undefined;
+  /** segment keeps the records whose tag `tag` has the value `value` (monitors scoped to a segment). */
+  segment?: { tag: string; value: string } | null | undefined;
 }
 
 /** windowWhere is the WHERE clause of a window; every value is a literal through sql.ts. */
@@ -21,6 +23,10 @@ export function windowWhere(project: string, model: string, w: Window): string {
   if (w.version !== undefined) parts.push(`version = ${str(w.version)}`);
   if (w.fromMs !== undefined) parts.push(`ts >= ${int(w.fromMs)}`);
   if (w.toMs !== undefined) parts.push(`ts < ${int(w.toMs)}`);
+  if (w.segment)
+    parts.push(
+      `arrayElement(tag_values, indexOf(tag_keys, ${str(w.segment.tag)})) = ${str(w.segment.value)}`,
+    );
   return parts.join(' AND ');
 }
 

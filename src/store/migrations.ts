@@ -1,6 +1,7 @@
 // Labs (the experimental tier) owns its tables' definitions; the store applies every
 // migration in one ordered list, so the import points this one way (labs/schema imports types only).
 import { labsMigration } from '../labs/schema.js';
+import { monitorMigration } from '../monitor/schema.js';
 import type { Store } from './store.js';
 
 /**
@@ -119,6 +120,7 @@ export const migrations: readonly Migration[] = [
     ],
   },
   labsMigration,
+  monitorMigration,
 ];
 
 /** migrate brings the schema up to date; safe to call on every start. */

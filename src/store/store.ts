@@ -30,7 +30,10 @@ export type TableName =
   | 'series_points'
   | 'labs_calls'
   | 'labs_feedback'
-  | 'labs_enrollments';
+  | 'labs_enrollments'
+  | 'alerts'
+  | 'alert_events'
+  | 'webhook_deliveries';
 
 /** Settings every query runs with, on both engines, so results parse the same way. */
 export const QUERY_SETTINGS = {

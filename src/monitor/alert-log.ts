@@ -1,0 +1,193 @@
+import { createHash } from 'node:crypto';
+import type { BreachThreshold } from '../core/forecast/index.js';
+import { int, type Store, str } from '../store/index.js';
+import type { AlertEvent } from './alert-state.js';
+import type { Monitor } from './monitor-spec.js';
+import type { Contributor } from './readings.js';
+import { MONITOR_TABLES } from './schema.js';
+
+/** AlertRecord is one alert: one episode (warning or alert until resolved) of one monitor. */
+export interface AlertRecord {
+  id: string;
+  monitor: string;
+  monitor_id: string;
+  model: string;
+  kind: string;
+  metric: string;
+  state: 'warning' | 'alert' | 'resolved';
+  value: number | null;
+  threshold: BreachThreshold | null;
+  opened: string;
+  updated: string;
+  predicted_breach: string | null;
+  reason: string;
+  contributors: Contributor[];
+  acknowledged: boolean;
+  acknowledged_at: string | null;
+  muted_until: string | null;
+}
+
+/** StoredEvent is one line of a monitor's history (GET /v1/alerts/{id} and replays). */
+export interface StoredEvent {
+  time: string;
+  monitor: string;
+  state: string;
+  value: number | null;
+  threshold: BreachThreshold | null;
+  predicted_breach: string | null;
+  reason: string;
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+/** alertIdOf names an episode: the monitor and the time it opened. */
+export function alertIdOf(monitorId: string, opened: number): string {
+  return `a-${createHash('sha256').update(`${monitorId}:${opened}`).digest('hex').slice(0, 16)}`;
+}
+
+// Versions grow within the process even for two writes in one millisecond (as entities do).
+let lastVersion = 0;
+const nextVersion = (now: number): number => {
+  lastVersion = Math.max(now, lastVersion + 1);
+  return lastVersion;
+};
+
+/** AlertLog keeps alerts (latest version each) and every monitor event in the store. */
+export class AlertLog {
+  readonly #store: Store;
+
+  constructor(store: Store) {
+    this.#store = store;
+  }
+
+  async get(project: string, id: string): Promise<AlertRecord | undefined> {
+    const rows = await this.#store.query<{ body: string }>(
+      `SELECT body FROM ${this.#store.table(MONITOR_TABLES.alerts)} FINAL
+       WHERE project = ${str(project)} AND id = ${str(id)}`,
+    );
+    return rows[0] ? (JSON.parse(rows[0].body) as AlertRecord) : undefined;
+  }
+
+  /** list gives the alerts of a project, newest first; filters apply after FINAL collapses versions. */
+  async list(
+    project: string,
+    filter: { model?: string; state?: string; limit?: number },
+  ): Promise<AlertRecord[]> {
+    const where = [
+      filter.model === undefined ? '' : `model = ${str(filter.model)}`,
+      filter.state === undefined ? '' : `state = ${str(filter.state)}`,
+    ].filter(Boolean);
+    const rows = await this.#store.query<{ body: string }>(
+      `SELECT body FROM (
+         SELECT model, state, body, version FROM ${this.#store.table(MONITOR_TABLES.alerts)} FINAL
+         WHERE project = ${str(project)})
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY version DESC LIMIT ${int(filter.limit ?? 500)}`,
+    );
+    return rows.map((r) => JSON.parse(r.body) as AlertRecord);
+  }
+
+  async put(project: string, alert: AlertRecord, now: number): Promise<void> {
+    const row = {
+      project,
+      id: alert.id,
+      monitor: alert.monitor_id,
+      model: alert.model,
+      state: alert.state,
+      version: nextVersion(now),
+      body: JSON.stringify(alert),
+    };
+    await this.#store.insert(MONITOR_TABLES.alerts, Buffer.from(`${JSON.stringify(row)}\n`));
+  }
+
+  /**
+   * record stores a monitor's events and updates the alert of each event's episode; it returns
+   * the alerts as they now stand (for notifications).
+   */
+  async record(
+    project: string,
+    monitor: Monitor,
+    events: readonly AlertEvent[],
+    contributors: readonly Contributor[],
+    now: number,
+  ): Promise<Array<{ event: AlertEvent; alert: AlertRecord | null }>> {
+    if (events.length === 0) return [];
+    const out: Array<{ event: AlertEvent; alert: AlertRecord | null }> = [];
+    const lines: string[] = [];
+    for (const e of events) {
+      let alert: AlertRecord | null = null;
+      if (e.opened !== null && (e.state === 'warning' || e.state === 'alert' || e.state === 'resolved')) {
+        const id = alertIdOf(monitor.id, e.opened);
+        const before = await this.get(project, id);
+        alert = {
+          id,
+          monitor: monitor.name,
+          monitor_id: monitor.id,
+          model: monitor.model,
+          kind: monitor.kind,
+          metric: monitor.metric,
+          state: e.state,
+          value: e.value,
+          threshold: e.threshold,
+          opened: iso(e.opened)!,
+          updated: iso(e.time)!,
+          predicted_breach: iso(e.predicted_breach) ?? before?.predicted_breach ?? null,
+          reason: e.reason,
+          contributors: contributors.length > 0 ? [...contributors] : (before?.contributors ?? []),
+          acknowledged: before?.acknowledged ?? false,
+          acknowledged_at: before?.acknowledged_at ?? null,
+          muted_until: before?.muted_until ?? null,
+        };
+        await this.put(project, alert, now);
+      }
+      lines.push(
+        JSON.stringify({
+          project,
+          monitor: monitor.id,
+          model: monitor.model,
+          alert: alert?.id ?? '',
+          time: e.time,
+          state: e.state,
+          value: e.value !== null && Number.isFinite(e.value) ? e.value : null,
+          reason: e.reason,
+          body: JSON.stringify({
+            threshold: e.threshold,
+            predicted_breach: e.predicted_breach,
+            opened: e.opened,
+          }),
+        }),
+      );
+      out.push({ event: e, alert });
+    }
+    await this.#store.insert(MONITOR_TABLES.alertEvents, Buffer.from(`${lines.join('\n')}\n`));
+    return out;
+  }
+
+  /** history lists the events of one monitor (or of one alert), oldest first. */
+  async history(project: string, monitorId: string, alertId?: string): Promise<StoredEvent[]> {
+    const rows = await this.#store.query<{
+      time: number;
+      state: string;
+      value: number | null;
+      reason: string;
+      body: string;
+    }>(
+      `SELECT time, state, value, reason, body FROM ${this.#store.table(MONITOR_TABLES.alertEvents)}
+       WHERE project = ${str(project)} AND monitor = ${str(monitorId)}
+       ${alertId === undefined ? '' : `AND alert = ${str(alertId)}`}
+       ORDER BY time LIMIT 5000`,
+    );
+    return rows.map((r) => {
+      const b = JSON.parse(r.body) as { threshold: BreachThreshold | null; predicted_breach: number | null };
+      return {
+        time: iso(Number(r.time))!,
+        monitor: monitorId,
+        state: r.state,
+        value: r.value === null ? null : Number(r.value),
+        threshold: b.threshold,
+        predicted_breach: iso(b.predicted_breach),
+        reason: r.reason,
+      };
+    });
+  }
+}

@@ -1,0 +1,159 @@
+/*
+ * Label-free performance of a binary classifier over time (CBPE, core/estimation): a calibrator
+ * fitted on the labelled baseline, and per cadence bucket the histogram of scores, floored to
+ * 1e-3 so no bin straddles the 0.5 decision threshold. The histograms of a whole range come
+ * from one GROUP BY, so a replay over months reads the store once, not once per step.
+ */
+import type { ModelContext } from '../analysis/model-context.js';
+import { fin, type Window, windowWhere } from '../analysis/windows.js';
+import {
+  type Calibrator,
+  type EstimatedMetric,
+  estimateBinary,
+  fitCalibrator,
+  type ScoreFrequency,
+} from '../core/estimation/index.js';
+import { VigilError } from '../shared/errors.js';
+import { int, type Store, str } from '../store/index.js';
+
+export type EstimatedMetricName = 'accuracy' | 'precision' | 'recall' | 'f1' | 'auc';
+
+const BINS = 1000;
+
+/** fitBaselineCalibrator fits P(y = 1 | score) on the baseline's labels known at asOfMs. */
+export async function fitBaselineCalibrator(
+  store: Store,
+  project: string,
+  model: string,
+  positiveLabel: string,
+  baseline: Window,
+  asOfMs: number,
+): Promise<Calibrator | null> {
+  const rows = await store.query<{ s: number; pos: number; neg: number }>(
+    `SELECT floor(assumeNotNull(pred_score) * ${BINS}) / ${BINS} AS s,
+            countIf(y = ${str(positiveLabel)}) AS pos, countIf(y != ${str(positiveLabel)}) AS neg
+     FROM (
+       SELECT pred_score, if(found, a_label, act_label) AS y, found OR has_actual = 1 AS labeled
+       FROM (SELECT project, model, id, pred_score, act_label, has_actual FROM ${store.table('records')}${fin(baseline)}
+             WHERE ${windowWhere(project, model, baseline)} AND isNotNull(pred_score)) AS r
+       ANY LEFT JOIN (SELECT project, model, id, toUInt8(1) AS found, act_label AS a_label
+                      FROM ${store.table('actuals')} FINAL
+                      WHERE project = ${str(project)} AND model = ${str(model)} AND ts <= ${int(asOfMs)}) AS a
+       USING (project, model, id))
+     WHERE labeled AND isNotNull(y)
+     GROUP BY s ORDER BY s`,
+  );
+  const counts = rows.map((r) => ({ score: Number(r.s), pos: Number(r.pos), neg: Number(r.neg) }));
+  const labelled = counts.reduce((a, c) => a + c.pos + c.neg, 0);
+  const positives = counts.reduce((a, c) => a + c.pos, 0);
+  // A calibrator needs both classes and enough rows to say anything.
+  if (labelled < 100 || positives === 0 || positives === labelled) return null;
+  return fitCalibrator(counts);
+}
+
+/** EstimatedSeries holds per-bucket score histograms of a range and estimates any window of it. */
+export class EstimatedSeries {
+  readonly #buckets = new Map<number, ScoreFrequency[]>();
+  /** Per-bucket estimates, memoised: a replay asks for the same buckets at every step. */
+  readonly #bucketEstimates = new Map<string, number | null>();
+  readonly #bucketMs: number;
+  readonly #calibrator: Calibrator;
+
+  private constructor(calibrator: Calibrator, bucketMs: number) {
+    this.#calibrator = calibrator;
+    this.#bucketMs = bucketMs;
+  }
+
+  /**
+   * load reads the score histograms of [fromMs, toMs) per bucket of `bucketMs`, and the
+   * calibrator of the baseline with the labels known at `asOfMs`.
+   */
+  static async load(opts: {
+    store: Store;
+    project: string;
+    model: string;
+    context: ModelContext;
+    baseline: Window;
+    current: Window;
+    bucketMs: number;
+    asOfMs: number;
+  }): Promise<EstimatedSeries> {
+    const { store, project, model, context } = opts;
+    if (context.task !== 'binary' || context.positiveLabel === undefined)
+      throw new VigilError(
+        'unsupported_estimate',
+        `estimated_performance needs a binary classifier with scores; ${model} is ${context.task}`,
+      );
+    const calibrator = await fitBaselineCalibrator(
+      store,
+      project,
+      model,
+      context.positiveLabel,
+      opts.baseline,
+      opts.asOfMs,
+    );
+    if (calibrator === null)
+      throw new VigilError(
+        'no_labelled_baseline',
+        'the baseline has too few labelled, scored predictions (need 100 with both classes) to calibrate on',
+      );
+    const series = new EstimatedSeries(calibrator, opts.bucketMs);
+    const b = int(opts.bucketMs);
+    const rows = await store.query<{ b: number; s: number; n: number }>(
+      `SELECT intDiv(ts, ${b}) * ${b} AS b, floor(assumeNotNull(pred_score) * ${BINS}) / ${BINS} AS s, count() AS n
+       FROM ${store.table('records')}${fin(opts.current)}
+       WHERE ${windowWhere(project, model, opts.current)} AND isNotNull(pred_score)
+       GROUP BY b, s ORDER BY b, s`,
+    );
+    for (const r of rows) {
+      const key = Number(r.b);
+      let list = series.#buckets.get(key);
+      if (!list) {
+        list = [];
+        series.#buckets.set(key, list);
+      }
+      list.push({ score: Number(r.s), count: Number(r.n) });
+    }
+    return series;
+  }
+
+  /** estimate gives the metric over the buckets in [fromMs, toMs), or null without scores. */
+  estimate(metric: EstimatedMetricName, fromMs: number, toMs: number): EstimatedMetric | null {
+    const merged = new Map<number, number>();
+    for (let b = Math.floor(fromMs / this.#bucketMs) * this.#bucketMs; b < toMs; b += this.#bucketMs) {
+      if (b < fromMs) continue;
+      for (const f of this.#buckets.get(b) ?? []) merged.set(f.score, (merged.get(f.score) ?? 0) + f.count);
+    }
+    if (merged.size === 0) return null;
+    const rows = [...merged].map(([score, count]) => ({ score, count })).sort((a, c) => a.score - c.score);
+    const e = estimateBinary(this.#calibrator, rows)[metric];
+    return Number.isFinite(e.value) ? e : null;
+  }
+
+  /**
+   * bucketSeries gives, for the buckets of [fromMs, toMs), each bucket's estimate and row count:
+   * the input of the windowed breach forecast (core/forecast/window.ts).
+   */
+  bucketSeries(
+    metric: EstimatedMetricName,
+    fromMs: number,
+    toMs: number,
+  ): { values: (number | null)[]; weights: number[] } {
+    const values: (number | null)[] = [];
+    const weights: number[] = [];
+    for (let b = Math.ceil(fromMs / this.#bucketMs) * this.#bucketMs; b < toMs; b += this.#bucketMs) {
+      const rows = this.#buckets.get(b) ?? [];
+      const n = rows.reduce((a, r) => a + r.count, 0);
+      const key = `${metric}:${b}`;
+      let v = this.#bucketEstimates.get(key);
+      if (v === undefined) {
+        const x = n > 0 ? estimateBinary(this.#calibrator, rows)[metric].value : Number.NaN;
+        v = Number.isFinite(x) ? x : null;
+        this.#bucketEstimates.set(key, v);
+      }
+      values.push(v);
+      weights.push(n);
+    }
+    return { values, weights };
+  }
+}
