@@ -15,6 +15,7 @@ import {
 } from '../core/estimation/index.js';
 import { VigilError } from '../shared/errors.js';
 import { int, type Store, str } from '../store/index.js';
+import { labelledRowsSql } from './labelled-rows.js';
 
 export type EstimatedMetricName = 'accuracy' | 'precision' | 'recall' | 'f1' | 'auc';
 
@@ -29,25 +30,18 @@ export async function fitBaselineCalibrator(
   baseline: Window,
   asOfMs: number,
 ): Promise<Calibrator | null> {
+  const labelled = labelledRowsSql(store, project, model, baseline, asOfMs, ['pred_score']);
   const rows = await store.query<{ s: number; pos: number; neg: number }>(
     `SELECT floor(assumeNotNull(pred_score) * ${BINS}) / ${BINS} AS s,
             countIf(y = ${str(positiveLabel)}) AS pos, countIf(y != ${str(positiveLabel)}) AS neg
-     FROM (
-       SELECT pred_score, if(found, a_label, act_label) AS y, found OR has_actual = 1 AS labeled
-       FROM (SELECT project, model, id, pred_score, act_label, has_actual FROM ${store.table('records')}${fin(baseline)}
-             WHERE ${windowWhere(project, model, baseline)} AND isNotNull(pred_score)) AS r
-       ANY LEFT JOIN (SELECT project, model, id, toUInt8(1) AS found, act_label AS a_label
-                      FROM ${store.table('actuals')} FINAL
-                      WHERE project = ${str(project)} AND model = ${str(model)} AND ts <= ${int(asOfMs)}) AS a
-       USING (project, model, id))
-     WHERE labeled AND isNotNull(y)
+     FROM (${labelled}) WHERE isNotNull(y) AND isNotNull(pred_score)
      GROUP BY s ORDER BY s`,
   );
   const counts = rows.map((r) => ({ score: Number(r.s), pos: Number(r.pos), neg: Number(r.neg) }));
-  const labelled = counts.reduce((a, c) => a + c.pos + c.neg, 0);
+  const total = counts.reduce((a, c) => a + c.pos + c.neg, 0);
   const positives = counts.reduce((a, c) => a + c.pos, 0);
   // A calibrator needs both classes and enough rows to say anything.
-  if (labelled < 100 || positives === 0 || positives === labelled) return null;
+  if (total < 100 || positives === 0 || positives === total) return null;
   return fitCalibrator(counts);
 }
 

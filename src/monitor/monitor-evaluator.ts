@@ -61,6 +61,21 @@ const MIN_AUTO_POINTS = 24;
 /** A forecast from the monitor's own readings needs this many of them first. */
 const MIN_FORECAST_POINTS = 24;
 
+/**
+ * Kinds whose breach is forecast. Performance, drift, quality and cost move with the data and
+ * trend toward a breach; latency and volume jump, and a trend fitted across a spike warns of
+ * nothing real, so they alert on the value alone.
+ */
+const FORECAST_KINDS = new Set<Monitor['kind']>([
+  'performance',
+  'estimated_performance',
+  'drift',
+  'prediction_drift',
+  'dataset_drift',
+  'data_quality',
+  'cost',
+]);
+
 /** Metrics where a larger value is the better one (a breach is a drop). */
 const HIGHER_IS_BETTER = new Set([
   'accuracy',
@@ -273,7 +288,9 @@ export class MonitorEvaluator {
     let events: readonly AlertEvent[] = [];
     let params = runtime.params;
     if (threshold !== null && reading.value !== null) {
-      const o = this.#outlook(t, reading, threshold, runtime);
+      const o = FORECAST_KINDS.has(this.#monitor.kind)
+        ? this.#outlook(t, reading, threshold, runtime)
+        : { outlook: null, params };
       params = o.params;
       const next = evaluate(
         lifecycle,

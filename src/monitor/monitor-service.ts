@@ -14,7 +14,7 @@ import { acknowledge, evaluate, mute, resolveManually } from './alert-state.js';
 import { INITIAL_RUNTIME, MonitorEvaluator, type RuntimeState } from './monitor-evaluator.js';
 import { durationsOf, type Monitor, type MonitorSpec, monitorIdOf } from './monitor-spec.js';
 import { MONITOR_TABLES } from './schema.js';
-import { type DeliveryAttempt, WebhookNotifier } from './webhook.js';
+import { type DeliveryAttempt, WebhookNotifier, type WebhookNotifierOptions } from './webhook.js';
 
 const MONITOR = 'monitor';
 const STATE = 'monitor_state';
@@ -28,6 +28,8 @@ export interface MonitorServiceOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly notifier?: WebhookNotifier;
+  /** Delivery settings of the service's own notifier (retries, backoff, timeout). */
+  readonly webhook?: Omit<WebhookNotifierOptions, 'log'>;
   /** Base URL of the dashboard, for links in notifications. */
   readonly publicUrl?: string;
 }
@@ -54,7 +56,8 @@ export class MonitorService {
     this.#clock = opts.clock;
     this.#logger = opts.logger;
     this.#ownsNotifier = opts.notifier === undefined;
-    this.#notifier = opts.notifier ?? new WebhookNotifier({ log: { record: (a) => this.#logDelivery(a) } });
+    this.#notifier =
+      opts.notifier ?? new WebhookNotifier({ ...opts.webhook, log: { record: (a) => this.#logDelivery(a) } });
     this.#publicUrl = opts.publicUrl;
     this.alerts = new AlertLog(opts.store);
   }

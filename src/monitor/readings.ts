@@ -7,8 +7,10 @@ import { measureDrift } from '../analysis/drift.js';
 import type { ModelContext } from '../analysis/model-context.js';
 import { measurePerformance } from '../analysis/performance.js';
 import { type Window, windowWhere } from '../analysis/windows.js';
+import { metricsFromConfusion } from '../core/index.js';
 import { VigilError } from '../shared/errors.js';
 import { int, type Store, str } from '../store/index.js';
+import { labelledRowsSql } from './labelled-rows.js';
 import type { Monitor } from './monitor-spec.js';
 
 /** Contributor is a feature behind a reading (drift) or behind a drop (performance). */
