@@ -102,6 +102,38 @@ async function readDrift(ctx: ReadingContext, m: Monitor, t: number, windowMs: n
   return { value: one?.value ?? null, contributors };
 }
 
+const CONFUSION_METRICS = new Set(['accuracy', 'precision', 'recall', 'f1']);
+
+/** readBinaryConfusion: the confusion-matrix metrics of a binary classifier in one query. */
+async function readBinaryConfusion(
+  ctx: ReadingContext,
+  m: Monitor,
+  t: number,
+  windowMs: number,
+): Promise<Reading> {
+  const positive = str(ctx.model.positiveLabel ?? '1');
+  const rows = labelledRowsSql(ctx.store, ctx.project, m.model, currentWindow(m, t, windowMs), t, [
+    'pred_score',
+    'pred_label',
+  ]);
+  const [c] = await ctx.store.query<{ tp: number; fp: number; tn: number; fn: number }>(
+    `SELECT countIf(y1 AND yhat) AS tp, countIf(NOT y1 AND yhat) AS fp,
+            countIf(NOT y1 AND NOT yhat) AS tn, countIf(y1 AND NOT yhat) AS fn
+     FROM (SELECT assumeNotNull(y) = ${positive} AS y1,
+                  if(isNull(pred_score), ifNull(pred_label, '') = ${positive}, assumeNotNull(pred_score) >= 0.5) AS yhat
+           FROM (${rows}) WHERE isNotNull(y) AND (isNotNull(pred_score) OR isNotNull(pred_label)))`,
+  );
+  const cm = {
+    tp: Number(c?.tp ?? 0),
+    fp: Number(c?.fp ?? 0),
+    tn: Number(c?.tn ?? 0),
+    fn: Number(c?.fn ?? 0),
+  };
+  if (cm.tp + cm.fp + cm.tn + cm.fn === 0) return { value: null };
+  const v = metricsFromConfusion(cm)[m.metric as 'accuracy' | 'precision' | 'recall' | 'f1'];
+  return { value: Number.isFinite(v) ? v : null };
+}
+
 /** readPerformance measures a realised metric over the window with the labels known at t. */
 async function readPerformance(
   ctx: ReadingContext,
@@ -109,6 +141,8 @@ async function readPerformance(
   t: number,
   windowMs: number,
 ): Promise<Reading> {
+  if (ctx.model.task === 'binary' && CONFUSION_METRICS.has(m.metric))
+    return readBinaryConfusion(ctx, m, t, windowMs);
   const [bucket] = await measurePerformance(ctx.store, {
     project: ctx.project,
     model: m.model,
