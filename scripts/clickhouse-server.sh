@@ -5,6 +5,9 @@
 #   scripts/clickhouse-server.sh install     apt-get install clickhouse-server (no-op if present)
 #   scripts/clickhouse-server.sh start DIR   start a server whose config/data/logs live in DIR;
 #                                            prints exactly one line: http://127.0.0.1:PORT
+#   scripts/clickhouse-server.sh start --same-ports DIR
+#                                            restart on the ports of DIR's previous start (clients
+#                                            holding its URL reconnect); fails if they are taken
 #   scripts/clickhouse-server.sh stop DIR    stop it (TERM, then KILL after a timeout); idempotent
 #   scripts/clickhouse-server.sh url DIR     print the URL of the running server in DIR
 #
@@ -12,7 +15,7 @@
 # into DIR (data, tmp and logs under DIR, listening on 127.0.0.1 only, HTTP and
 # native TCP on ports picked at start, no interserver port, no clusters,
 # ZooKeeper, dictionaries or query_log, timezone UTC). Data in DIR/data persists
-# across stop/start; the ports may change on every start.
+# across stop/start; the ports may change on every start unless --same-ports.
 #
 # Only the URL goes to stdout; everything else goes to stderr.
 # Files in DIR: config.xml users.xml metrika.xml pid url http_port tcp_port data/ tmp/ log/
@@ -32,7 +35,7 @@ log() { printf 'clickhouse-server.sh: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 usage() {
-  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -281,7 +284,11 @@ EOF
 # ---------------------------------------------------------------- start / stop
 
 cmd_start() {
-  local dir bin pid http_port tcp_port attempt deadline
+  local dir bin pid http_port tcp_port attempt deadline same_ports=0
+  if [[ ${1:-} == --same-ports ]]; then
+    same_ports=1
+    shift
+  fi
   dir=$(abs_dir "${1:-}")
   bin=$(server_bin) || die "clickhouse-server not found; run: $0 install"
 
@@ -307,8 +314,16 @@ cmd_start() {
   hostname_wrapper
 
   for attempt in 1 2 3 4 5; do
-    http_port=$(pick_port)
-    tcp_port=$(pick_port "$http_port")
+    if [[ $same_ports -eq 1 ]]; then
+      [[ -f $dir/http_port && -f $dir/tcp_port ]] || die "--same-ports: $dir has no previous ports"
+      http_port=$(<"$dir/http_port")
+      tcp_port=$(<"$dir/tcp_port")
+      port_in_use "$http_port" && die "--same-ports: port $http_port is taken"
+      port_in_use "$tcp_port" && die "--same-ports: port $tcp_port is taken"
+    else
+      http_port=$(pick_port)
+      tcp_port=$(pick_port "$http_port")
+    fi
     write_config "$dir" "$http_port" "$tcp_port"
     : >"$dir/log/stdout.log"
 
@@ -347,6 +362,7 @@ cmd_start() {
     wait "$pid" 2>/dev/null || true
     rm -f "$dir/pid"
     if grep -qs -e 'Address already in use' "$dir/log/stdout.log" "$dir/log/clickhouse-server.err.log"; then
+      [[ $same_ports -eq 0 ]] || die "--same-ports: port $http_port or $tcp_port is taken"
       log "port collision (attempt $attempt); retrying with other ports"
       continue
     fi
@@ -405,7 +421,11 @@ cmd_url() {
 
 case "${1:-}" in
   install) cmd_install ;;
-  start) shift; [[ $# -eq 1 ]] || usage; cmd_start "$1" ;;
+  start)
+    shift
+    [[ $# -eq 1 || ($# -eq 2 && $1 == --same-ports) ]] || usage
+    cmd_start "$@"
+    ;;
   stop) shift; [[ $# -eq 1 ]] || usage; cmd_stop "$1" ;;
   url) shift; [[ $# -eq 1 ]] || usage; cmd_url "$1" ;;
   *) usage ;;

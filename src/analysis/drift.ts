@@ -6,8 +6,9 @@ import {
   type FeatureSummary,
 } from '../core/index.js';
 import type { Store } from '../store/index.js';
-import { aggregateDrift, type DriftAggregates } from './drift-aggregates.js';
-import { predictionRows, recordRows, type Window } from './windows.js';
+import { aggregateDriftParts, type DriftAggregates, type RowsSql } from './drift-aggregates.js';
+import { partRows, windowSource } from './drift-parts.js';
+import type { Window } from './windows.js';
 
 /**
  * Distribution is what a chart of one feature needs: shares per bin (numeric: the reference
@@ -114,20 +115,18 @@ export async function measureDrift(
     outputs?: boolean;
   },
 ): Promise<DriftReport> {
-  const features = await aggregateDrift(
+  const outputs = opts.outputs !== false;
+  const [features, outputAgg] = await aggregateDriftParts(
     store,
-    recordRows(store, opts.project, opts.model, opts.baseline, opts.current),
+    driftRows(store, opts.project, opts.model, opts.baseline, opts.current, outputs),
+    outputs ? 2 : 1,
   );
-  const outputs =
-    opts.outputs === false
-      ? { rows: features.rows, numeric: [], categorical: [], explicitNull: new Map() }
-      : await aggregateDrift(
-          store,
-          predictionRows(store, opts.project, opts.model, opts.baseline, opts.current),
-        );
+  if (!features) throw new Error('drift aggregation returned no parts');
+  const o = summariesOf(
+    outputAgg ?? { rows: features.rows, numeric: [], categorical: [], explicitNull: new Map() },
+  );
   const f = summariesOf(features);
   const evaluation = evaluateDrift(f.summaries, opts.drift);
-  const o = summariesOf(outputs);
   const predicted = evaluateDrift(o.summaries, {}).features;
   const primary =
     ['score', 'value', 'label'].map((n) => predicted.find((p) => p.name === n)).find(Boolean) ?? null;
@@ -139,6 +138,21 @@ export async function measureDrift(
     skipped: f.skipped,
     rows: { reference: features.rows.ref, current: features.rows.cur },
   };
+}
+
+/** driftRows is the baseline (side 0) and the current window (side 1) in the part row shape. */
+function driftRows(
+  store: Store,
+  project: string,
+  model: string,
+  baseline: Window,
+  current: Window,
+  outputs: boolean,
+): RowsSql {
+  return partRows(
+    `${windowSource(store, project, model, baseline, 0)} UNION ALL ${windowSource(store, project, model, current, 1)}`,
+    outputs,
+  );
 }
 
 const share = (xs: ArrayLike<number>) => {

@@ -87,38 +87,58 @@ export async function measurePerformance(
   const g = GRANULARITY_MS[opts.granularity];
   const rows = joinedRows(store, opts);
   const bucket = `intDiv(ts, ${int(g)}) * ${int(g)}`;
-  const volume = await store.query<{ b: number; n: number; labeled: number }>(
-    `SELECT ${bucket} AS b, count() AS n, countIf(labeled) AS labeled FROM (${rows}) GROUP BY b ORDER BY b`,
-  );
-  const metrics = await metricsByBucket(store, opts, rows, bucket);
-  return volume.map((v) => ({
-    start: new Date(Number(v.b)).toISOString(),
-    count: Number(v.n),
-    labeled: Number(v.labeled),
-    metrics: metrics.get(Number(v.b)) ?? {},
-    estimated: null,
-  }));
+  // One query per task: the join of records and actuals is the costly part, so each task's
+  // metrics and the volumes come from a single pass over it.
+  const buckets = await bucketsByTask(store, opts, rows, bucket);
+  return [...buckets.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([b, v]) => ({
+      start: new Date(b).toISOString(),
+      count: v.count,
+      labeled: v.labeled,
+      metrics: v.metrics,
+      estimated: null,
+    }));
 }
 
-type BucketMetrics = Map<number, Record<string, number | null>>;
+interface BucketValues {
+  count: number;
+  labeled: number;
+  metrics: Record<string, number | null>;
+}
+type Buckets = Map<number, BucketValues>;
 
-async function metricsByBucket(
+async function bucketsByTask(
   store: Store,
   opts: PerformanceOptions,
   rows: string,
   bucket: string,
-): Promise<BucketMetrics> {
+): Promise<Buckets> {
   switch (opts.task) {
     case 'binary':
       return binaryMetrics(store, opts, rows, bucket);
-    case 'multiclass':
-      return multiclassByBucket(store, rows, bucket);
+    case 'multiclass': {
+      const [volume, metrics] = await Promise.all([
+        store.query<{ b: number; n: number; labeled: number }>(
+          `SELECT ${bucket} AS b, count() AS n, countIf(labeled) AS labeled FROM (${rows}) GROUP BY b`,
+        ),
+        multiclassByBucket(store, rows, bucket),
+      ]);
+      return new Map(
+        volume.map((v) => [
+          Number(v.b),
+          { count: Number(v.n), labeled: Number(v.labeled), metrics: metrics.get(Number(v.b)) ?? {} },
+        ]),
+      );
+    }
     case 'regression':
       return regressionMetrics(store, rows, bucket);
     case 'ranking':
       return rankingMetrics(store, rows, bucket);
   }
 }
+
+type BucketMetrics = Map<number, Record<string, number | null>>;
 
 const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
@@ -127,79 +147,100 @@ async function binaryMetrics(
   opts: PerformanceOptions,
   rows: string,
   bucket: string,
-): Promise<BucketMetrics> {
+): Promise<Buckets> {
   const positive = str(opts.positiveLabel ?? '1');
   const threshold = num(opts.threshold ?? 0.5);
-  const labeled = `(SELECT ${bucket} AS b, toUInt8(assumeNotNull(y_label) = ${positive}) AS y,
-      if(isNull(pred_score), toUInt8(ifNull(pred_label, '') = ${positive}), toUInt8(assumeNotNull(pred_score) >= ${threshold})) AS yhat,
-      pred_score AS p
-    FROM (${rows}) WHERE labeled AND isNotNull(y_label) AND (isNotNull(pred_score) OR isNotNull(pred_label)))`;
   // Clipping as sklearn's log loss: p in [eps, 1 - eps], eps = float64 machine epsilon.
   const eps = '2.220446049250313e-16';
-  const [conf, scores, calib] = await Promise.all([
-    store.query<{
-      b: number;
-      tp: number;
-      fp: number;
-      tn: number;
-      fn: number;
-      scored: number;
-      ll: number;
-      brier: number;
-    }>(
-      `SELECT b, countIf(y = 1 AND yhat = 1) AS tp, countIf(y = 0 AND yhat = 1) AS fp,
-              countIf(y = 0 AND yhat = 0) AS tn, countIf(y = 1 AND yhat = 0) AS fn,
-              countIf(isNotNull(p)) AS scored,
-              sumIf(-(y * log(greatest(least(assumeNotNull(p), 1 - ${eps}), ${eps}))
-                   + (1 - y) * log(1 - greatest(least(assumeNotNull(p), 1 - ${eps}), ${eps}))), isNotNull(p)) AS ll,
-              sumIf(pow(assumeNotNull(p) - y, 2), isNotNull(p)) AS brier
-       FROM ${labeled} GROUP BY b`,
-    ),
-    // Scores are grouped at 1e-6 so a bucket sends at most a million rows, usually far fewer;
-    // AUC and PR AUC are exact for scores with up to 6 decimals.
-    store.query<{ b: number; s: number; pos: number; neg: number }>(
-      `SELECT b, round(assumeNotNull(p), 6) AS s, countIf(y = 1) AS pos, countIf(y = 0) AS neg
-       FROM ${labeled} WHERE isNotNull(p) GROUP BY b, s`,
-    ),
-    // ECE: 10 equal-width bins, 1.0 in the last (the reference vectors' convention).
-    store.query<{ b: number; bin: number; n: number; conf: number; acc: number }>(
-      `SELECT b, least(toUInt8(floor(assumeNotNull(p) * 10)), 9) AS bin, count() AS n,
-              sum(assumeNotNull(p)) AS conf, sum(y) AS acc
-       FROM ${labeled} WHERE isNotNull(p) GROUP BY b, bin`,
-    ),
-  ]);
-  const out: BucketMetrics = new Map();
-  const scoreRows = groupBy(scores, (r) => Number(r.b));
-  const calibRows = groupBy(calib, (r) => Number(r.b));
-  for (const c of conf) {
+  const pc = `greatest(least(assumeNotNull(p), 1 - ${eps}), ${eps})`;
+  // Rows are grouped by bucket, score (at 1e-6, so AUC and PR AUC are exact for scores with up
+  // to 6 decimals) and calibration bin (10 equal-width bins, 1.0 in the last: the reference
+  // vectors' convention); each group carries its own exact confusion counts and sums, and the
+  // outer level gathers a bucket's groups into arrays, so one row comes back per bucket.
+  const res = await store.query<{
+    b: number;
+    n: number;
+    labeled: number;
+    usable: number;
+    tp: number;
+    fp: number;
+    tn: number;
+    fn: number;
+    scored: number;
+    ll: number;
+    brier: number;
+    scores: Array<[number, number, number]>;
+    calib: Array<[number, number, number, number]>;
+  }>(
+    `SELECT b, sum(n) AS n, sum(nl) AS labeled, sum(nu) AS usable, sum(tp) AS tp, sum(fp) AS fp, sum(tn) AS tn,
+            sum(fn) AS fn, sum(ns) AS scored, sum(ll) AS ll, sum(brier) AS brier,
+            groupArrayIf((s, pos, neg), ns > 0) AS scores, groupArrayIf((cbin, ns, conf, acc), ns > 0) AS calib
+     FROM (
+       SELECT b, s, cbin, count() AS n, countIf(labeled) AS nl, countIf(u) AS nu,
+              countIf(u AND y = 1 AND yhat = 1) AS tp, countIf(u AND y = 0 AND yhat = 1) AS fp,
+              countIf(u AND y = 0 AND yhat = 0) AS tn, countIf(u AND y = 1 AND yhat = 0) AS fn,
+              countIf(scored) AS ns, countIf(scored AND y = 1) AS pos, countIf(scored AND y = 0) AS neg,
+              sumIf(-(y * log(${pc}) + (1 - y) * log(1 - ${pc})), scored) AS ll,
+              sumIf(pow(assumeNotNull(p) - y, 2), scored) AS brier,
+              sumIf(assumeNotNull(p), scored) AS conf, sumIf(y, scored) AS acc
+       FROM (
+         SELECT ${bucket} AS b, labeled,
+                labeled AND isNotNull(y_label) AND (isNotNull(pred_score) OR isNotNull(pred_label)) AS u,
+                toUInt8(ifNull(y_label, '') = ${positive}) AS y,
+                if(isNull(pred_score), toUInt8(ifNull(pred_label, '') = ${positive}), toUInt8(assumeNotNull(pred_score) >= ${threshold})) AS yhat,
+                pred_score AS p, u AND isNotNull(p) AS scored,
+                if(scored, round(assumeNotNull(p), 6), -1) AS s,
+                if(scored, least(toUInt8(floor(assumeNotNull(p) * 10)), 9), 255) AS cbin
+         FROM (${rows}))
+       GROUP BY b, s, cbin)
+     GROUP BY b`,
+  );
+  const out: Buckets = new Map();
+  for (const c of res) {
     const b = Number(c.b);
+    const volume = { count: Number(c.n), labeled: Number(c.labeled) };
+    if (Number(c.usable) === 0) {
+      out.set(b, { ...volume, metrics: {} });
+      continue;
+    }
     const cm = { tp: Number(c.tp), fp: Number(c.fp), tn: Number(c.tn), fn: Number(c.fn) };
     const m = metricsFromConfusion(cm);
     const scored = Number(c.scored);
-    const sc = (scoreRows.get(b) ?? []).map((r) => ({
-      score: Number(r.s),
-      pos: Number(r.pos),
-      neg: Number(r.neg),
-    }));
-    let ece = 0;
-    for (const bin of calibRows.get(b) ?? []) {
-      const n = Number(bin.n);
-      ece += (n / scored) * Math.abs(Number(bin.acc) / n - Number(bin.conf) / n);
+    const byScore = new Map<number, { score: number; pos: number; neg: number }>();
+    for (const [score, pos, neg] of c.scores) {
+      const e = byScore.get(Number(score)) ?? { score: Number(score), pos: 0, neg: 0 };
+      e.pos += Number(pos);
+      e.neg += Number(neg);
+      byScore.set(e.score, e);
     }
+    const sc = [...byScore.values()].sort((x, y) => x.score - y.score);
+    const bins = new Map<number, { n: number; conf: number; acc: number }>();
+    for (const [bin, n, conf, acc] of c.calib) {
+      const e = bins.get(Number(bin)) ?? { n: 0, conf: 0, acc: 0 };
+      e.n += Number(n);
+      e.conf += Number(conf);
+      e.acc += Number(acc);
+      bins.set(Number(bin), e);
+    }
+    let ece = 0;
+    for (const bin of bins.values()) ece += (bin.n / scored) * Math.abs(bin.acc / bin.n - bin.conf / bin.n);
     out.set(b, {
-      accuracy: finiteOrNull(m.accuracy),
-      precision: finiteOrNull(m.precision),
-      recall: finiteOrNull(m.recall),
-      f1: finiteOrNull(m.f1),
-      auc: scored > 0 ? finiteOrNull(rocAucFromScoreCounts(sc)) : null,
-      pr_auc: scored > 0 ? finiteOrNull(averagePrecisionFromScoreCounts(sc)) : null,
-      log_loss: scored > 0 ? Number(c.ll) / scored : null,
-      brier: scored > 0 ? Number(c.brier) / scored : null,
-      ece: scored > 0 ? ece : null,
-      tp: cm.tp,
-      fp: cm.fp,
-      tn: cm.tn,
-      fn: cm.fn,
+      ...volume,
+      metrics: {
+        accuracy: finiteOrNull(m.accuracy),
+        precision: finiteOrNull(m.precision),
+        recall: finiteOrNull(m.recall),
+        f1: finiteOrNull(m.f1),
+        auc: scored > 0 ? finiteOrNull(rocAucFromScoreCounts(sc)) : null,
+        pr_auc: scored > 0 ? finiteOrNull(averagePrecisionFromScoreCounts(sc)) : null,
+        log_loss: scored > 0 ? Number(c.ll) / scored : null,
+        brier: scored > 0 ? Number(c.brier) / scored : null,
+        ece: scored > 0 ? ece : null,
+        tp: cm.tp,
+        fp: cm.fp,
+        tn: cm.tn,
+        fn: cm.fn,
+      },
     });
   }
   return out;
@@ -250,10 +291,12 @@ async function multiclassByBucket(store: Store, rows: string, bucket: string): P
   return out;
 }
 
-async function regressionMetrics(store: Store, rows: string, bucket: string): Promise<BucketMetrics> {
+async function regressionMetrics(store: Store, rows: string, bucket: string): Promise<Buckets> {
   const res = await store.query<{
     b: number;
     n: number;
+    labeled: number;
+    nu: number;
     abs: number;
     sq: number;
     err: number;
@@ -262,41 +305,54 @@ async function regressionMetrics(store: Store, rows: string, bucket: string): Pr
     sy: number;
     syy: number;
   }>(
-    `SELECT b, count() AS n, sum(abs(e)) AS abs, sum(e * e) AS sq, sum(e) AS err,
-            sumIf(abs(e) / abs(y), y != 0) AS ape, countIf(y != 0) AS n_ape, sum(y) AS sy, sum(y * y) AS syy
-     FROM (SELECT ${bucket} AS b, assumeNotNull(y_value) AS y, assumeNotNull(pred_value) - y AS e
-           FROM (${rows}) WHERE labeled AND isNotNull(y_value) AND isNotNull(pred_value))
+    `SELECT b, count() AS n, countIf(labeled) AS labeled, countIf(u) AS nu, sumIf(abs(e), u) AS abs,
+            sumIf(e * e, u) AS sq, sumIf(e, u) AS err, sumIf(abs(e) / abs(y), u AND y != 0) AS ape,
+            countIf(u AND y != 0) AS n_ape, sumIf(y, u) AS sy, sumIf(y * y, u) AS syy
+     FROM (SELECT ${bucket} AS b, labeled, labeled AND isNotNull(y_value) AND isNotNull(pred_value) AS u,
+                  ifNull(y_value, 0) AS y, ifNull(pred_value, 0) - y AS e
+           FROM (${rows}))
      GROUP BY b`,
   );
-  const out: BucketMetrics = new Map();
+  const out: Buckets = new Map();
   for (const r of res) {
-    const n = Number(r.n);
+    const n = Number(r.nu);
+    const volume = { count: Number(r.n), labeled: Number(r.labeled) };
+    if (n === 0) {
+      out.set(Number(r.b), { ...volume, metrics: {} });
+      continue;
+    }
     const sst = Number(r.syy) - (Number(r.sy) * Number(r.sy)) / n;
     out.set(Number(r.b), {
-      mae: Number(r.abs) / n,
-      rmse: Math.sqrt(Number(r.sq) / n),
-      mape: Number(r.n_ape) > 0 ? Number(r.ape) / Number(r.n_ape) : null,
-      r2: sst > 0 ? 1 - Number(r.sq) / sst : null,
-      bias: Number(r.err) / n,
+      ...volume,
+      metrics: {
+        mae: Number(r.abs) / n,
+        rmse: Math.sqrt(Number(r.sq) / n),
+        mape: Number(r.n_ape) > 0 ? Number(r.ape) / Number(r.n_ape) : null,
+        r2: sst > 0 ? 1 - Number(r.sq) / sst : null,
+        bias: Number(r.err) / n,
+      },
     });
   }
   return out;
 }
 
-async function rankingMetrics(store: Store, rows: string, bucket: string): Promise<BucketMetrics> {
+async function rankingMetrics(store: Store, rows: string, bucket: string): Promise<Buckets> {
   // ClickHouse 18.16 lambdas cannot see other columns, so the judgements ride into arrayMap
   // as replicated arguments.
   const res = await store.query<{
     b: number;
     n: number;
+    labeled: number;
+    nu: number;
     ndcg: number;
     map: number;
     mrr: number;
     recall: number;
   }>(
-    `SELECT b, count() AS n, avg(ndcg) AS ndcg, avg(ap) AS map, avg(rr) AS mrr, avg(rec) AS recall
+    `SELECT b, count() AS n, countIf(labeled) AS labeled, countIf(u) AS nu, avgIf(ndcg, u) AS ndcg,
+            avgIf(ap, u) AS map, avgIf(rr, u) AS mrr, avgIf(rec, u) AS recall
      FROM (
-       SELECT b, grades, hits, relevant,
+       SELECT b, labeled, u, grades, hits, relevant,
               arraySum(arrayMap((g, i) -> g / log2(i + 1), arraySlice(grades, 1, ${K}), arrayEnumerate(arraySlice(grades, 1, ${K})))) AS dcg,
               arraySum(arrayMap((g, i) -> g / log2(i + 1), ideal, arrayEnumerate(ideal))) AS idcg,
               if(idcg > 0, dcg / idcg, 0) AS ndcg,
@@ -305,22 +361,29 @@ async function rankingMetrics(store: Store, rows: string, bucket: string): Promi
               if(arrayFirstIndex(h -> h = 1, hits) > 0, 1 / arrayFirstIndex(h -> h = 1, hits), 0) AS rr,
               if(relevant > 0, arraySum(arraySlice(hits, 1, ${K})) / relevant, 0) AS rec
        FROM (
-         SELECT ${bucket} AS b,
+         SELECT ${bucket} AS b, labeled, labeled AND notEmpty(y_rel_keys) AS u,
                 arrayMap((item, ks, vs) -> vs[indexOf(ks, item)], pred_ranking,
                          replicate(y_rel_keys, pred_ranking), replicate(y_rel_values, pred_ranking)) AS grades,
                 arrayMap(g -> toUInt8(g > 0), grades) AS hits,
                 arrayCount(g -> g > 0, y_rel_values) AS relevant,
                 arraySlice(arrayReverseSort(arrayFilter(g -> g > 0, y_rel_values)), 1, ${K}) AS ideal
-         FROM (${rows}) WHERE labeled AND notEmpty(y_rel_keys)))
+         FROM (${rows})))
      GROUP BY b`,
   );
-  const out: BucketMetrics = new Map();
+  const out: Buckets = new Map();
   for (const r of res) {
+    const volume = { count: Number(r.n), labeled: Number(r.labeled) };
     out.set(Number(r.b), {
-      [`ndcg@${K}`]: Number(r.ndcg),
-      [`map@${K}`]: Number(r.map),
-      mrr: Number(r.mrr),
-      [`recall@${K}`]: Number(r.recall),
+      ...volume,
+      metrics:
+        Number(r.nu) === 0
+          ? {}
+          : {
+              [`ndcg@${K}`]: Number(r.ndcg),
+              [`map@${K}`]: Number(r.map),
+              mrr: Number(r.mrr),
+              [`recall@${K}`]: Number(r.recall),
+            },
     });
   }
   return out;

@@ -4,7 +4,9 @@ import { isVigilError } from '../shared/errors.js';
 import { DEFAULT_PROJECT } from '../shared/names.js';
 import { runDetect } from './detect-command.js';
 import { runIngest } from './ingest-command.js';
+import { registerKeysCommands } from './keys-command.js';
 import { registerLabsCommands } from './labs-command.js';
+import { registerMonitorCommands } from './monitor-command.js';
 import { runReport } from './report-command.js';
 import { runServe } from './serve-command.js';
 import { addStoreOptions, storeOptionsOf } from './store-options.js';
@@ -46,6 +48,13 @@ addStoreOptions(
     .option('--port <port>', 'port to listen on', integer('--port', 0, 65535), 7420)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--demo', 'write the demo workspace on first start', false)
+    .option('--monitors <file>', 'YAML file of monitors to create or update at start')
+    .addOption(
+      new Option('--auth <mode>', 'require API keys (default: on unless --host is loopback)').choices([
+        'on',
+        'off',
+      ]),
+    )
     .option('--max-body-mb <mb>', 'largest request body', integer('--max-body-mb', 1, 4096), 64)
     .option(
       '--max-queue-rows <n>',
@@ -165,5 +174,7 @@ program
   });
 
 registerLabsCommands(program);
+registerMonitorCommands(program, fail);
+registerKeysCommands(program);
 
 await program.parseAsync(process.argv);

@@ -1,7 +1,12 @@
+import { seedDemoMonitors } from '../demo/demo-monitors.js';
 import { seedDemo } from '../demo/demo-workspace.js';
 import { buildServer } from '../server/index.js';
+import { systemClock } from '../shared/clock.js';
 import { stderrLogger } from '../shared/logger.js';
+import { DEFAULT_PROJECT } from '../shared/names.js';
+import { Entities } from '../store/entities.js';
 import { openStore, type StoreOptions } from '../store/index.js';
+import { readMonitorsFile } from './monitor-command.js';
 
 export interface ServeOptions {
   port: number;
@@ -9,6 +14,18 @@ export interface ServeOptions {
   demo: boolean;
   maxBodyMb: number;
   maxQueueRows: number;
+  /** monitors: a YAML file of monitors, upserted into the default project at start. */
+  monitors?: string;
+  /** auth: 'on' | 'off'; undefined means on unless the host is loopback. */
+  auth?: string;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost', '[::1]']);
+
+/** authEnabled: auth is on whenever the server listens beyond loopback, unless turned off. */
+export function authEnabled(opts: { host: string; auth?: string }): boolean {
+  if (opts.auth === 'on' || opts.auth === 'off') return opts.auth === 'on';
+  return !LOOPBACK.has(opts.host.toLowerCase());
 }
 
 /**
@@ -18,15 +35,25 @@ export interface ServeOptions {
 export async function runServe(opts: ServeOptions, storeOpts: StoreOptions): Promise<void> {
   const logger = stderrLogger();
   const store = await openStore(storeOpts);
+  const auth = authEnabled(opts);
   const server = await buildServer({
     store,
     logger,
+    auth: { enabled: auth },
     limits: { bodyLimitBytes: opts.maxBodyMb * 1024 * 1024, maxQueuedRows: opts.maxQueueRows },
+    monitors: { scheduler: true },
   });
+  if (opts.monitors !== undefined) {
+    const loaded = await server.monitors.loadFile(DEFAULT_PROJECT, await readMonitorsFile(opts.monitors));
+    logger.info('monitors loaded', { file: opts.monitors, monitors: loaded.length });
+  }
   if (opts.demo) {
     const started = Date.now();
     const n = await seedDemo(store, server.ingest, Date.now());
-    if (n > 0) logger.info('demo workspace written', { records: n, ms: Date.now() - started });
+    if (n > 0) {
+      const monitors = await seedDemoMonitors(server.monitors, new Entities(store, systemClock), Date.now());
+      logger.info('demo workspace written', { records: n, monitors, ms: Date.now() - started });
+    }
   }
   let stopping = false;
   const stop = async (signal: string) => {
@@ -46,5 +73,9 @@ export async function runServe(opts: ServeOptions, storeOpts: StoreOptions): Pro
   const address = server.app.server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  if (!auth)
+    console.error(
+      `vigil: auth is off: anyone who can reach ${host}:${port} can read and write every project (use --auth on)`,
+    );
   console.log(`vigil listening on http://${host}:${port}`);
 }

@@ -1,5 +1,6 @@
 import type { IngestService } from '../ingest/index.js';
 import { type Store, str } from '../store/index.js';
+import { seedDemoLabs } from './demo-labs.js';
 import { mulberry32, normal, pick } from './random.js';
 
 const HOUR = 3_600_000;
@@ -21,7 +22,9 @@ type Send = (kind: 'records' | 'actuals', values: unknown[]) => Promise<void>;
  *   accuracy, a regime shift at day 90, and a `partner` channel nearly absent from training
  *   and served badly;
  * - demand (regression): prices and promotions, shifted at day 90;
- * - recommender (ranking): 10-item rankings judged for most queries.
+ * - recommender (ranking): 10-item rankings judged for most queries;
+ * and a Labs experiment (demo-labs.ts): 200 simulated users of a sandboxed prototype, with
+ * usage and feedback over the last 12 days.
  * Returns the number of records written (0 when the demo is already there).
  */
 export async function seedDemo(
@@ -47,6 +50,7 @@ export async function seedDemo(
   await seedFraud(send, start, end);
   await seedDemand(send, start, end);
   await seedRecommender(send, start, end);
+  await seedDemoLabs(store, nowMs, project);
   return written;
 }
 

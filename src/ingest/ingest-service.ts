@@ -32,6 +32,9 @@ export interface IngestCounters {
 
 const noCounters: IngestCounters = { accepted() {}, rejected() {} };
 
+/** MAX_RECORDS_PER_REQUEST bounds one HTTP request's rows (issue 9, Limits). */
+export const MAX_RECORDS_PER_REQUEST = 100_000;
+
 /** MAX_RAW_CHARS bounds how much of a rejected row is kept for inspection. */
 const MAX_RAW_CHARS = 16_384;
 const KEY_RE = /^[\x21-\x7e]{1,256}$/;
@@ -113,6 +116,12 @@ export class IngestService {
     key: string | undefined,
   ): Promise<IngestResponse> {
     const items = splitBody(body, contentType);
+    if (items.length > MAX_RECORDS_PER_REQUEST)
+      throw new VigilError(
+        'too_many_records',
+        `body: ${items.length} rows; at most ${MAX_RECORDS_PER_REQUEST} per request (split the batch)`,
+        { status: 413, field: 'body' },
+      );
     const result = await this.ingestValues(
       kind,
       project,
@@ -210,6 +219,7 @@ function safeStringify(v: unknown): string {
   try {
     return JSON.stringify(v) ?? String(v);
   } catch {
-    return String(v);
+    // Nested past the stack (a 10,000-deep array): String(v) would recurse just as deep.
+    return '(not kept: the value is nested too deeply to serialise)';
   }
 }

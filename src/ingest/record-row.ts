@@ -233,6 +233,11 @@ function fillPrediction(row: RecordRow, p: unknown): FieldError | undefined {
     const classes: string[] = [];
     const probabilities: number[] = [];
     for (const [cls, v] of entries) {
+      if (cls.length === 0 || cls.length > RECORD_LIMITS.maxNameChars)
+        return {
+          field: 'prediction.scores',
+          message: `class names must be 1-${RECORD_LIMITS.maxNameChars} characters`,
+        };
       const r = probability(v, `prediction.scores.${cls}`);
       if (!r.ok) return r.error;
       classes.push(cls);
@@ -302,7 +307,12 @@ export function parseActual(a: unknown, field: string): Result<ActualFields> {
       return fail(`${field}.relevance`, `must be an object of item -> grade, got ${describe(rel)}`);
     const items: string[] = [];
     const grades: number[] = [];
-    for (const [item, v] of Object.entries(rel)) {
+    const entries = Object.entries(rel);
+    if (entries.length > RECORD_LIMITS.maxRankingItems)
+      return fail(`${field}.relevance`, `has more than ${RECORD_LIMITS.maxRankingItems} items`);
+    for (const [item, v] of entries) {
+      if (item.length === 0 || item.length > 512)
+        return fail(`${field}.relevance`, 'item ids must be 1-512 characters');
       const r = finite(v, `${field}.relevance.${item}`);
       if (!r.ok) return r;
       items.push(item);

@@ -109,11 +109,16 @@ export class WriteQueue {
     }
     const started = performance.now();
     try {
-      await this.#store.insert(table, Buffer.from(`${parts.join('\n')}\n`));
+      await this.#store.insert(table, payloadOf(parts));
       this.#onCommit?.(table, rows, (performance.now() - started) / 1000);
       for (const p of batch) p.resolve();
     } catch (e) {
-      for (const p of batch) p.reject(e);
+      // Nothing of the batch is acknowledged. When the store is down or full (a 503) every
+      // writer gets that answer. Any other failure is a row ClickHouse refused: then each
+      // request's rows go alone, so one request's bad row fails that request only, not the
+      // other requests (other projects') that shared its commit.
+      if (batch.length > 1 && !isTransient(e)) await this.#oneByOne(table, batch);
+      else for (const p of batch) p.reject(e);
     } finally {
       this.#queuedRows -= rows;
       this.#running.set(table, (this.#running.get(table) ?? 1) - 1);
@@ -121,4 +126,34 @@ export class WriteQueue {
       if (this.#queuedRows === 0) for (const done of this.#idle.splice(0)) done();
     }
   }
+
+  async #oneByOne(table: TableName, batch: Pending[]): Promise<void> {
+    for (const p of batch) {
+      const started = performance.now();
+      try {
+        await this.#store.insert(table, payloadOf([p.lines.join('\n')]));
+        this.#onCommit?.(table, p.lines.length, (performance.now() - started) / 1000);
+        p.resolve();
+      } catch (e) {
+        p.reject(e);
+      }
+    }
+  }
+}
+
+function isTransient(e: unknown): boolean {
+  return e instanceof VigilError && e.status === 503;
+}
+
+// JSON.stringify writes a lone UTF-16 surrogate (from a client's "\ud800") as the escape \udXXX;
+// paired surrogates it writes as the character itself. ClickHouse refuses lone-surrogate escapes
+// in JSON input, so they become U+FFFD, as any UTF-8 decoder would make of them. The lookbehind
+// skips a backslash that is itself escaped (the text "\\ud800").
+const LONE_SURROGATE = /(?<=(?:^|[^\\])(?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/gi;
+
+/** payloadOf joins JSONEachRow lines into one insert body ClickHouse can parse. */
+export function payloadOf(parts: string[]): Buffer {
+  let text = `${parts.join('\n')}\n`;
+  if (text.includes('\\ud') || text.includes('\\uD')) text = text.replace(LONE_SURROGATE, '\\ufffd');
+  return Buffer.from(text);
 }

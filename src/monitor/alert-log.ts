@@ -19,6 +19,9 @@ export interface AlertRecord {
   threshold: BreachThreshold | null;
   opened: string;
   updated: string;
+  /** When the episode first warned (a forecast breach), and when it first alerted; null if never. */
+  warned: string | null;
+  alerted: string | null;
   predicted_breach: string | null;
   reason: string;
   contributors: Contributor[];
@@ -131,6 +134,8 @@ export class AlertLog {
           threshold: e.threshold,
           opened: iso(e.opened)!,
           updated: iso(e.time)!,
+          warned: before?.warned ?? (e.state === 'warning' ? iso(e.time) : null),
+          alerted: before?.alerted ?? (e.state === 'alert' ? iso(e.time) : null),
           predicted_breach: iso(e.predicted_breach) ?? before?.predicted_breach ?? null,
           reason: e.reason,
           contributors: contributors.length > 0 ? [...contributors] : (before?.contributors ?? []),

@@ -180,9 +180,15 @@ export class MonitorService {
   /**
    * evaluate brings one monitor up to time `now`: its next evaluation time is the last cadence
    * boundary; a monitor never evaluated first replays a bounded stretch of the recent past
-   * (recorded, not notified) so auto thresholds and forecasts have a history.
+   * (recorded, not notified) so auto thresholds and forecasts have a history; `sinceMs` sets
+   * where that catch-up starts (the demo replays its whole story).
    */
-  async evaluate(project: string, monitor: Monitor, now: number): Promise<void> {
+  async evaluate(
+    project: string,
+    monitor: Monitor,
+    now: number,
+    opts: { sinceMs?: number } = {},
+  ): Promise<void> {
     await this.#withLock(monitor.id, async () => {
       const { cadenceMs } = durationsOf(monitor);
       const t = Math.floor(now / cadenceMs) * cadenceMs;
@@ -193,8 +199,11 @@ export class MonitorService {
         monitor.kind === 'drift' || monitor.kind === 'dataset_drift' || monitor.kind === 'prediction_drift'
           ? BACKFILL_STEPS.drift
           : BACKFILL_STEPS.cheap;
-      const first =
-        last === null ? t - backfill * cadenceMs : Math.max(last + cadenceMs, t - backfill * cadenceMs);
+      const earliest =
+        opts.sinceMs === undefined
+          ? t - backfill * cadenceMs
+          : Math.ceil(opts.sinceMs / cadenceMs) * cadenceMs;
+      const first = last === null ? earliest : Math.max(last + cadenceMs, earliest);
       const evaluator = await MonitorEvaluator.create(
         { store: this.#store, entities: this.#entities, project },
         monitor,

@@ -2,18 +2,27 @@ import { fileURLToPath } from 'node:url';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { StoredSeries } from '../anomaly/index.js';
+import { AuditLog, KeyStore, KeyVerifier, Sessions } from '../auth/index.js';
 import { IngestService, WriteQueue } from '../ingest/index.js';
+import { MonitorService, type MonitorServiceOptions } from '../monitor/monitor-service.js';
 import { type Clock, systemClock } from '../shared/clock.js';
 import { type Logger, noopLogger } from '../shared/logger.js';
 import { Entities } from '../store/entities.js';
-import type { Store } from '../store/index.js';
-import { errorBody, makeErrorHandler } from './error-handler.js';
+import { type Store, storeError } from '../store/index.js';
+import { recordAudit } from './auth-context.js';
+import { installAuth, installSecurityHeaders } from './auth-hook.js';
+import { authRoutes } from './auth-routes.js';
+import { errorBody, frameworkErrors, MAX_PARAM_CHARS, makeErrorHandler } from './error-handler.js';
+import { jsonBodies } from './json-body.js';
 import { createMetrics } from './metrics.js';
+import { projectOf } from './project.js';
+import { limitConcurrentReads } from './rate-limit.js';
 import { anomalyRoutes } from './routes-anomalies.js';
 import { driftRoutes } from './routes-drift.js';
 import { ingestRoutes } from './routes-ingest.js';
 import { labsRoutes } from './routes-labs.js';
 import { modelRoutes } from './routes-models.js';
+import { monitorRoutes } from './routes-monitors.js';
 import { staticRoutes } from './static.js';
 
 export interface ServerLimits {
@@ -21,6 +30,8 @@ export interface ServerLimits {
   bodyLimitBytes?: number;
   /** maxQueuedRows: rows waiting for a commit before ingest answers 503. */
   maxQueuedRows?: number;
+  /** maxConcurrentReadsPerProject: GET /v1 requests one project runs at once before a 429. */
+  maxConcurrentReadsPerProject?: number;
 }
 
 export interface BuildServerOptions {
@@ -28,17 +39,55 @@ export interface BuildServerOptions {
   clock?: Clock;
   logger?: Logger;
   limits?: ServerLimits;
+  monitors?: MonitorOptions;
+  /**
+   * auth: API keys and roles on every route (src/server/auth-hook.ts). Off by default here so
+   * in-process tests stay simple; `vigil serve` turns it on unless it listens on loopback.
+   */
+  auth?: { enabled: boolean; revalidateMs?: number; sessionTtlMs?: number };
+}
+
+export interface MonitorOptions {
+  /** scheduler evaluates monitors on their cadence (off unless asked: tests drive evaluations). */
+  scheduler?: boolean;
+  /** tickMs is how often the scheduler looks for due monitors. Default 15 s. */
+  tickMs?: number;
+  /** webhook tunes notification delivery (retries and backoff). */
+  webhook?: MonitorServiceOptions['webhook'];
 }
 
 export interface VigilServer {
   app: FastifyInstance;
   /** ingest is the server's ingest path, for in-process writers (the demo workspace). */
   ingest: IngestService;
+  /** monitors is the monitor service (evaluations, alerts). */
+  monitors: MonitorService;
   /** close stops accepting requests, lets in-flight ones finish and flushes the write queue. */
   close(): Promise<void>;
 }
 
 export const VERSION = '0.1.0';
+
+/**
+ * storeProblem asks the store for a trivial read, bounded in time (a hung server must not hang
+ * the health check), and gives the classified failure (store_unavailable, disk_full, ...) or
+ * undefined when the store answers.
+ */
+async function storeProblem(store: Store): Promise<{ code: string; message: string } | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('Timeout error: no answer within 5 s')), 5000);
+  });
+  try {
+    await Promise.race([store.query('SELECT 1 AS ok'), timeout]);
+    return undefined;
+  } catch (e) {
+    const err = storeError(e, 'health check');
+    return { code: err.code, message: err.message };
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** buildServer wires the HTTP API onto a store; the caller owns the store's lifetime. */
 export async function buildServer(opts: BuildServerOptions): Promise<VigilServer> {
@@ -54,17 +103,35 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
   metrics.setQueueDepth(() => queue.depth);
   const ingest = new IngestService({ store, queue, clock, counters: metrics.ingest });
   const entities = new Entities(store, clock);
+  const monitors = new MonitorService({ store, entities, clock, logger, webhook: opts.monitors?.webhook });
 
   const app = Fastify({
     bodyLimit: opts.limits?.bodyLimitBytes ?? 64 * 1024 * 1024,
     logger: false,
     return503OnClosing: true,
+    routerOptions: { maxParamLength: MAX_PARAM_CHARS },
+    frameworkErrors,
     forceCloseConnections: 'idle',
   });
   app.setErrorHandler(makeErrorHandler(logger));
+  jsonBodies(app);
   app.setNotFoundHandler((req, reply) =>
     reply.status(404).send(errorBody('not_found', `no route ${req.method} ${req.url.split('?')[0]}`)),
   );
+  // Auth comes first: its hook, on the root, covers every route registered below or later.
+  const authEnabled = opts.auth?.enabled ?? false;
+  const keys = new KeyStore(store, clock);
+  const verifier = new KeyVerifier({ keys, clock, logger, revalidateMs: opts.auth?.revalidateMs });
+  const sessions = new Sessions({
+    store,
+    clock,
+    ttlMs: opts.auth?.sessionTtlMs,
+    revalidateMs: opts.auth?.revalidateMs,
+  });
+  const audit = new AuditLog(store, clock);
+  app.decorate('audit', audit);
+  installAuth(app, { enabled: authEnabled, verifier, sessions });
+  installSecurityHeaders(app);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -77,33 +144,45 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
   });
 
   app.get('/healthz', { schema: { summary: 'Liveness and store health' } }, async (_req, reply) => {
-    const ok = await store.ping();
-    return reply.status(ok ? 200 : 503).send({
-      status: ok ? 'ok' : 'degraded',
-      store: { engine: store.engine, ok },
+    const problem = await storeProblem(store);
+    return reply.status(problem ? 503 : 200).send({
+      status: problem ? 'degraded' : 'ok',
+      store: { engine: store.engine, ok: !problem },
+      ...(problem ? { error: problem } : {}),
       write_queue_rows: queue.depth,
     });
+  });
+  // One project's dashboards cannot hold every ClickHouse thread (issue 9, Limits).
+  limitConcurrentReads(app, {
+    maxPerProject: opts.limits?.maxConcurrentReadsPerProject ?? 16,
+    projectOf,
   });
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) =>
     reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  await app.register(authRoutes, { enabled: authEnabled, keys, verifier, sessions, audit });
   await app.register(ingestRoutes, { ingest });
   await app.register(modelRoutes, { store, entities });
   await app.register(anomalyRoutes, { series: new StoredSeries({ store, queue, clock }) });
   await app.register(driftRoutes, { store, entities });
+  await app.register(monitorRoutes, { monitors, audit: recordAudit });
   await app.register(labsRoutes, { store, entities, clock, logger, queue });
   // The dashboard (web/, built by `npm run build`) is served from web/dist at /.
   await app.register(staticRoutes, { root: fileURLToPath(new URL('../../web/dist', import.meta.url)) });
   await app.ready();
+  if (opts.monitors?.scheduler) monitors.start(opts.monitors.tickMs);
 
   return {
     app,
     ingest,
+    monitors,
     async close() {
+      await monitors.stop();
       await app.close();
       await queue.drain();
+      await verifier.close();
     },
   };
 }

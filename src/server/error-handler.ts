@@ -7,6 +7,32 @@ export function errorBody(code: string, message: string) {
   return { error: { code, message } };
 }
 
+/** MAX_PARAM_CHARS bounds a path parameter: model names go to 128 characters, user ids to 256. */
+export const MAX_PARAM_CHARS = 512;
+
+/**
+ * frameworkErrors answers what the router refuses before any route runs (a URL that is not
+ * valid percent-encoding, a path parameter past MAX_PARAM_CHARS) in the API's error shape.
+ */
+export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply) {
+  switch (err.code) {
+    case 'FST_ERR_BAD_URL':
+      return reply
+        .status(400)
+        .send(errorBody('invalid_url', 'URL: a part of the path is not valid percent-encoding'));
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return reply
+        .status(414)
+        .send(
+          errorBody('uri_too_long', `URL: a path parameter is longer than ${MAX_PARAM_CHARS} characters`),
+        );
+    default:
+      return reply
+        .status(err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400)
+        .send(errorBody('invalid_request', err.message));
+  }
+}
+
 /**
  * makeErrorHandler maps every failure to API.md's error body at the edge. VigilErrors carry
  * their status; Fastify's own errors (body too large, bad JSON, schema validation) get a code

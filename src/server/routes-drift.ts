@@ -1,6 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import { measureDrift } from '../analysis/drift.js';
+import {
+  BINNED_METHODS,
+  type BinnedMethod,
+  type DriftGranularity,
+  isBinnedMethod,
+  MAX_DRIFT_BUCKETS,
+  measureDriftOverTime,
+  TooManyBuckets,
+} from '../analysis/drift-over-time.js';
 import { modelContext } from '../analysis/model-context.js';
+import { assertModelExists } from '../analysis/model-exists.js';
 import { aggregateSegments } from '../analysis/segments.js';
 import type { Window } from '../analysis/windows.js';
 import { type DriftMethodName, driftMethods, isDriftMethodName } from '../core/drift/index.js';
@@ -24,9 +34,16 @@ interface DriftQuery {
   numeric_method?: string;
   categorical_method?: string;
   threshold?: number;
+  granularity?: DriftGranularity;
 }
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+const windowJson = (w: Window) => ({
+  environment: w.environment,
+  version: w.version ?? null,
+  from: iso(w.fromMs),
+  to: iso(w.toMs),
+});
 
 /** baselineWindow reads `baseline=training|validation|window` (API.md, drift). */
 function baselineWindow(q: DriftQuery, current: Window): Window {
@@ -45,6 +62,18 @@ function baselineWindow(q: DriftQuery, current: Window): Window {
     return { environment: current.environment, version, fromMs, toMs };
   }
   return { environment: environmentParam(q.baseline ?? 'training', 'baseline'), version };
+}
+
+/** binnedMethodParam reads a method for drift over time, where only count-based methods apply. */
+function binnedMethodParam(value: string | undefined, field: string): BinnedMethod | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!isBinnedMethod(value))
+    throw new VigilError(
+      'invalid_request',
+      `${field}: with granularity, must be one of ${BINNED_METHODS.join(', ')} (methods computed from bucket counts)`,
+      { field },
+    );
+  return value;
 }
 
 function methodParam(value: string | undefined, field: string): DriftMethodName | undefined {
@@ -79,6 +108,12 @@ export async function driftRoutes(
             numeric_method: { type: 'string', maxLength: 32 },
             categorical_method: { type: 'string', maxLength: 32 },
             threshold: { type: 'number' },
+            granularity: {
+              type: 'string',
+              enum: ['hour', 'day', 'week'],
+              description:
+                'Drift per time bucket (weeks start on Mondays, UTC) in one answer, judged by a count-based method (PSI by default); see docs/drift-over-time.md',
+            },
           },
         },
       },
@@ -86,9 +121,38 @@ export async function driftRoutes(
     async (req) => {
       const project = projectOf(req);
       const model = checkName(req.params.model, 'model');
-      await modelContext(store, entities, project, model);
+      await assertModelExists(store, entities, project, model);
       const current = windowParams(req.query);
       const baseline = baselineWindow(req.query, current);
+      if (req.query.granularity !== undefined) {
+        const numericMethod = binnedMethodParam(req.query.numeric_method, 'numeric_method');
+        const categoricalMethod = binnedMethodParam(req.query.categorical_method, 'categorical_method');
+        try {
+          const over = await measureDriftOverTime(store, {
+            project,
+            model,
+            baseline,
+            current,
+            granularity: req.query.granularity,
+            numericMethod,
+            categoricalMethod,
+            threshold: req.query.threshold,
+          });
+          return {
+            ...over,
+            baseline: { ...windowJson(baseline), records: over.baseline.records },
+            current: windowJson(current),
+          };
+        } catch (e) {
+          if (e instanceof TooManyBuckets)
+            throw new VigilError(
+              'invalid_request',
+              `granularity: the range holds ${e.buckets} ${req.query.granularity} buckets, more than ${MAX_DRIFT_BUCKETS}; narrow from/to or pick a coarser granularity`,
+              { field: 'granularity' },
+            );
+          throw e;
+        }
+      }
       const numeric = methodParam(req.query.numeric_method, 'numeric_method');
       const categorical = methodParam(req.query.categorical_method, 'categorical_method');
       const threshold = req.query.threshold;

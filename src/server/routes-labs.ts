@@ -7,6 +7,7 @@ import { badRequest, VigilError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { Entities } from '../store/entities.js';
 import type { Store } from '../store/index.js';
+import { recordAudit } from './auth-context.js';
 import { projectOf } from './project.js';
 
 export interface LabsRoutesOptions {
@@ -74,7 +75,11 @@ export async function labsRoutes(app: FastifyInstance, opts: LabsRoutesOptions):
   app.post(
     base,
     { schema: { summary: 'Create a Labs experiment (draft)', body: { type: 'object' } } },
-    async (req, reply) => reply.status(201).send(await labs.create(projectOf(req), req.body)),
+    async (req, reply) => {
+      const created = await labs.create(projectOf(req), req.body);
+      await recordAudit(req, 'experiment.create', created.id, { name: created.name, state: created.state });
+      return reply.status(201).send(created);
+    },
   );
 
   app.get<{ Querystring: { user?: string } }>(
@@ -100,7 +105,13 @@ export async function labsRoutes(app: FastifyInstance, opts: LabsRoutesOptions):
     {
       schema: { summary: 'Go live, pause, or kill (at once; in-flight calls are aborted)', params: idSchema },
     },
-    async (req) => labs.setState(projectOf(req), req.params.id, req.body),
+    async (req) => {
+      const updated = await labs.setState(projectOf(req), req.params.id, req.body);
+      // The kill switch gets an action of its own: it is what an incident review looks for.
+      const action = updated.state === 'killed' ? 'experiment.kill' : 'experiment.state';
+      await recordAudit(req, action, updated.id, { state: updated.state });
+      return updated;
+    },
   );
 
   app.post<Id>(

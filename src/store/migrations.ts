@@ -1,5 +1,6 @@
 // Labs (the experimental tier) owns its tables' definitions; the store applies every
 // migration in one ordered list, so the import points this one way (labs/schema imports types only).
+import { authMigration } from '../auth/schema.js';
 import { labsMigration } from '../labs/schema.js';
 import { monitorMigration } from '../monitor/schema.js';
 import type { Store } from './store.js';
@@ -121,27 +122,74 @@ export const migrations: readonly Migration[] = [
   },
   labsMigration,
   monitorMigration,
+  authMigration,
 ];
 
-/** migrate brings the schema up to date; safe to call on every start. */
+/**
+ * migrate brings the schema up to date; safe to call on every start, and safe to kill at any
+ * point: every statement is idempotent and a migration's bookkeeping row is written only after
+ * all of its statements, so a run cut short is finished by the next one. A statement that
+ * fails because its object is already there (a re-run of a statement without IF NOT EXISTS
+ * whose effect landed before a crash) counts as done.
+ */
 export async function migrate(store: Store): Promise<number[]> {
-  await store.exec(`CREATE DATABASE IF NOT EXISTS ${store.database}`);
-  await store.exec(
-    `CREATE TABLE IF NOT EXISTS ${store.table('migrations')} (id UInt32, name String, applied UInt64)
+  const pause = migrationPauseMs();
+  const step = async (label: string, run: () => Promise<void>) => {
+    if (pause > 0) {
+      // Test hook (crash-safety tests): announce each step and linger, so a kill lands inside it.
+      process.stderr.write(`vigil-migration-step ${label}\n`);
+      await new Promise((r) => setTimeout(r, pause));
+    }
+    await run();
+  };
+  await step('database', () => store.exec(`CREATE DATABASE IF NOT EXISTS ${store.database}`));
+  await step('bookkeeping', () =>
+    store.exec(
+      `CREATE TABLE IF NOT EXISTS ${store.table('migrations')} (id UInt32, name String, applied UInt64)
      ENGINE = ReplacingMergeTree(applied) ORDER BY id`,
+    ),
   );
   const done = new Set(
-    (await store.query<{ id: number }>(`SELECT id FROM ${store.table('migrations')} FINAL`)).map((r) => r.id),
+    (await store.query<{ id: number }>(`SELECT id FROM ${store.table('migrations')} FINAL`)).map((r) =>
+      Number(r.id),
+    ),
   );
   const applied: number[] = [];
   for (const m of migrations) {
     if (done.has(m.id)) continue;
-    for (const sql of m.statements((n) => store.table(n))) await store.exec(sql);
-    await store.insert(
-      'migrations',
-      Buffer.from(`${JSON.stringify({ id: m.id, name: m.name, applied: Date.now() })}\n`),
+    const statements = m.statements((n) => store.table(n));
+    for (const [i, sql] of statements.entries()) {
+      await step(`${m.id}.${i + 1}/${statements.length}`, async () => {
+        try {
+          await store.exec(sql);
+        } catch (e) {
+          if (!alreadyApplied(e)) throw e;
+        }
+      });
+    }
+    await step(`${m.id}.done`, () =>
+      store.insert(
+        'migrations',
+        Buffer.from(`${JSON.stringify({ id: m.id, name: m.name, applied: Date.now() })}\n`),
+      ),
     );
     applied.push(m.id);
   }
   return applied;
+}
+
+/** alreadyApplied: ClickHouse refused a DDL because its effect is already there. */
+function alreadyApplied(e: unknown): boolean {
+  const message = e instanceof Error ? `${e.message} ${String(e.cause ?? '')}` : String(e);
+  // TABLE_ALREADY_EXISTS 57, DATABASE_ALREADY_EXISTS 82, DUPLICATE_COLUMN 15, and the
+  // "already exists" of indexes and columns on newer servers.
+  return /Code: (57|82|15)\b|TABLE_ALREADY_EXISTS|DATABASE_ALREADY_EXISTS|DUPLICATE_COLUMN|already exists/i.test(
+    message,
+  );
+}
+
+/** migrationPauseMs reads the crash-safety tests' hook; 0 (off) unless the variable is set. */
+function migrationPauseMs(): number {
+  const v = Number(process.env['VIGIL_TEST_MIGRATION_PAUSE_MS'] ?? 0);
+  return Number.isFinite(v) && v > 0 ? Math.min(v, 60_000) : 0;
 }

@@ -33,7 +33,11 @@ export type TableName =
   | 'labs_enrollments'
   | 'alerts'
   | 'alert_events'
-  | 'webhook_deliveries';
+  | 'webhook_deliveries'
+  | 'auth_keys'
+  | 'auth_key_usage'
+  | 'auth_sessions'
+  | 'audit_log';
 
 /** Settings every query runs with, on both engines, so results parse the same way. */
 export const QUERY_SETTINGS = {

@@ -127,11 +127,13 @@ describe('dashboard', () => {
   it('model page deep link draws performance, drift heatmap, quality and segments; load time measured', async () => {
     const model = demoModels.includes('fraud') ? 'fraud' : demoModels[0]!;
     const hash = `#/models/${model}?by=region`;
-    // Three fresh loads, each after the last one's heatmap requests are done (the server is idle
-    // again, as for a user opening the page); report each and the median.
+    // LOADS fresh loads, each after the last one's requests are done (the server is idle again,
+    // as for a user opening the page); report each and the median. "Every panel" is the page's
+    // own mark: performance, quality, alerts, segments and the drift heatmap all drawn.
+    const LOADS = 5;
     const samples: Array<{ perf: number; all: number; heat: number | null; api: string }> = [];
     let page!: Page;
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < LOADS; i++) {
       ({ page } = await fresh());
       await open(page, hash, 'model');
       // The heatmap fills in after the page is usable; waiting for it also lets the server go idle.
@@ -146,7 +148,8 @@ describe('dashboard', () => {
             )
             .then(() => markMs(page, 'model-heatmap'))
         : null;
-      const all = (await markMs(page, 'model')) ?? Number.NaN;
+      // The page mark includes the heatmap when one request draws it; older servers fill it later.
+      const all = Math.max((await markMs(page, 'model')) ?? Number.NaN, heatReady ?? 0);
       // Where the time goes: each API request the page made before it was complete.
       const api = await page.evaluate(
         (until) =>
@@ -166,7 +169,7 @@ describe('dashboard', () => {
         heat: heatReady,
         api,
       });
-      if (i < 2) await page.context().close();
+      if (i < LOADS - 1) await page.context().close();
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
     const ms = (x: number | null) => (x === null ? 'n/a' : `${Math.round(x)} ms`);
@@ -175,11 +178,11 @@ describe('dashboard', () => {
         samples
           .map(
             (s, i) =>
-              `  #${i + 1}: performance charts ${ms(s.perf)}, every panel ${ms(s.all)}, drift heatmap complete ${ms(s.heat)}\n` +
+              `  #${i + 1}: performance charts ${ms(s.perf)}, every panel incl. heatmap ${ms(s.all)}, drift heatmap complete ${ms(s.heat)}\n` +
               `      requests: ${s.api}\n`,
           )
           .join('') +
-        `  median: performance charts ${ms(median(samples.map((s) => s.perf)))}, every panel ${ms(median(samples.map((s) => s.all)))}, ` +
+        `  median: performance charts ${ms(median(samples.map((s) => s.perf)))}, every panel incl. heatmap ${ms(median(samples.map((s) => s.all)))}, ` +
         `heatmap ${samples[0]?.heat === null ? 'n/a' : ms(median(samples.map((s) => s.heat ?? Number.NaN)))}\n`,
     );
     for (const s of samples) expect(Number.isFinite(s.perf) && Number.isFinite(s.all)).toBe(true);
@@ -306,31 +309,56 @@ describe('dashboard', () => {
     await page.waitForSelector('text=No such page');
   });
 
-  it('alerts: timeline, list and explanation; acknowledging works (or the reason it cannot yet)', async () => {
+  it("alerts: the demo's monitors fired; timeline, list, explanation, acknowledge and mute", async () => {
     const { page } = await fresh();
     await open(page, '#/alerts?state=all', 'alerts');
-    if (!routes.has('GET /v1/alerts')) {
-      expect(await page.locator('.page').textContent()).toContain('GET /v1/alerts');
-      await shot(page, 'alerts-route-missing');
-      return;
-    }
-    const rows = page.locator('tr[data-alert]');
-    if ((await rows.count()) === 0) {
-      await shot(page, 'alerts');
-      return;
-    }
+    expect(await page.locator('tr[data-alert]').count()).toBeGreaterThanOrEqual(4);
     expect(await page.locator('.timeline svg rect').count()).toBeGreaterThan(0);
-    await rows.first().click();
+    await page.locator('tr[data-alert]', { hasText: 'estimated' }).first().click();
     await page.waitForSelector('[data-alert-detail]');
     expect(page.url()).toMatch(/alert=/);
-    const ack = page.locator('[data-alert-detail] button', { hasText: /^Acknowledge$/ });
-    if (routes.has('POST /v1/alerts/{id}/ack') && (await ack.count()) > 0 && (await ack.isEnabled())) {
-      const done = page.waitForResponse((r) => r.url().includes('/ack') && r.request().method() === 'POST');
-      await ack.click();
-      expect((await done).status()).toBe(200);
-      await page.waitForSelector('[data-alert-detail] button:has-text("Acknowledged")');
-    }
+    // Why: the features that drifted most in the window, with figures.
+    expect(await page.locator('[data-alert-detail] .contrib').count()).toBeGreaterThan(0);
+    const acked = page.waitForResponse((r) => r.url().includes('/ack') && r.request().method() === 'POST');
+    await page.locator('[data-alert-detail] button', { hasText: /^Acknowledge$/ }).click();
+    expect((await acked).status()).toBe(200);
+    await page.waitForSelector('[data-alert-detail] button:has-text("Acknowledged")');
+    const muted = page.waitForResponse((r) => r.url().includes('/mute') && r.request().method() === 'POST');
+    await page.locator('[data-alert-detail] button', { hasText: '24 h' }).click();
+    expect((await muted).status()).toBe(200);
+    await page.waitForSelector('[data-alert-detail] .tag:has-text("muted until")');
     await shot(page, 'alerts');
+
+    // A deep link to one alert from a fresh load selects it.
+    const id = new URL(page.url().replace('#/', '')).searchParams.get('alert');
+    const again = await fresh();
+    await open(again.page, `#/alerts?alert=${id}`, 'alerts');
+    expect(await again.page.locator(`[data-alert-detail="${id}"]`).count()).toBe(1);
+  });
+
+  it('the model page shows the early warning days before the realised-accuracy alert', async () => {
+    const { alerts } = (await (await fetch(`${vigil.url}/v1/alerts?model=fraud`)).json()) as {
+      alerts: Array<{ monitor: string; state: string; warned: string | null; alerted: string | null }>;
+    };
+    const estimated = alerts.find((a) => a.monitor.includes('estimated'));
+    const realised = alerts.find((a) => a.monitor.includes('realised'));
+    expect(estimated?.warned).toBeTruthy();
+    expect(realised?.alerted).toBeTruthy();
+    const leadMs = Date.parse(realised!.alerted!) - Date.parse(estimated!.warned!);
+    process.stdout.write(
+      `demo: estimated warning ${estimated!.warned}, realised alert ${realised!.alerted} (${(leadMs / 3_600_000).toFixed(0)} h later)\n`,
+    );
+    expect(leadMs).toBeGreaterThan(24 * 3_600_000);
+
+    const { page } = await fresh();
+    await open(page, '#/models/fraud', 'model');
+    const row = page.locator('#alerts tbody tr', { hasText: 'estimated' });
+    expect(await row.locator('td[data-warned]').getAttribute('data-warned')).toBe(estimated!.warned);
+    const open_ = alerts.filter((a) => a.state === 'warning' || a.state === 'alert').length;
+    expect(await page.locator('.kpi', { hasText: 'open alerts' }).locator('.kpi-value').textContent()).toBe(
+      String(open_),
+    );
+    await shot(page, 'model-alerts');
   });
 
   it("anomalies: a model's volume series and a pasted one, with band, flags and change points", async () => {
@@ -388,39 +416,6 @@ describe('dashboard', () => {
 // the browser (fixtures.ts) while the server lacks the route; once it serves it, the tests above
 // cover the real thing and these run against it too.
 describe('dashboard pages for routes not served yet (API.md fixtures)', () => {
-  it('alerts: timeline, list, explanation, acknowledge and mute; the model page marks the alerts', async () => {
-    const model = demoModels.includes('fraud') ? 'fraud' : demoModels[0]!;
-    const { page } = await fresh();
-    const served = await serveFixtures(page, routes, model);
-    await open(page, '#/alerts?state=all', 'alerts');
-    expect(await page.locator('tr[data-alert]').count()).toBeGreaterThanOrEqual(3);
-    expect(await page.locator('.timeline svg rect').count()).toBeGreaterThanOrEqual(3);
-    await page.locator('tr[data-alert]', { hasText: 'estimated accuracy' }).click();
-    await page.waitForSelector('[data-alert-detail]');
-    expect(page.url()).toMatch(/alert=/);
-    expect(await page.locator('[data-alert-detail] .alert-reason').textContent()).toMatch(/forecast/);
-    expect(await page.locator('[data-alert-detail] .contrib').count()).toBeGreaterThan(0);
-    await page.locator('[data-alert-detail] button', { hasText: /^Acknowledge$/ }).click();
-    await page.waitForSelector('[data-alert-detail] button:has-text("Acknowledged")');
-    await page.locator('[data-alert-detail] button', { hasText: '24 h' }).click();
-    await page.waitForSelector('[data-alert-detail] .tag:has-text("muted until")');
-    if (!routes.has('POST /v1/alerts/{id}/ack')) expect([...served.acked]).toEqual(['al-2']);
-    await shot(page, 'alerts');
-
-    // A deep link to one alert from a fresh load selects it.
-    const again = await fresh();
-    await serveFixtures(again.page, routes, model);
-    await open(again.page, '#/alerts?alert=al-1', 'alerts');
-    expect(await again.page.locator('[data-alert-detail="al-1"]').count()).toBe(1);
-
-    // The model page lists the model's alerts and counts the open ones.
-    await open(again.page, `#/models/${model}`, 'model');
-    expect(await again.page.locator('#alerts tbody tr').count()).toBeGreaterThanOrEqual(2);
-    expect(
-      await again.page.locator('.kpi', { hasText: 'open alerts' }).locator('.kpi-value').textContent(),
-    ).toBe('2');
-  }, 300_000);
-
   it('labs: experiments list and report with outcomes, latency, feedback and cost', async () => {
     const { page } = await fresh();
     await serveFixtures(page, routes, demoModels[0]!);

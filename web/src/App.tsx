@@ -1,4 +1,5 @@
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
+import { UNAUTHORIZED_EVENT } from './api/client.js';
 import { useApi } from './api/use-api.js';
 import { Empty } from './components/ui.js';
 import { href, type Route, useRoute } from './lib/router.js';
@@ -6,6 +7,7 @@ import { AlertsPage } from './pages/AlertsPage.js';
 import { AnomaliesPage } from './pages/AnomaliesPage.js';
 import { LabsPage } from './pages/LabsPage.js';
 import { LabsReportPage } from './pages/LabsReportPage.js';
+import { LoginPage, logout, readSession, type SessionInfo } from './pages/LoginPage.js';
 import { ModelPage } from './pages/model/ModelPage.js';
 import { OverviewPage } from './pages/OverviewPage.js';
 
@@ -57,7 +59,27 @@ function Health() {
   );
 }
 
+/** useSession follows the login state: from GET /v1/session at start, and any 401 since. */
+function useSession() {
+  const [session, setSession] = useState<SessionInfo | null>(null);
+  useEffect(() => {
+    let live = true;
+    void readSession().then((s) => {
+      if (live) setSession(s);
+    });
+    const out = () => setSession({ auth: 'on', authenticated: false });
+    window.addEventListener(UNAUTHORIZED_EVENT, out);
+    return () => {
+      live = false;
+      window.removeEventListener(UNAUTHORIZED_EVENT, out);
+    };
+  }, []);
+  return [session, setSession] as const;
+}
+
 export function App() {
+  const [session, setSession] = useSession();
+  const loggedOut = session?.auth === 'on' && !session.authenticated;
   const route = useRoute();
   const section = route.path[0] ?? '';
   const current = section === 'models' ? '' : section;
@@ -85,8 +107,19 @@ export function App() {
           ))}
         </nav>
         <Health />
+        {session?.auth === 'on' && session.authenticated ? (
+          <span class="session" title={`key ${session.key_id ?? ''}`}>
+            {session.project} · {session.role}{' '}
+            <button
+              type="button"
+              onClick={() => void logout().then(() => setSession({ auth: 'on', authenticated: false }))}
+            >
+              Log out
+            </button>
+          </span>
+        ) : null}
       </header>
-      <main class="content">{page(route)}</main>
+      <main class="content">{loggedOut ? <LoginPage onLogin={setSession} /> : page(route)}</main>
     </div>
   );
 }

@@ -8,6 +8,27 @@ import { QUERY_SETTINGS, type Store, type TableName } from '../store.js';
 // VIGIL_DEBUG_SQL=1 prints each query's time to stderr (profiling aid).
 const debugSql = process.env['VIGIL_DEBUG_SQL'] === '1';
 
+/**
+ * maxQuerySeconds bounds every read (`query`) inside ClickHouse (max_execution_time), so one
+ * heavy dashboard cannot hold the engine's threads while ingestion waits; statements and inserts
+ * (migrations, imports, writes) are not bounded. VIGIL_MAX_QUERY_SECONDS overrides the default.
+ */
+export function defaultMaxQuerySeconds(): number {
+  const v = Number(process.env['VIGIL_MAX_QUERY_SECONDS']);
+  return Number.isInteger(v) && v > 0 ? v : 60;
+}
+
+/**
+ * withTimeLimit appends `SETTINGS max_execution_time` to a SELECT for chdb, which has no
+ * per-query settings in its API. A query that sets its own SETTINGS (Labs views do, with a
+ * tighter limit) is left as it is: a second SETTINGS clause would be a syntax error.
+ */
+export function withTimeLimit(sql: string, seconds: number): string {
+  const body = sql.replace(/[\s;]+$/, '');
+  if (/\bSETTINGS\b/i.test(body) || !/^\s*(SELECT|WITH)\b/i.test(body)) return body;
+  return `${body}\nSETTINGS max_execution_time = ${Math.floor(seconds)}`;
+}
+
 // chdb runs one engine per process on one data folder; stores opened on the same folder in one
 // process (tests use one database each) share its session, which closes with the last of them.
 const open = new Map<string, { session: Session; refs: number }>();
@@ -16,7 +37,8 @@ const open = new Map<string, { session: Session; refs: number }>();
  * openChdbStore opens the embedded engine on a data folder. ClickHouse locks the folder, so a
  * second process gets a clear `data_in_use` error instead of a corrupt store.
  */
-export function openChdbStore(opts: { dataDir: string; database?: string }): Store {
+export function openChdbStore(opts: { dataDir: string; database?: string; maxQuerySeconds?: number }): Store {
+  const maxQuerySeconds = opts.maxQuerySeconds ?? defaultMaxQuerySeconds();
   const dir = resolve(opts.dataDir);
   mkdirSync(dir, { recursive: true });
   const database = ident(opts.database ?? 'vigil');
@@ -58,7 +80,9 @@ export function openChdbStore(opts: { dataDir: string; database?: string }): Sto
       let text: string;
       const started = performance.now();
       try {
-        text = (await session.queryAsync(sql, { format: 'JSONEachRow' })).text();
+        text = (
+          await session.queryAsync(withTimeLimit(sql, maxQuerySeconds), { format: 'JSONEachRow' })
+        ).text();
         if (debugSql)
           process.stderr.write(
             `[sql ${(performance.now() - started).toFixed(0)} ms] ${sql.replace(/\s+/g, ' ').slice(0, 160)}\n`,

@@ -3,13 +3,20 @@ import { type ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickh
 import { storeError } from '../errors.js';
 import { ident } from '../sql.js';
 import { QUERY_SETTINGS, type Store, type TableName } from '../store.js';
-import { parseJsonEachRow } from './chdb.js';
+import { defaultMaxQuerySeconds, parseJsonEachRow } from './chdb.js';
 
 /**
  * openServerStore talks to a ClickHouse server or cluster over HTTP with the official client.
  * Credentials may ride in the URL (http://user:pass@host:8123).
  */
-export function openServerStore(opts: { url: string; database?: string; requestTimeoutMs?: number }): Store {
+export function openServerStore(opts: {
+  url: string;
+  database?: string;
+  requestTimeoutMs?: number;
+  maxQuerySeconds?: number;
+}): Store {
+  // Reads are bounded inside ClickHouse (see defaultMaxQuerySeconds); a query's own SETTINGS win.
+  const readSettings = { max_execution_time: opts.maxQuerySeconds ?? defaultMaxQuerySeconds() };
   const database = ident(opts.database ?? 'vigil');
   const url = new URL(opts.url);
   const client: ClickHouseClient = createClient({
@@ -35,7 +42,11 @@ export function openServerStore(opts: { url: string; database?: string; requestT
     },
     async query<T>(sql: string): Promise<T[]> {
       try {
-        const rs = await client.query({ query: sql, format: 'JSONEachRow' });
+        const rs = await client.query({
+          query: sql,
+          format: 'JSONEachRow',
+          clickhouse_settings: readSettings,
+        });
         return parseJsonEachRow<T>(await rs.text());
       } catch (e) {
         throw storeError(e, 'query');

@@ -26,6 +26,9 @@ export function apiUrl(path: string, params: Params = {}): string {
   return url.toString();
 }
 
+/** UNAUTHORIZED_EVENT is dispatched on window when the API answers 401. */
+export const UNAUTHORIZED_EVENT = 'vigil:unauthorized';
+
 async function parse<T>(res: Response): Promise<T> {
   const text = await res.text();
   let body: unknown = null;
@@ -35,6 +38,8 @@ async function parse<T>(res: Response): Promise<T> {
     throw new ApiError(res.status, 'invalid_response', `${res.status}: the server did not answer JSON`);
   }
   if (!res.ok) {
+    // The session ended (or auth is on and there is none): the app shows its login page.
+    if (res.status === 401) window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
     const err = (body as Partial<ApiErrorBody> | null)?.error;
     throw new ApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? res.statusText);
   }
@@ -57,7 +62,8 @@ export function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
 export async function postJson<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
   const res = await fetch(apiUrl(path), {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    // x-vigil-csrf marks the dashboard's own writes; the server refuses cookie writes without it.
+    headers: { 'content-type': 'application/json', accept: 'application/json', 'x-vigil-csrf': '1' },
     body: JSON.stringify(body),
     signal,
   });

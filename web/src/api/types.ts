@@ -104,9 +104,31 @@ export interface DriftResponse {
   skipped?: Array<{ name: string; reason: string }>;
 }
 
-/** DriftSeriesResponse is the one-request heatmap, served when the drift route takes `granularity`. */
-export interface DriftSeriesResponse {
-  series: Array<{ start: string; end?: string; features: DriftFeature[]; distributions?: Distribution[] }>;
+/** DriftBucketFeature is one feature's drift in one time bucket (count-based method, PSI by default). */
+export interface DriftBucketFeature {
+  name: string;
+  type: 'numeric' | 'categorical';
+  method: string;
+  statistic: number | null;
+  p_value: number | null;
+  threshold: number | null;
+  drifted: boolean;
+  severity?: string;
+  stats: { psi: number | null; js: number | null };
+}
+
+/** DriftBucketsResponse is the one-request heatmap: `GET /drift?granularity=hour|day|week`. */
+export interface DriftBucketsResponse {
+  granularity: 'hour' | 'day' | 'week';
+  baseline: DriftWindow;
+  buckets: Array<{
+    start: string;
+    end: string;
+    count: number;
+    features: DriftBucketFeature[];
+    prediction: DriftBucketFeature | null;
+    drifted_share: number;
+  }>;
 }
 
 export interface Segment {
@@ -141,6 +163,9 @@ export interface Alert {
   threshold: number | { op: string; value: number } | null;
   opened: string;
   updated: string;
+  /** When the episode first warned and first alerted (null: never). */
+  warned?: string | null;
+  alerted?: string | null;
   predicted_breach: string | null;
   reason: string;
   contributors?: Array<{ feature: string; value: number }>;

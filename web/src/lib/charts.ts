@@ -108,12 +108,18 @@ export function markersPlugin(
 }
 
 export function alertMarks(alerts: ReadonlyArray<Alert>) {
-  return alerts.map((a) => ({
-    atMs: Date.parse(a.opened),
-    color: COLORS[a.state],
-    dashed: a.state === 'warning',
-    diamondAtMs: a.predicted_breach ? Date.parse(a.predicted_breach) : null,
-  }));
+  // An episode that warned before it alerted gets both marks: the lead time is the point.
+  return alerts.flatMap((a) => {
+    const diamondAtMs = a.predicted_breach ? Date.parse(a.predicted_breach) : null;
+    if (a.warned && a.alerted)
+      return [
+        { atMs: Date.parse(a.warned), color: COLORS.warning, dashed: true, diamondAtMs },
+        { atMs: Date.parse(a.alerted), color: COLORS.alert, dashed: false, diamondAtMs: null },
+      ];
+    return [
+      { atMs: Date.parse(a.opened), color: COLORS[a.state], dashed: a.state === 'warning', diamondAtMs },
+    ];
+  });
 }
 
 /** shadePlugin fills the background of x ranges, e.g. buckets whose labels have not arrived. */

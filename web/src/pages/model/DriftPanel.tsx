@@ -1,5 +1,5 @@
 import type { Params } from '../../api/client.js';
-import type { Distribution, DriftFeature, DriftResponse, DriftSeriesResponse } from '../../api/types.js';
+import type { Distribution, DriftBucketsResponse, DriftFeature, DriftResponse } from '../../api/types.js';
 import { type ApiState, useApi, useCapabilities } from '../../api/use-api.js';
 import { DistributionChart } from '../../components/DistributionChart.js';
 import { type HeatCell, Heatmap } from '../../components/Heatmap.js';
@@ -8,8 +8,16 @@ import { fmtNum, fmtP, fmtPct, fmtSpan } from '../../lib/format.js';
 import { usePageReady } from '../../lib/page-ready.js';
 import { setParams } from '../../lib/router.js';
 import { psiBand } from '../../lib/severity.js';
-import { columnLabel, DAY } from '../../lib/time-range.js';
-import { DRIFT_ROUTE, distributionBars, driftRows, measures, psiOf, useDriftColumns } from './drift-data.js';
+import { columnLabel } from '../../lib/time-range.js';
+import {
+  bucketFeatures,
+  DRIFT_ROUTE,
+  distributionBars,
+  driftRows,
+  measures,
+  psiOf,
+  useDriftColumns,
+} from './drift-data.js';
 
 /** ColumnDrift is what one heatmap column knows: its features' verdicts and distributions. */
 interface ColumnDrift {
@@ -20,6 +28,7 @@ interface ColumnDrift {
 interface Column {
   key: string;
   label: string;
+  /** fromMs/toMs: the window the column's numbers cover (a bucket clipped to the range). */
   fromMs: number;
   toMs: number;
   state: ApiState<ColumnDrift>;
@@ -38,49 +47,39 @@ function cellOf(f: DriftFeature): HeatCell {
   };
 }
 
+/**
+ * useColumns fills the heatmap's columns: from the one granular answer (`heat`) when the server
+ * offers it, else one drift request per column (older servers).
+ */
 function useColumns(
   model: string,
   base: Params,
   cols: ReadonlyArray<{ fromMs: number; toMs: number }>,
-  seriesMode: boolean | null,
+  heat: ApiState<DriftBucketsResponse> | null,
+  perColumn: boolean,
 ): Column[] {
-  const stepMs = cols.length > 0 ? cols[0]!.toMs - cols[0]!.fromMs : DAY;
-  const series = useApi<DriftSeriesResponse>(
-    seriesMode
-      ? {
-          path: `v1/models/${encodeURIComponent(model)}/drift`,
-          params: {
-            ...base,
-            granularity: stepMs < DAY ? 'hour' : 'day',
-            from: cols.length > 0 ? new Date(cols[0]!.fromMs).toISOString() : undefined,
-            to: cols.length > 0 ? new Date(cols[cols.length - 1]!.toMs).toISOString() : undefined,
-          },
-          route: DRIFT_ROUTE,
-        }
-      : null,
-  );
-  const perColumn = useDriftColumns(model, base, cols, seriesMode === false);
-  if (seriesMode && series.status === 'ok')
-    return series.data.series.map((s) => {
-      const fromMs = Date.parse(s.start);
-      const toMs = s.end ? Date.parse(s.end) : fromMs + stepMs;
-      const data = { features: s.features, distributions: s.distributions };
-      return {
-        key: s.start,
-        label: columnLabel({ fromMs, toMs }),
-        fromMs,
-        toMs,
-        state: { status: 'ok', data },
-      };
-    });
+  const columns = useDriftColumns(model, base, cols, perColumn);
   return cols.map((c, i) => {
-    const s = seriesMode ? series : (perColumn[i] ?? { status: 'loading' });
-    let state: ApiState<ColumnDrift>;
-    if (s.status !== 'ok') state = s;
-    else if ('features' in s.data)
-      state = { status: 'ok', data: { features: driftRows(s.data), distributions: s.data.distributions } };
-    else state = { status: 'ok', data: { features: [] } };
-    return { key: String(c.fromMs), label: columnLabel(c), fromMs: c.fromMs, toMs: c.toMs, state };
+    const common = { key: String(c.fromMs), label: columnLabel(c) };
+    if (heat === null) {
+      const s = columns[i] ?? { status: 'loading' };
+      const state: ApiState<ColumnDrift> =
+        s.status !== 'ok'
+          ? s
+          : { status: 'ok', data: { features: driftRows(s.data), distributions: s.data.distributions } };
+      return { ...common, fromMs: c.fromMs, toMs: c.toMs, state };
+    }
+    if (heat.status !== 'ok') return { ...common, fromMs: c.fromMs, toMs: c.toMs, state: heat };
+    const bucket = heat.data.buckets.find((b) => {
+      const t = Date.parse(b.start);
+      return t >= c.fromMs && t < c.toMs;
+    });
+    return {
+      ...common,
+      fromMs: bucket ? Date.parse(bucket.start) : c.fromMs,
+      toMs: bucket ? Date.parse(bucket.end) : c.toMs,
+      state: { status: 'ok', data: { features: bucket ? bucketFeatures(bucket) : [] } },
+    };
   });
 }
 
@@ -88,6 +87,8 @@ export function DriftPanel(props: {
   model: string;
   base: Params;
   overall: ApiState<DriftResponse>;
+  /** heat is the granular drift answer, or null when the server lacks `granularity`. */
+  heat: ApiState<DriftBucketsResponse> | null;
   cols: ReadonlyArray<{ fromMs: number; toMs: number }>;
   feature: string | null;
   at: string | null;
@@ -95,22 +96,38 @@ export function DriftPanel(props: {
   /** noBaseline: the baseline window has no records, so there is nothing to compare with. */
   noBaseline: boolean;
   /**
-   * start holds the column requests back until the page's own queries are answered: the
-   * store runs them on the same cores, and the heatmap is worth less than the first charts.
+   * start holds per-column requests (older servers) back until the page's own queries are
+   * answered: the store runs them on the same cores, and the heatmap is worth less than the
+   * first charts.
    */
   start: boolean;
 }) {
   const caps = useCapabilities();
   const available = caps ? caps.has(DRIFT_ROUTE) : null;
-  // null: do not ask yet (route list unknown) or at all (route missing).
-  const seriesMode =
-    caps === null || !available || !props.start || props.noBaseline
-      ? null
-      : caps.queryParams(DRIFT_ROUTE).has('granularity');
-  const columns = useColumns(props.model, props.base, props.cols, seriesMode);
+  const perColumn = props.heat === null && available === true && props.start && !props.noBaseline;
+  const columns = useColumns(props.model, props.base, props.cols, props.heat, perColumn);
   const pending = columns.filter((c) => c.state.status === 'loading').length;
   const allIn = columns.length > 0 && pending === 0;
   usePageReady('model-heatmap', allIn, { attribute: false });
+
+  // A clicked cell of the granular heatmap carries verdicts only; its distributions and every
+  // measure come from the one-window route for that cell's window.
+  const atMs = props.at ? Date.parse(props.at) : null;
+  const selCol = atMs === null ? -1 : columns.findIndex((c) => c.fromMs === atMs || c.key === String(atMs));
+  const clicked = props.feature && selCol >= 0 && props.heat !== null ? columns[selCol] : undefined;
+  const cellDrift = useApi<DriftResponse>(
+    clicked
+      ? {
+          path: `v1/models/${encodeURIComponent(props.model)}/drift`,
+          params: {
+            ...props.base,
+            from: new Date(clicked.fromMs).toISOString(),
+            to: new Date(clicked.toMs).toISOString(),
+          },
+          route: DRIFT_ROUTE,
+        }
+      : null,
+  );
 
   if (props.noBaseline)
     return (
@@ -135,18 +152,19 @@ export function DriftPanel(props: {
           const f = c.state.data.features.find((x) => x.name === row);
           return f ? cellOf(f) : null;
         };
-        const atMs = props.at ? Date.parse(props.at) : null;
-        const selCol = atMs === null ? null : columns.findIndex((c) => c.fromMs === atMs);
-        const selected = props.feature
-          ? { row: props.feature, col: selCol !== null && selCol >= 0 ? selCol : null }
-          : undefined;
+        const selected = props.feature ? { row: props.feature, col: selCol >= 0 ? selCol : null } : undefined;
         const detailCol =
           selected?.col === null || selected?.col === undefined ? null : columns[selected.col];
         let detail: DriftFeature | undefined;
         let distributions: Distribution[] | undefined;
         let detailState: 'ok' | 'loading' | 'none' = 'ok';
         if (props.feature) {
-          if (detailCol) {
+          if (detailCol && props.heat !== null) {
+            if (cellDrift.status === 'ok') {
+              detail = driftRows(cellDrift.data).find((f) => f.name === props.feature);
+              distributions = cellDrift.data.distributions;
+            } else detailState = cellDrift.status === 'loading' ? 'loading' : 'none';
+          } else if (detailCol) {
             if (detailCol.state.status === 'ok') {
               detail = detailCol.state.data.features.find((f) => f.name === props.feature);
               distributions = detailCol.state.data.distributions;
@@ -187,7 +205,7 @@ export function DriftPanel(props: {
                       setParams(
                         {
                           feature: row,
-                          at: col === null ? null : new Date(columns[col]?.fromMs ?? 0).toISOString(),
+                          at: col === null ? null : new Date(Number(columns[col]?.key ?? 0)).toISOString(),
                         },
                         { replace: true },
                       )

@@ -3,6 +3,12 @@ import { Empty, StatusBadge } from '../../components/ui.js';
 import { fmtAgo, fmtTime } from '../../lib/format.js';
 import { href } from '../../lib/router.js';
 
+/** leadText says how long a warning came before its alert. */
+function leadText(ms: number): string {
+  const h = Math.round(ms / 3_600_000);
+  return h >= 48 ? `${Math.round(h / 24)} days` : `${h} h`;
+}
+
 export function ModelAlerts({ model, alerts }: { model: string; alerts: ReadonlyArray<Alert> }) {
   if (alerts.length === 0)
     return <Empty title="No alerts for this model">Its monitors have not fired.</Empty>;
@@ -14,6 +20,7 @@ export function ModelAlerts({ model, alerts }: { model: string; alerts: Readonly
           <th>state</th>
           <th>monitor</th>
           <th>opened</th>
+          <th>early warning</th>
           <th>predicted breach</th>
           <th>reason</th>
         </tr>
@@ -28,6 +35,13 @@ export function ModelAlerts({ model, alerts }: { model: string; alerts: Readonly
               <a href={href(['alerts'], { model, alert: a.id })}>{a.monitor}</a>
             </td>
             <td title={fmtTime(a.opened)}>{fmtAgo(a.opened)}</td>
+            <td data-warned={a.warned ?? ''}>
+              {a.warned && a.alerted
+                ? `${fmtTime(a.warned)} (${leadText(Date.parse(a.alerted) - Date.parse(a.warned))} ahead)`
+                : a.warned
+                  ? fmtTime(a.warned)
+                  : '—'}
+            </td>
             <td>{a.predicted_breach ? fmtTime(a.predicted_breach) : '—'}</td>
             <td class="muted">{a.reason}</td>
           </tr>

@@ -1,6 +1,7 @@
 import { useEffect, useMemo } from 'preact/hooks';
 import type {
   AlertsResponse,
+  DriftBucketsResponse,
   DriftResponse,
   ModelDetail,
   PerformanceResponse,
@@ -25,7 +26,7 @@ import { usePageReady } from '../../lib/page-ready.js';
 import { href, setParams } from '../../lib/router.js';
 import { columnsFor } from '../../lib/time-range.js';
 import { DriftPanel } from './DriftPanel.js';
-import { DRIFT_ROUTE } from './drift-data.js';
+import { DRIFT_ROUTE, heatColumns } from './drift-data.js';
 import { ModelAlerts } from './ModelAlerts.js';
 import { modelView, prefetch, roundedNow, SEGMENTS_ROUTE } from './model-view.js';
 import { PerformanceCharts } from './PerformancePanel.js';
@@ -45,7 +46,7 @@ export function ModelPage({ model, params }: { model: string; params: URLSearchP
   const loading = detail.status === 'loading';
   // Start the page's queries alongside the model's own rather than after it (see modelView).
   useEffect(() => {
-    if (caps && loading) prefetch(modelView(model, params, null, nowMs), caps.has);
+    if (caps && loading) prefetch(modelView(model, params, null, nowMs), caps.has, caps.queryParams);
   }, [caps, loading, model, qs, nowMs]);
   if (detail.status === 'loading') return <Loading what={model} />;
   if (detail.status === 'error' && detail.error.status === 404)
@@ -87,6 +88,11 @@ function ModelBody({
   const caps = useCapabilities();
   const segmentsState: ApiState<SegmentsResponse> =
     caps && !caps.has(SEGMENTS_ROUTE) ? { status: 'unavailable', route: SEGMENTS_ROUTE } : segments;
+  // The heatmap is one granular drift request, asked alongside the rest, when the server has it;
+  // null while the route list is unknown, false for a server that needs one request per column.
+  const granular =
+    caps === null ? null : caps.has(DRIFT_ROUTE) && caps.queryParams(DRIFT_ROUTE).has('granularity');
+  const heat = useApi<DriftBucketsResponse>(granular ? view.requests.heat : null);
 
   const series = perf.status === 'ok' ? perf.data.series : null;
   const task = perf.status === 'ok' ? perf.data.task : (detail.task ?? 'binary');
@@ -94,15 +100,21 @@ function ModelBody({
   const metricParam = params.get('metric');
   const metric = metricParam && metrics.includes(metricParam) ? metricParam : (metrics[0] ?? '');
   const cols = useMemo(() => (series ? perfColumns(series, metric, stepMs) : null), [series, metric, stepMs]);
-  const heatCols = useMemo(() => columnsFor(lo, hi), [lo, hi]);
+  const heatCols = useMemo(
+    () => (granular === false ? columnsFor(lo, hi) : heatColumns(lo, hi, view.heat.stepMs)),
+    [lo, hi, granular, view.heat.stepMs],
+  );
   const alertList = alerts.status === 'ok' ? alerts.data.alerts : [];
   const open = alertList.filter((a) => a.state !== 'resolved');
 
   usePageReady('model-performance', perf.status !== 'loading', { attribute: false });
+  // The page is ready when every panel has drawn, the heatmap included when one request draws it.
   usePageReady(
     'model',
-    [perf, alerts, rejected, drift].every((s) => s.status !== 'loading') &&
-      (by === '' || segments.status !== 'loading'),
+    granular !== null &&
+      [perf, alerts, rejected, drift].every((s) => s.status !== 'loading') &&
+      (by === '' || segments.status !== 'loading') &&
+      (!granular || heat.status !== 'loading'),
   );
 
   const realized = cols ? latest(cols.x, cols.realized) : null;
@@ -238,6 +250,7 @@ function ModelBody({
           baselineLabel={view.baselineLabel}
           noBaseline={noBaseline}
           overall={drift}
+          heat={granular === false ? null : heat}
           cols={heatCols}
           start={perf.status !== 'loading' && drift.status !== 'loading'}
           feature={params.get('feature')}

@@ -13,7 +13,7 @@ import {
   span,
   type TimeRange,
 } from '../../lib/time-range.js';
-import { DRIFT_ROUTE } from './drift-data.js';
+import { DRIFT_ROUTE, heatGranularity } from './drift-data.js';
 
 export const SEGMENTS_ROUTE = 'GET /v1/models/{model}/segments';
 
@@ -33,11 +33,15 @@ export interface ModelView {
   /** lo, hi: the range clipped to the data, for bucket and column sizes. */
   lo: number;
   hi: number;
+  /** heat: the heatmap's bucket size (one granular drift request draws it). */
+  heat: { granularity: 'hour' | 'day' | 'week'; stepMs: number };
   requests: {
     perf: ApiRequest;
     alerts: ApiRequest;
     rejected: ApiRequest;
     drift: ApiRequest;
+    /** heat asks the drift route for every bucket at once (when it takes `granularity`). */
+    heat: ApiRequest;
     /** null until a tag to split by is chosen. */
     segments: ApiRequest | null;
   };
@@ -84,6 +88,9 @@ export function modelView(
   const win: Params = { environment: env, version, ...rangeParams(range) };
   const enc = encodeURIComponent(model);
   const by = params.get('by') ?? detail?.tags?.[0] ?? '';
+  // The heatmap's buckets follow the requested range where it has a start, so the guess made
+  // before the model is known asks the same URL as the page does after.
+  const heat = heatGranularity(range.fromMs === undefined ? hi - lo : (range.toMs ?? nowMs) - range.fromMs);
   const baselineParams: Params =
     baseline === 'first-week' && vol
       ? {
@@ -104,6 +111,7 @@ export function modelView(
     stepMs: g === 'hour' ? HOUR : DAY,
     lo,
     hi,
+    heat,
     requests: {
       perf: {
         path: `v1/models/${enc}/performance`,
@@ -113,6 +121,11 @@ export function modelView(
       alerts: { path: 'v1/alerts', params: { model }, route: 'GET /v1/alerts' },
       rejected: { path: 'v1/rejected', params: { model, limit: 200 }, route: 'GET /v1/rejected' },
       drift: { path: `v1/models/${enc}/drift`, params: { ...win, ...baselineParams }, route: DRIFT_ROUTE },
+      heat: {
+        path: `v1/models/${enc}/drift`,
+        params: { ...win, ...baselineParams, granularity: heat.granularity },
+        route: DRIFT_ROUTE,
+      },
       segments: by
         ? {
             path: `v1/models/${enc}/segments`,
@@ -125,8 +138,14 @@ export function modelView(
 }
 
 /** prefetch starts the requests (answers land in the shared cache); capabilities are checked later. */
-export function prefetch(view: ModelView, has: (route: string) => boolean): void {
-  for (const r of Object.values(view.requests)) {
-    if (r && has(r.route)) getJson(apiUrl(r.path, r.params)).catch(() => undefined);
+export function prefetch(
+  view: ModelView,
+  has: (route: string) => boolean,
+  queryParams: (route: string) => ReadonlySet<string>,
+): void {
+  for (const [name, r] of Object.entries(view.requests)) {
+    if (!r || !has(r.route)) continue;
+    if (name === 'heat' && !queryParams(r.route).has('granularity')) continue;
+    getJson(apiUrl(r.path, r.params)).catch(() => undefined);
   }
 }

@@ -1,0 +1,172 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { atLeast, type KeyVerifier, type Principal, type Role, type Sessions } from '../auth/index.js';
+import { type AuthState, forbidden, unauthorized } from './auth-context.js';
+
+/** SESSION_COOKIE holds the dashboard's session token (httpOnly, SameSite=Strict). */
+export const SESSION_COOKIE = 'vigil_session';
+/** CSRF_HEADER must accompany cookie-authenticated writes (unless the Origin is the server's own). */
+export const CSRF_HEADER = 'x-vigil-csrf';
+
+/** RouteEntry is one route as registered (for the isolation suite, which must cover them all). */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  config: { role?: Role; auth?: 'public' };
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** vigilRoutes lists every route registered after the auth hook, as Fastify saw it. */
+    vigilRoutes: readonly RouteEntry[];
+  }
+}
+
+export interface AuthHookOptions {
+  enabled: boolean;
+  verifier: KeyVerifier;
+  sessions: Sessions;
+}
+
+/**
+ * Routes anyone may call without a key: liveness, the API's description, the Labs widget script
+ * (loaded by a `<script>` tag on product pages, which cannot carry a key). Routes of their own
+ * can say so with `config: { auth: 'public' }` (the login routes do).
+ */
+const PUBLIC_ROUTES = new Set(['GET /healthz', 'GET /openapi.json', 'GET /v1/labs/widget.js']);
+/** The dashboard's static files are served by these patterns; they never answer /v1 paths. */
+const STATIC_ROUTES = new Set(['/', '/*']);
+const ADMIN_PATH = /^\/v1\/(keys|audit)(\/|$)/;
+
+const OFF: AuthState = Object.freeze({ enabled: false, principal: null, via: null });
+
+function isV1(rawUrl: string): boolean {
+  const path = rawUrl.split('?')[0] ?? '';
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    /* undecodable: judged as written */
+  }
+  return [path, decoded].some((p) => p === '/v1' || p.startsWith('/v1/'));
+}
+
+/**
+ * requiredAccess is the one authorization rule: `public`, or the least role a request needs.
+ * A route's `config.role` / `config.auth` wins; otherwise GET/HEAD need viewer, other methods
+ * editor, and /v1/keys and /v1/audit admin. Unknown /v1 paths need a key too (no probing of
+ * which routes exist). OPTIONS (CORS preflight, which never carries credentials) is public.
+ */
+export function requiredAccess(req: FastifyRequest): Role | 'public' {
+  const config = (req.routeOptions.config ?? {}) as { role?: Role; auth?: 'public' };
+  if (config.auth === 'public') return 'public';
+  if (config.role) return config.role;
+  if (req.method === 'OPTIONS') return 'public';
+  const route = req.routeOptions.url;
+  const method = req.method === 'HEAD' ? 'GET' : req.method;
+  if (route === undefined || STATIC_ROUTES.has(route)) return isV1(req.url) ? 'viewer' : 'public';
+  if (PUBLIC_ROUTES.has(`${method} ${route}`)) return 'public';
+  if (ADMIN_PATH.test(route)) return 'admin';
+  return method === 'GET' ? 'viewer' : 'editor';
+}
+
+/** cookieValue reads one cookie from the Cookie header. */
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+function bearerOf(req: FastifyRequest): string | undefined {
+  const h = req.headers.authorization;
+  if (!h) return undefined;
+  const m = /^Bearer[ ]+(\S+)\s*$/i.exec(h);
+  // Anything else in Authorization is a credential we do not accept: never fall back to a cookie.
+  return m?.[1] ?? '';
+}
+
+/** A cookie-authenticated write must prove it comes from the dashboard itself (CSRF). */
+function fromOwnPage(req: FastifyRequest): boolean {
+  if (req.headers[CSRF_HEADER] !== undefined) return true;
+  const origin = req.headers.origin;
+  return typeof origin === 'string' && origin === `${req.protocol}://${req.headers.host}`;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * installAuth adds the one authorization hook (onRequest, on the root instance, so every route
+ * any plugin adds later is covered) and the request's auth state. Call it before registering
+ * routes. With `enabled: false` every request is let through and projects come from the header.
+ */
+export function installAuth(app: FastifyInstance, opts: AuthHookOptions): void {
+  app.decorateRequest('vigilAuth', undefined);
+  const routes: RouteEntry[] = [];
+  app.decorate('vigilRoutes', routes);
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat())
+      routes.push({ method, url: r.url, config: (r.config ?? {}) as RouteEntry['config'] });
+  });
+  app.addHook('onRequest', async (req) => {
+    if (!opts.enabled) {
+      req.vigilAuth = OFF;
+      return;
+    }
+    const need = requiredAccess(req);
+    const bearer = bearerOf(req);
+    let principal: Principal | undefined;
+    let via: AuthState['via'] = null;
+    if (bearer !== undefined) {
+      principal = bearer === '' ? undefined : await opts.verifier.verify(bearer);
+      via = 'bearer';
+    } else {
+      const token = cookieValue(req.headers.cookie, SESSION_COOKIE);
+      if (token) {
+        const keyId = await opts.sessions.keyOf(token);
+        principal = keyId === undefined ? undefined : await opts.verifier.principalOf(keyId);
+        via = 'cookie';
+      }
+    }
+    req.vigilAuth = { enabled: true, principal: principal ?? null, via: principal ? via : null };
+    if (need === 'public') return;
+    if (!principal)
+      throw via === null
+        ? unauthorized()
+        : unauthorized(
+            via === 'bearer'
+              ? 'the API key is not valid (unknown, mistyped or revoked)'
+              : 'the session has ended; log in again',
+          );
+    if (via === 'cookie' && !SAFE_METHODS.has(req.method) && !fromOwnPage(req))
+      throw forbidden(`cookie-authenticated writes need the ${CSRF_HEADER} header or a same-origin Origin`);
+    const h = req.headers['x-vigil-project'];
+    const header = Array.isArray(h) ? h[0] : h;
+    if (header !== undefined && header !== principal.project)
+      throw forbidden('X-Vigil-Project: this key does not give access to that project');
+    if (!atLeast(principal.role, need))
+      throw forbidden(`this needs the ${need} role; the key is ${principal.role}`);
+  });
+}
+
+/**
+ * API_SECURITY_HEADERS go on every response that has not set its own (the dashboard's static
+ * files set a stricter, page-specific set in static.ts). API answers are data: nothing may run,
+ * frame or sniff them; the inline style allows the Labs HTML report to render.
+ */
+const API_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'content-security-policy':
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+};
+
+export function installSecurityHeaders(app: FastifyInstance): void {
+  app.addHook('onSend', async (_req, reply, payload) => {
+    for (const [name, value] of Object.entries(API_SECURITY_HEADERS))
+      if (!reply.hasHeader(name)) void reply.header(name, value);
+    return payload;
+  });
+}
