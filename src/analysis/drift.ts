@@ -57,19 +57,31 @@ export function summariesOf(agg: DriftAggregates): {
         });
         continue;
       }
-      const side = (s: NonNullable<typeof num.ref>, counts: number[] | undefined, rows: number) => ({
-        n: s.n,
-        missing: Math.max(0, rows - s.n),
-        mean: s.mean,
-        std: s.std,
-        min: s.min,
-        max: s.max,
-        ...(num.valueCounts && counts ? { valueCounts: { values: num.valueCounts.values, counts } } : {}),
-      });
+      // The parts come from separate queries; rows inserted between them (ingestion never
+      // pauses) can leave a side's bins a few rows off its count. The bins then decide n, and
+      // value counts that disagree are dropped (KS falls back to the statistic from the store).
+      const side = (
+        s: NonNullable<typeof num.ref>,
+        bins: ArrayLike<number>,
+        counts: number[] | undefined,
+        rows: number,
+      ) => {
+        const n = sum(bins);
+        const exact = counts !== undefined && sum(counts) === n;
+        return {
+          n,
+          missing: Math.max(0, rows - n),
+          mean: s.mean,
+          std: s.std,
+          min: s.min,
+          max: s.max,
+          ...(num.valueCounts && exact ? { valueCounts: { values: num.valueCounts.values, counts } } : {}),
+        };
+      };
       summaries.set(name, {
         type: 'numeric',
-        reference: side(num.ref, num.valueCounts?.ref, agg.rows.ref),
-        current: side(num.cur, num.valueCounts?.cur, agg.rows.cur),
+        reference: side(num.ref, num.bins.ref, num.valueCounts?.ref, agg.rows.ref),
+        current: side(num.cur, num.bins.cur, num.valueCounts?.cur, agg.rows.cur),
         bins: { edges: num.bins.edges, reference: num.bins.ref, current: num.bins.cur },
         ...(num.ksStatistic === null ? {} : { ksStatistic: num.ksStatistic }),
         ...(num.wasserstein === null ? {} : { wasserstein: num.wasserstein }),
@@ -153,6 +165,12 @@ function driftRows(
     `${windowSource(store, project, model, baseline, 0)} UNION ALL ${windowSource(store, project, model, current, 1)}`,
     outputs,
   );
+}
+
+function sum(xs: ArrayLike<number>): number {
+  let total = 0;
+  for (let i = 0; i < xs.length; i++) total += xs[i]!;
+  return total;
 }
 
 const share = (xs: ArrayLike<number>) => {
