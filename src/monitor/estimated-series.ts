@@ -111,6 +111,11 @@ export class EstimatedSeries {
     return series;
   }
 
+  /** bucketStarts lists the buckets that hold scores, in time order. */
+  bucketStarts(): number[] {
+    return [...this.#buckets.keys()].sort((a, b) => a - b);
+  }
+
   /** estimate gives the metric over the buckets in [fromMs, toMs), or null without scores. */
   estimate(metric: EstimatedMetricName, fromMs: number, toMs: number): EstimatedMetric | null {
     const merged = new Map<number, number>();
@@ -150,4 +155,53 @@ export class EstimatedSeries {
     }
     return { values, weights };
   }
+}
+
+const ESTIMATED_METRICS: readonly EstimatedMetricName[] = ['accuracy', 'precision', 'recall', 'f1', 'auc'];
+
+/** BucketEstimate is one time bucket's label-free metrics, with their 95% bands. */
+export interface BucketEstimate {
+  readonly values: Record<string, number | null>;
+  readonly bands: Record<string, { lower: number; upper: number }>;
+}
+
+/**
+ * estimatedBuckets gives, per bucket of the window, the label-free estimates of a binary
+ * classifier calibrated on its training data (the performance endpoint's `estimated`); null
+ * when the model is not a scored binary classifier or its training data has too few labels.
+ */
+export async function estimatedBuckets(opts: {
+  store: Store;
+  project: string;
+  model: string;
+  context: ModelContext;
+  current: Window;
+  bucketMs: number;
+  nowMs: number;
+}): Promise<Map<number, BucketEstimate> | null> {
+  if (opts.context.task !== 'binary') return null;
+  let series: EstimatedSeries;
+  try {
+    series = await EstimatedSeries.load({
+      ...opts,
+      baseline: { environment: 'training', version: opts.current.version },
+      asOfMs: opts.nowMs,
+    });
+  } catch (e) {
+    if (e instanceof VigilError) return null;
+    throw e;
+  }
+  const out = new Map<number, BucketEstimate>();
+  for (const start of series.bucketStarts()) {
+    const values: Record<string, number | null> = {};
+    const bands: Record<string, { lower: number; upper: number }> = {};
+    for (const metric of ESTIMATED_METRICS) {
+      const e = series.estimate(metric, start, start + opts.bucketMs);
+      values[metric] = e?.value ?? null;
+      if (e && Number.isFinite(e.lower) && Number.isFinite(e.upper))
+        bands[metric] = { lower: e.lower, upper: e.upper };
+    }
+    out.set(start, { values, bands });
+  }
+  return out;
 }

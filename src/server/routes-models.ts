@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { modelContext } from '../analysis/model-context.js';
 import { listModels, type ModelConfig, TASKS } from '../analysis/models.js';
-import { type Granularity, measurePerformance } from '../analysis/performance.js';
+import { GRANULARITY_MS, type Granularity, measurePerformance } from '../analysis/performance.js';
+import { estimatedBuckets } from '../monitor/estimated-series.js';
 import { notFound, VigilError } from '../shared/errors.js';
 import { checkName } from '../shared/names.js';
 import type { Entities } from '../store/entities.js';
@@ -57,6 +58,15 @@ export async function modelRoutes(
           properties: {
             task: { type: 'string', enum: [...TASKS] },
             positive_label: { type: 'string', minLength: 1, maxLength: 4096 },
+            // Prices for cost monitors: per 1,000 predictions and/or per second of compute.
+            cost: {
+              type: 'object',
+              properties: {
+                usd_per_1k: { type: 'number', minimum: 0, maximum: 1e9 },
+                usd_per_cpu_second: { type: 'number', minimum: 0, maximum: 1e9 },
+              },
+              additionalProperties: false,
+            },
           },
           additionalProperties: true,
         },
@@ -104,15 +114,32 @@ export async function modelRoutes(
       const project = projectOf(req);
       const model = checkName(req.params.model, 'model');
       const ctx = await modelContext(store, entities, project, model);
+      const window = windowParams(req.query);
+      const granularity = req.query.granularity ?? 'day';
       const series = await measurePerformance(store, {
         project,
         model,
         task: ctx.task,
-        window: windowParams(req.query),
-        granularity: req.query.granularity ?? 'day',
+        window,
+        granularity,
         positiveLabel: ctx.positiveLabel,
         threshold: req.query.threshold,
       });
+      // Label-free estimates next to the realised metrics (binary classifiers calibrated on
+      // their training data): the buckets whose labels have not arrived yet still get a figure.
+      const estimated = await estimatedBuckets({
+        store,
+        project,
+        model,
+        context: ctx,
+        current: window,
+        bucketMs: GRANULARITY_MS[granularity],
+        nowMs: Date.now(),
+      });
+      for (const bucket of series) {
+        const e = estimated?.get(Date.parse(bucket.start));
+        if (e) Object.assign(bucket, { estimated: e.values, estimated_bands: e.bands });
+      }
       return { task: ctx.task, positive_label: ctx.positiveLabel ?? null, series };
     },
   );
