@@ -1,11 +1,12 @@
 import { seedDemoMonitors } from '../demo/demo-monitors.js';
 import { seedDemo } from '../demo/demo-workspace.js';
-import { buildServer } from '../server/index.js';
+import type { MonitorSpec } from '../monitor/monitor-spec.js';
+import { buildServer, type VigilServer } from '../server/index.js';
 import { systemClock } from '../shared/clock.js';
-import { stderrLogger } from '../shared/logger.js';
+import { type Logger, stderrLogger } from '../shared/logger.js';
 import { DEFAULT_PROJECT } from '../shared/names.js';
 import { Entities } from '../store/entities.js';
-import { openStore, type StoreOptions } from '../store/index.js';
+import { openStore, type Store, type StoreOptions } from '../store/index.js';
 import { readMonitorsFile } from './monitor-command.js';
 
 export interface ServeOptions {
@@ -34,34 +35,35 @@ export function authEnabled(opts: { host: string; auth?: string }): boolean {
  */
 export async function runServe(opts: ServeOptions, storeOpts: StoreOptions): Promise<void> {
   const logger = stderrLogger();
+  // A bad monitors file stops the start before anything is opened.
+  const monitorSpecs = opts.monitors === undefined ? undefined : await readMonitorsFile(opts.monitors);
   const store = await openStore(storeOpts);
   const auth = authEnabled(opts);
-  const server = await buildServer({
-    store,
-    logger,
-    auth: { enabled: auth },
-    limits: { bodyLimitBytes: opts.maxBodyMb * 1024 * 1024, maxQueuedRows: opts.maxQueueRows },
-    monitors: { scheduler: true },
-  });
-  if (opts.monitors !== undefined) {
-    const loaded = await server.monitors.loadFile(DEFAULT_PROJECT, await readMonitorsFile(opts.monitors));
-    logger.info('monitors loaded', { file: opts.monitors, monitors: loaded.length });
+  let server: VigilServer | undefined;
+  try {
+    server = await buildServer({
+      store,
+      logger,
+      auth: { enabled: auth },
+      limits: { bodyLimitBytes: opts.maxBodyMb * 1024 * 1024, maxQueuedRows: opts.maxQueueRows },
+      monitors: { scheduler: true },
+    });
+    await prepare(server, store, logger, opts, monitorSpecs);
+    await server.app.listen({ port: opts.port, host: opts.host });
+  } catch (e) {
+    // Close before the CLI exits: exiting with the embedded store still open crashes the process.
+    await server?.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    throw e;
   }
-  if (opts.demo) {
-    const started = Date.now();
-    const n = await seedDemo(store, server.ingest, Date.now());
-    if (n > 0) {
-      const monitors = await seedDemoMonitors(server.monitors, new Entities(store, systemClock), Date.now());
-      logger.info('demo workspace written', { records: n, monitors, ms: Date.now() - started });
-    }
-  }
+  const running = server;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info('stopping', { signal });
     try {
-      await server.close();
+      await running.close();
       await store.close();
     } finally {
       process.exit(0);
@@ -69,8 +71,7 @@ export async function runServe(opts: ServeOptions, storeOpts: StoreOptions): Pro
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
-  await server.app.listen({ port: opts.port, host: opts.host });
-  const address = server.app.server.address();
+  const address = running.app.server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   if (!auth)
@@ -78,4 +79,25 @@ export async function runServe(opts: ServeOptions, storeOpts: StoreOptions): Pro
       `vigil: auth is off: anyone who can reach ${host}:${port} can read and write every project (use --auth on)`,
     );
   console.log(`vigil listening on http://${host}:${port}`);
+}
+
+/** prepare loads the monitors file and, with --demo, writes the demo workspace once. */
+async function prepare(
+  server: VigilServer,
+  store: Store,
+  logger: Logger,
+  opts: ServeOptions,
+  monitorSpecs: MonitorSpec[] | undefined,
+): Promise<void> {
+  if (monitorSpecs !== undefined) {
+    const loaded = await server.monitors.loadFile(DEFAULT_PROJECT, monitorSpecs);
+    logger.info('monitors loaded', { file: opts.monitors, monitors: loaded.length });
+  }
+  if (!opts.demo) return;
+  const started = Date.now();
+  const n = await seedDemo(store, server.ingest, Date.now());
+  if (n > 0) {
+    const monitors = await seedDemoMonitors(server.monitors, new Entities(store, systemClock), Date.now());
+    logger.info('demo workspace written', { records: n, monitors, ms: Date.now() - started });
+  }
 }
