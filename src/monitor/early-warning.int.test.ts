@@ -43,7 +43,12 @@ const common = {
   cadence: '1h',
 };
 
-function replay(monitors: object[], step: string, format: 'json' | 'text') {
+function replay(
+  monitors: object[],
+  step: string,
+  format: 'json' | 'text',
+  range = { from: scenario.evalStartMs, to: scenario.startMs + scenario.hours * 3_600_000 },
+) {
   const file = join(dir, `${uniqueName('monitors')}.yaml`);
   writeFileSync(file, stringify(monitors));
   const started = performance.now();
@@ -51,9 +56,9 @@ function replay(monitors: object[], step: string, format: 'json' | 'text') {
     'monitor',
     'replay',
     '--from',
-    new Date(scenario.evalStartMs).toISOString(),
+    new Date(range.from).toISOString(),
     '--to',
-    new Date(scenario.startMs + scenario.hours * 3_600_000).toISOString(),
+    new Date(range.to).toISOString(),
     '--step',
     step,
     '--monitors',
@@ -106,6 +111,8 @@ describe('vigil monitor replay on a bench scenario', () => {
       [{ ...common, name: 'estimated', kind: 'estimated_performance', metric: 'accuracy' }],
       '1h',
       'text',
+      // The days around the warning and the alert.
+      { from: Date.UTC(2026, 1, 9), to: Date.UTC(2026, 1, 14) },
     );
     const lines = text.split('\n').filter((l) => /^\d{4}-/.test(l));
     expect(lines.length).toBeGreaterThanOrEqual(2);

@@ -21,28 +21,79 @@ export type EstimatedMetricName = 'accuracy' | 'precision' | 'recall' | 'f1' | '
 
 const BINS = 1000;
 
-/** fitBaselineCalibrator fits P(y = 1 | score) on the baseline's labels known at asOfMs. */
-export async function fitBaselineCalibrator(
-  store: Store,
-  project: string,
-  model: string,
-  positiveLabel: string,
-  baseline: Window,
-  asOfMs: number,
-): Promise<Calibrator | null> {
-  const labelled = labelledRowsSql(store, project, model, baseline, asOfMs, ['pred_score']);
-  const rows = await store.query<{ s: number; pos: number; neg: number }>(
-    `SELECT floor(assumeNotNull(pred_score) * ${BINS}) / ${BINS} AS s,
-            countIf(y = ${str(positiveLabel)}) AS pos, countIf(y != ${str(positiveLabel)}) AS neg
-     FROM (${labelled}) WHERE isNotNull(y) AND isNotNull(pred_score)
-     GROUP BY s ORDER BY s`,
-  );
-  const counts = rows.map((r) => ({ score: Number(r.s), pos: Number(r.pos), neg: Number(r.neg) }));
-  const total = counts.reduce((a, c) => a + c.pos + c.neg, 0);
-  const positives = counts.reduce((a, c) => a + c.pos, 0);
-  // A calibrator needs both classes and enough rows to say anything.
-  if (total < 100 || positives === 0 || positives === total) return null;
-  return fitCalibrator(counts);
+const HOUR_MS = 3_600_000;
+
+/**
+ * BaselineLabels are the baseline's labelled score counts, grouped by the hour their labels
+ * became known (rounded up: a label that arrived at 10:30 counts from 11:00), so a replay can
+ * fit the calibrator each step knew, not the one known at the end.
+ */
+interface LabelGroup {
+  knownFrom: number;
+  score: number;
+  pos: number;
+  neg: number;
+}
+
+export class BaselineLabels {
+  readonly #groups: LabelGroup[];
+  #fitted: { knownCount: number; calibrator: Calibrator | null; version: number } | null = null;
+  #version = 0;
+
+  private constructor(groups: LabelGroup[]) {
+    this.#groups = groups.sort((x, y) => x.knownFrom - y.knownFrom);
+  }
+
+  /** load reads the baseline's labels known by `untilMs`. */
+  static async load(
+    store: Store,
+    project: string,
+    model: string,
+    positiveLabel: string,
+    baseline: Window,
+    untilMs: number,
+  ): Promise<BaselineLabels> {
+    const labelled = labelledRowsSql(store, project, model, baseline, untilMs, ['pred_score']);
+    const h = int(HOUR_MS);
+    const rows = await store.query<{ k: number; s: number; pos: number; neg: number }>(
+      `SELECT (intDiv(y_ts + ${h} - 1, ${h})) * ${h} AS k, floor(assumeNotNull(pred_score) * ${BINS}) / ${BINS} AS s,
+              countIf(y = ${str(positiveLabel)}) AS pos, countIf(y != ${str(positiveLabel)}) AS neg
+       FROM (${labelled}) WHERE isNotNull(y) AND isNotNull(pred_score)
+       GROUP BY k, s`,
+    );
+    return new BaselineLabels(
+      rows.map((r) => ({
+        knownFrom: Number(r.k),
+        score: Number(r.s),
+        pos: Number(r.pos),
+        neg: Number(r.neg),
+      })),
+    );
+  }
+
+  /**
+   * calibratorAt fits P(y = 1 | score) on the labels known at t (refitted only when more are
+   * known); null while there are too few (100, with both classes) to say anything.
+   */
+  calibratorAt(t: number): { calibrator: Calibrator | null; version: number } {
+    let known = 0;
+    while (known < this.#groups.length && this.#groups[known]!.knownFrom <= t) known++;
+    if (this.#fitted?.knownCount !== known) {
+      const byScore = new Map<number, { score: number; pos: number; neg: number }>();
+      for (const g of this.#groups.slice(0, known)) {
+        const c = byScore.get(g.score) ?? { score: g.score, pos: 0, neg: 0 };
+        c.pos += g.pos;
+        c.neg += g.neg;
+        byScore.set(g.score, c);
+      }
+      const counts = [...byScore.values()].sort((x, y) => x.score - y.score);
+      const total = counts.reduce((acc, c) => acc + c.pos + c.neg, 0);
+      const positives = counts.reduce((acc, c) => acc + c.pos, 0);
+      const calibrator = total < 100 || positives === 0 || positives === total ? null : fitCalibrator(counts);
+      this.#fitted = { knownCount: known, calibrator, version: ++this.#version };
+    }
+    return { calibrator: this.#fitted.calibrator, version: this.#fitted.version };
+  }
 }
 
 /** EstimatedSeries holds per-bucket score histograms of a range and estimates any window of it. */
@@ -51,16 +102,27 @@ export class EstimatedSeries {
   /** Per-bucket estimates, memoised: a replay asks for the same buckets at every step. */
   readonly #bucketEstimates = new Map<string, number | null>();
   readonly #bucketMs: number;
-  readonly #calibrator: Calibrator;
+  readonly #labels: BaselineLabels;
 
-  private constructor(calibrator: Calibrator, bucketMs: number) {
-    this.#calibrator = calibrator;
+  private constructor(labels: BaselineLabels, bucketMs: number) {
+    this.#labels = labels;
     this.#bucketMs = bucketMs;
   }
 
+  /** The calibrator known at t, or a clear error while the baseline has too few labels. */
+  #calibratorAt(t: number): { calibrator: Calibrator; version: number } {
+    const c = this.#labels.calibratorAt(t);
+    if (c.calibrator === null)
+      throw new VigilError(
+        'no_labelled_baseline',
+        'the baseline has too few labelled, scored predictions (need 100 with both classes) to calibrate on',
+      );
+    return { calibrator: c.calibrator, version: c.version };
+  }
+
   /**
-   * load reads the score histograms of [fromMs, toMs) per bucket of `bucketMs`, and the
-   * calibrator of the baseline with the labels known at `asOfMs`.
+   * load reads the score histograms of the current window per bucket of `bucketMs`, and the
+   * baseline's labels known by `asOfMs` (each estimate then uses those known at its own time).
    */
   static async load(opts: {
     store: Store;
@@ -78,7 +140,7 @@ export class EstimatedSeries {
         'unsupported_estimate',
         `estimated_performance needs a binary classifier with scores; ${model} is ${context.task}`,
       );
-    const calibrator = await fitBaselineCalibrator(
+    const labels = await BaselineLabels.load(
       store,
       project,
       model,
@@ -86,12 +148,8 @@ export class EstimatedSeries {
       opts.baseline,
       opts.asOfMs,
     );
-    if (calibrator === null)
-      throw new VigilError(
-        'no_labelled_baseline',
-        'the baseline has too few labelled, scored predictions (need 100 with both classes) to calibrate on',
-      );
-    const series = new EstimatedSeries(calibrator, opts.bucketMs);
+    const series = new EstimatedSeries(labels, opts.bucketMs);
+    series.#calibratorAt(opts.asOfMs);
     const b = int(opts.bucketMs);
     const rows = await store.query<{ b: number; s: number; n: number }>(
       `SELECT intDiv(ts, ${b}) * ${b} AS b, floor(assumeNotNull(pred_score) * ${BINS}) / ${BINS} AS s, count() AS n
@@ -116,7 +174,10 @@ export class EstimatedSeries {
     return [...this.#buckets.keys()].sort((a, b) => a - b);
   }
 
-  /** estimate gives the metric over the buckets in [fromMs, toMs), or null without scores. */
+  /**
+   * estimate gives the metric over the buckets in [fromMs, toMs), calibrated on the labels known
+   * at toMs; null without scores.
+   */
   estimate(metric: EstimatedMetricName, fromMs: number, toMs: number): EstimatedMetric | null {
     const merged = new Map<number, number>();
     for (let b = Math.floor(fromMs / this.#bucketMs) * this.#bucketMs; b < toMs; b += this.#bucketMs) {
@@ -125,13 +186,14 @@ export class EstimatedSeries {
     }
     if (merged.size === 0) return null;
     const rows = [...merged].map(([score, count]) => ({ score, count })).sort((a, c) => a.score - c.score);
-    const e = estimateBinary(this.#calibrator, rows)[metric];
+    const e = estimateBinary(this.#calibratorAt(toMs).calibrator, rows)[metric];
     return Number.isFinite(e.value) ? e : null;
   }
 
   /**
-   * bucketSeries gives, for the buckets of [fromMs, toMs), each bucket's estimate and row count:
-   * the input of the windowed breach forecast (core/forecast/window.ts).
+   * bucketSeries gives, for the buckets of [fromMs, toMs), each bucket's estimate (calibrated on
+   * the labels known at toMs) and row count: the input of the windowed breach forecast
+   * (core/forecast/window.ts).
    */
   bucketSeries(
     metric: EstimatedMetricName,
@@ -140,13 +202,14 @@ export class EstimatedSeries {
   ): { values: (number | null)[]; weights: number[] } {
     const values: (number | null)[] = [];
     const weights: number[] = [];
+    const { calibrator, version } = this.#calibratorAt(toMs);
     for (let b = Math.ceil(fromMs / this.#bucketMs) * this.#bucketMs; b < toMs; b += this.#bucketMs) {
       const rows = this.#buckets.get(b) ?? [];
       const n = rows.reduce((a, r) => a + r.count, 0);
-      const key = `${metric}:${b}`;
+      const key = `${metric}:${version}:${b}`;
       let v = this.#bucketEstimates.get(key);
       if (v === undefined) {
-        const x = n > 0 ? estimateBinary(this.#calibrator, rows)[metric].value : Number.NaN;
+        const x = n > 0 ? estimateBinary(calibrator, rows)[metric].value : Number.NaN;
         v = Number.isFinite(x) ? x : null;
         this.#bucketEstimates.set(key, v);
       }

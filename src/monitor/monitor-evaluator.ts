@@ -166,8 +166,8 @@ export class MonitorEvaluator {
 
   /**
    * create prepares evaluations at times in [fromMs, toMs]: an estimated-performance monitor
-   * reads its score histograms for the whole range at once, calibrated on the labels known at
-   * fromMs (a replay never uses a label from after its first step). `stepMs` is the time
+   * reads its score histograms and baseline labels for the whole range at once; each step is
+   * calibrated on the labels known at its own time. `stepMs` is the time
    * between evaluations when it is not the cadence (replays with --step).
    */
   static async create(
@@ -190,7 +190,7 @@ export class MonitorEvaluator {
         baseline: baselineWindow(monitor, fromMs, windowMs),
         current: { ...currentWindow(monitor, toMs, windowMs), fromMs: start },
         bucketMs: cadenceMs,
-        asOfMs: fromMs,
+        asOfMs: toMs,
       });
     }
     return new MonitorEvaluator(ctx, monitor, model, estimated, stepMs);
