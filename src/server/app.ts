@@ -16,13 +16,14 @@ import { errorBody, frameworkErrors, MAX_PARAM_CHARS, makeErrorHandler } from '.
 import { jsonBodies } from './json-body.js';
 import { createMetrics } from './metrics.js';
 import { projectOf } from './project.js';
-import { limitConcurrentReads } from './rate-limit.js';
+import { limitConcurrentReads, TokenBucket } from './rate-limit.js';
 import { anomalyRoutes } from './routes-anomalies.js';
 import { driftRoutes } from './routes-drift.js';
 import { ingestRoutes } from './routes-ingest.js';
 import { labsRoutes } from './routes-labs.js';
 import { modelRoutes } from './routes-models.js';
 import { monitorRoutes } from './routes-monitors.js';
+import { qualityRoutes } from './routes-quality.js';
 import { staticRoutes } from './static.js';
 
 export interface ServerLimits {
@@ -30,6 +31,8 @@ export interface ServerLimits {
   bodyLimitBytes?: number;
   /** maxQueuedRows: rows waiting for a commit before ingest answers 503. */
   maxQueuedRows?: number;
+  /** requestsPerSecondPerKey: each API key's request rate before a 429 (burst: twice that). */
+  requestsPerSecondPerKey?: number;
   /** maxConcurrentReadsPerProject: GET /v1 requests one project runs at once before a 429. */
   maxConcurrentReadsPerProject?: number;
 }
@@ -130,7 +133,16 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
   });
   const audit = new AuditLog(store, clock);
   app.decorate('audit', audit);
-  installAuth(app, { enabled: authEnabled, verifier, sessions });
+  installAuth(app, {
+    enabled: authEnabled,
+    verifier,
+    sessions,
+    perKey: new TokenBucket({
+      perSecond: opts.limits?.requestsPerSecondPerKey ?? 200,
+      burst: 2 * (opts.limits?.requestsPerSecondPerKey ?? 200),
+    }),
+    failures: new TokenBucket({ perSecond: 2, burst: 20 }),
+  });
   installSecurityHeaders(app);
   await app.register(swagger, {
     openapi: {
@@ -167,6 +179,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
   await app.register(modelRoutes, { store, entities });
   await app.register(anomalyRoutes, { series: new StoredSeries({ store, queue, clock }) });
   await app.register(driftRoutes, { store, entities });
+  await app.register(qualityRoutes, { store, entities });
   await app.register(monitorRoutes, { monitors, audit: recordAudit });
   await app.register(labsRoutes, { store, entities, clock, logger, queue });
   // The dashboard (web/, built by `npm run build`) is served from web/dist at /.

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { atLeast, type KeyVerifier, type Principal, type Role, type Sessions } from '../auth/index.js';
 import { type AuthState, forbidden, unauthorized } from './auth-context.js';
+import type { TokenBucket } from './rate-limit.js';
 
 /** SESSION_COOKIE holds the dashboard's session token (httpOnly, SameSite=Strict). */
 export const SESSION_COOKIE = 'vigil_session';
@@ -25,6 +26,10 @@ export interface AuthHookOptions {
   enabled: boolean;
   verifier: KeyVerifier;
   sessions: Sessions;
+  /** perKey limits the request rate of each key (429 with Retry-After). */
+  perKey?: TokenBucket;
+  /** failures limits invalid keys and sessions per client address, so guessing is slow. */
+  failures?: TokenBucket;
 }
 
 /**
@@ -131,6 +136,7 @@ export function installAuth(app: FastifyInstance, opts: AuthHookOptions): void {
     }
     req.vigilAuth = { enabled: true, principal: principal ?? null, via: principal ? via : null };
     if (need === 'public') return;
+    if (!principal && via !== null) opts.failures?.take(`ip:${req.ip}`, 'failed authentications');
     if (!principal)
       throw via === null
         ? unauthorized()
@@ -147,6 +153,7 @@ export function installAuth(app: FastifyInstance, opts: AuthHookOptions): void {
       throw forbidden('X-Vigil-Project: this key does not give access to that project');
     if (!atLeast(principal.role, need))
       throw forbidden(`this needs the ${need} role; the key is ${principal.role}`);
+    opts.perKey?.take(principal.keyId, 'requests for this key');
   });
 }
 

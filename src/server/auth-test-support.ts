@@ -14,13 +14,16 @@ export interface AuthedServer {
 
 export async function authedServer(
   store: Store,
-  opts: { clock?: Clock; revalidateMs?: number } = {},
+  opts: { clock?: Clock; revalidateMs?: number; requestsPerSecondPerKey?: number } = {},
 ): Promise<AuthedServer> {
   const clock = opts.clock ?? systemClock;
   const server = await buildServer({
     store,
     clock,
     auth: { enabled: true, revalidateMs: opts.revalidateMs },
+    ...(opts.requestsPerSecondPerKey === undefined
+      ? {}
+      : { limits: { requestsPerSecondPerKey: opts.requestsPerSecondPerKey } }),
   });
   const keys = new KeyStore(store, clock);
   return {

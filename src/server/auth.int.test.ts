@@ -209,6 +209,47 @@ describe('keys', () => {
     expect(list.find((k: { id: string }) => k.id === victim.id).revoked).toMatch(/^\d{4}-/);
   });
 
+  it('a key over its request rate gets 429 with Retry-After; other keys are not held back', async () => {
+    const limited = await authedServer(store, { requestsPerSecondPerKey: 2 });
+    try {
+      const busy = await limited.key('p1', 'viewer');
+      const calm = await limited.key('p1', 'viewer');
+      const codes: number[] = [];
+      for (let i = 0; i < 8; i++)
+        codes.push(
+          (await limited.app.inject({ method: 'GET', url: '/v1/models', headers: bearer(busy.key) }))
+            .statusCode,
+        );
+      expect(codes.slice(0, 4)).toEqual([200, 200, 200, 200]);
+      expect(codes).toContain(429);
+      const res = await limited.app.inject({ method: 'GET', url: '/v1/models', headers: bearer(busy.key) });
+      expect(res.statusCode).toBe(429);
+      expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(res.json().error.code).toBe('rate_limited');
+      expect(
+        (await limited.app.inject({ method: 'GET', url: '/v1/models', headers: bearer(calm.key) }))
+          .statusCode,
+      ).toBe(200);
+    } finally {
+      await limited.server.close();
+    }
+  });
+
+  it('guessing keys is slowed down: repeated invalid keys from one address get 429', async () => {
+    const codes = new Set<number>();
+    for (let i = 0; i < 30; i++)
+      codes.add(
+        (
+          await s.app.inject({
+            method: 'GET',
+            url: '/v1/models',
+            headers: bearer(`vgl_${'0'.repeat(16)}_guess${i}`),
+          })
+        ).statusCode,
+      );
+    expect([...codes].sort()).toEqual([401, 429]);
+  });
+
   it("an admin cannot revoke another project's key (404), nor pass a non-id", async () => {
     const admin = await s.key('p1', 'admin');
     const foreign = await s.key('p2', 'viewer');
