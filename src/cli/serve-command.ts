@@ -6,7 +6,7 @@ import { systemClock } from '../shared/clock.js';
 import { type Logger, stderrLogger } from '../shared/logger.js';
 import { DEFAULT_PROJECT } from '../shared/names.js';
 import { Entities } from '../store/entities.js';
-import { openStore, type Store, type StoreOptions } from '../store/index.js';
+import { openStore, type StoreOptions } from '../store/index.js';
 import { readMonitorsFile } from './monitor-command.js';
 
 export interface ServeOptions {
@@ -48,7 +48,7 @@ export async function runServe(opts: ServeOptions, storeOpts: StoreOptions): Pro
       limits: { bodyLimitBytes: opts.maxBodyMb * 1024 * 1024, maxQueuedRows: opts.maxQueueRows },
       monitors: { scheduler: true },
     });
-    await prepare(server, store, logger, opts, monitorSpecs);
+    await prepare(server, logger, opts, monitorSpecs);
     await server.app.listen({ port: opts.port, host: opts.host });
   } catch (e) {
     // Close before the CLI exits: exiting with the embedded store still open crashes the process.
@@ -84,7 +84,6 @@ export async function runServe(opts: ServeOptions, storeOpts: StoreOptions): Pro
 /** prepare loads the monitors file and, with --demo, writes the demo workspace once. */
 async function prepare(
   server: VigilServer,
-  store: Store,
   logger: Logger,
   opts: ServeOptions,
   monitorSpecs: MonitorSpec[] | undefined,
@@ -95,9 +94,13 @@ async function prepare(
   }
   if (!opts.demo) return;
   const started = Date.now();
-  const n = await seedDemo(store, server.ingest, Date.now());
+  const n = await seedDemo(server.store, server.ingest, Date.now());
   if (n > 0) {
-    const monitors = await seedDemoMonitors(server.monitors, new Entities(store, systemClock), Date.now());
+    const monitors = await seedDemoMonitors(
+      server.monitors,
+      new Entities(server.store, systemClock),
+      Date.now(),
+    );
     logger.info('demo workspace written', { records: n, monitors, ms: Date.now() - started });
   }
 }

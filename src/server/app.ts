@@ -17,6 +17,7 @@ import { jsonBodies } from './json-body.js';
 import { createMetrics } from './metrics.js';
 import { projectOf } from './project.js';
 import { limitConcurrentReads, TokenBucket } from './rate-limit.js';
+import { installResponseCache, ResponseCache, watchingWrites } from './response-cache.js';
 import { anomalyRoutes } from './routes-anomalies.js';
 import { driftRoutes } from './routes-drift.js';
 import { ingestRoutes } from './routes-ingest.js';
@@ -65,6 +66,8 @@ export interface VigilServer {
   ingest: IngestService;
   /** monitors is the monitor service (evaluations, alerts). */
   monitors: MonitorService;
+  /** store is the store as the server uses it: write through it so cached answers stay true. */
+  store: Store;
   /** close stops accepting requests, lets in-flight ones finish and flushes the write queue. */
   close(): Promise<void>;
 }
@@ -94,7 +97,9 @@ async function storeProblem(store: Store): Promise<{ code: string; message: stri
 
 /** buildServer wires the HTTP API onto a store; the caller owns the store's lifetime. */
 export async function buildServer(opts: BuildServerOptions): Promise<VigilServer> {
-  const { store } = opts;
+  // Answers of the analytic routes are kept until the next write (see response-cache.ts).
+  const cache = new ResponseCache({ maxAgeMs: opts.store.engine === 'server' ? 30_000 : undefined });
+  const store = watchingWrites(opts.store, cache);
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? noopLogger;
   const metrics = createMetrics();
@@ -144,6 +149,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
     failures: new TokenBucket({ perSecond: 2, burst: 20 }),
   });
   installSecurityHeaders(app);
+  installResponseCache(app, cache);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -191,6 +197,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
     app,
     ingest,
     monitors,
+    store,
     async close() {
       await monitors.stop();
       await app.close();
