@@ -9,8 +9,7 @@
 // (b) a PSI > 0.25 monitor on every feature (bench/early-warning/scenarios.ts, runOracle, which
 // also runs Vigil's logic in memory: the two Vigil timelines are compared and the share of
 // identical events printed). `--oracle` skips the store and scores the in-memory timeline.
-import { rmSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseMonitorSpec } from '../src/monitor/monitor-spec.js';
@@ -19,7 +18,13 @@ import { buildServer } from '../src/server/index.js';
 import { systemClock } from '../src/shared/clock.js';
 import { Entities } from '../src/store/entities.js';
 import { openStore } from '../src/store/index.js';
-import { createScenario, HOUR_MS, type OracleResult, runBench, SCENARIO_FAMILIES } from './early-warning/scenarios.js';
+import {
+  createScenario,
+  HOUR_MS,
+  type OracleResult,
+  runBench,
+  SCENARIO_FAMILIES,
+} from './early-warning/scenarios.js';
 import { benchLine, formatTable, scoreScenario } from './early-warning/scorer.js';
 import { referenceBaseline, writeScenario } from './early-warning/store-scenario.js';
 

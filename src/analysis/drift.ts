@@ -1,14 +1,17 @@
 import {
+  type AdaptiveThreshold,
   type DriftEvaluation,
   type DriftOptions,
   evaluateDrift,
   type FeatureDrift,
+  type FeatureOverride,
   type FeatureSummary,
+  learnAdaptiveThreshold,
 } from '../core/index.js';
-import type { Store } from '../store/index.js';
+import { int, type Store } from '../store/index.js';
 import { aggregateDriftParts, type DriftAggregates, type RowsSql } from './drift-aggregates.js';
 import { partRows, windowSource } from './drift-parts.js';
-import type { Window } from './windows.js';
+import { fin, type Window, windowWhere } from './windows.js';
 
 /**
  * Distribution is what a chart of one feature needs: shares per bin (numeric: the reference
@@ -22,7 +25,32 @@ export interface Distribution {
   current: number[];
 }
 
-export interface DriftReport extends DriftEvaluation {
+/** ThresholdMode: the methods' fixed thresholds, or thresholds learned from baseline chunks. */
+export type ThresholdMode = 'fixed' | 'adaptive';
+/** Baseline chunks of the adaptive mode: default, and the bounds a caller may ask for. */
+export const ADAPTIVE_CHUNKS = { default: 10, min: 5, max: 50 } as const;
+
+/** AdaptiveFeature is what a feature's learned threshold was learned from. */
+export interface AdaptiveFeature {
+  chunks: number;
+  mean: number;
+  std: number;
+  rule: AdaptiveThreshold['rule'];
+}
+
+/**
+ * ModeFeatureDrift is a feature's drift with how its threshold was set (measureDrift always says;
+ * optional so that other producers of the drift shape, the offline report, need not).
+ */
+export type ModeFeatureDrift = FeatureDrift & {
+  threshold_mode?: ThresholdMode;
+  /** adaptive: the chunk statistics' summary (adaptive mode), or why it fell back to fixed. */
+  adaptive?: AdaptiveFeature | { fallback: string };
+};
+
+export interface DriftReport extends Omit<DriftEvaluation, 'features'> {
+  features: readonly ModeFeatureDrift[];
+  threshold_mode?: ThresholdMode;
   distributions: Distribution[];
   prediction: FeatureDrift | null;
   prediction_outputs: readonly FeatureDrift[];
@@ -125,6 +153,10 @@ export async function measureDrift(
     drift?: DriftOptions;
     /** outputs: false skips prediction drift (a caller that knows there are no predictions). */
     outputs?: boolean;
+    /** thresholdMode 'adaptive' learns each feature's threshold from baseline chunks (adaptiveFeatures). */
+    thresholdMode?: ThresholdMode;
+    /** chunks: how many chunks the baseline is cut into in adaptive mode. */
+    chunks?: number;
   },
 ): Promise<DriftReport> {
   const outputs = opts.outputs !== false;
@@ -134,22 +166,117 @@ export async function measureDrift(
     outputs ? 2 : 1,
   );
   if (!features) throw new Error('drift aggregation returned no parts');
+  const mode = opts.thresholdMode ?? 'fixed';
+  const learned =
+    mode === 'adaptive'
+      ? await adaptiveFeatures(
+          store,
+          opts,
+          evaluateDrift(summariesOf(features).summaries, opts.drift),
+          opts.chunks ?? ADAPTIVE_CHUNKS.default,
+        )
+      : new Map<string, AdaptiveThreshold | string>();
+  return driftReportOf(features, outputAgg, { drift: opts.drift, mode, learned });
+}
+
+/**
+ * driftReportOf turns the aggregates of the features and of the model's outputs into the drift
+ * report: summaries, verdicts (with learned thresholds in adaptive mode), distributions and the
+ * prediction's drift. Stored records and files (the offline report) both end here.
+ */
+export function driftReportOf(
+  features: DriftAggregates,
+  outputAgg: DriftAggregates | undefined,
+  opts: {
+    drift?: DriftOptions | undefined;
+    mode?: ThresholdMode;
+    learned?: ReadonlyMap<string, AdaptiveThreshold | string>;
+  } = {},
+): DriftReport {
   const o = summariesOf(
     outputAgg ?? { rows: features.rows, numeric: [], categorical: [], explicitNull: new Map() },
   );
   const f = summariesOf(features);
-  const evaluation = evaluateDrift(f.summaries, opts.drift);
+  const mode = opts.mode ?? 'fixed';
+  const learned = opts.learned ?? new Map<string, AdaptiveThreshold | string>();
+  const overrides: Record<string, FeatureOverride> = { ...opts.drift?.features };
+  for (const [name, a] of learned)
+    if (typeof a !== 'string') overrides[name] = { ...overrides[name], method: a.method, adaptive: a };
+  const evaluation = evaluateDrift(f.summaries, { ...opts.drift, features: overrides });
   const predicted = evaluateDrift(o.summaries, {}).features;
   const primary =
     ['score', 'value', 'label'].map((n) => predicted.find((p) => p.name === n)).find(Boolean) ?? null;
   return {
     ...evaluation,
+    threshold_mode: mode,
+    features: evaluation.features.map((d): ModeFeatureDrift => {
+      const a = learned.get(d.name);
+      if (a === undefined) return { ...d, threshold_mode: 'fixed' };
+      if (typeof a === 'string') return { ...d, threshold_mode: 'fixed', adaptive: { fallback: a } };
+      return {
+        ...d,
+        threshold_mode: 'adaptive',
+        adaptive: { chunks: a.chunks, mean: a.mean, std: a.std, rule: a.rule },
+      };
+    }),
     distributions: [...f.summaries].map(([name, summary]) => distributionOf(name, summary)),
     prediction: primary,
     prediction_outputs: predicted,
     skipped: f.skipped,
     rows: { reference: features.rows.ref, current: features.rows.cur },
   };
+}
+
+/**
+ * adaptiveFeatures learns each feature's threshold NannyML-style (core/drift/adaptive-threshold.ts):
+ * the baseline is cut by time into `chunks` chunks of about equal size (its timestamps'
+ * quantiles), each chunk is compared with the whole baseline by the method the feature's
+ * current comparison uses, and the threshold is the chunk statistics' mean + 3 sd. All chunk
+ * comparisons come from one scan of the baseline: each record joins every chunk's part as the
+ * reference (side 0) and its own chunk's part as the current side (1), so the aggregation handles
+ * (chunks + 1) × the baseline's rows. Returns, per feature, the threshold, or why there is none
+ * (fewer than 5 chunks held the feature): that feature keeps its fixed threshold.
+ */
+async function adaptiveFeatures(
+  store: Store,
+  opts: { project: string; model: string; baseline: Window; drift?: DriftOptions | undefined },
+  fixed: DriftEvaluation,
+  chunks: number,
+): Promise<Map<string, AdaptiveThreshold | string>> {
+  if (fixed.features.length === 0) return new Map();
+  const records = `${store.table('records')}${fin(opts.baseline)} WHERE ${windowWhere(opts.project, opts.model, opts.baseline)}`;
+  const qs = Array.from({ length: chunks - 1 }, (_, i) => String((i + 1) / chunks)).join(', ');
+  const [edges] = await store.query<{ e: number[] }>(
+    // quantilesExact returns recorded timestamps (integers) on both engines.
+    `SELECT quantilesExact(${qs})(ts) AS e FROM ${records}`,
+  );
+  const bounds = (edges?.e ?? []).map(Number).filter(Number.isSafeInteger);
+  // chunk c holds bounds[c − 1] ≤ ts < bounds[c]; equal bounds (many records at one instant) leave
+  // a chunk empty, and an empty chunk gives no statistic.
+  const chunkOf =
+    bounds.length === 0
+      ? '0'
+      : `multiIf(${bounds.map((b, c) => `ts < ${int(b)}, ${c}`).join(', ')}, ${chunks - 1})`;
+  const parts = Array.from({ length: chunks }, (_, c) => `toUInt8(${c})`).join(', ');
+  const sides = [...Array.from({ length: chunks }, () => 'toUInt8(0)'), 'toUInt8(1)'].join(', ');
+  const rows = `SELECT side, part, num_keys, num_values, cat_keys, cat_values, null_keys
+    FROM (SELECT ts, num_keys, num_values, cat_keys, cat_values, null_keys FROM ${records})
+    ARRAY JOIN [${parts}, toUInt8(${chunkOf})] AS part, [${sides}] AS side`;
+  const aggs = await aggregateDriftParts(store, rows, chunks);
+  const perChunk = aggs.map((a) => summariesOf(a).summaries);
+  const out = new Map<string, AdaptiveThreshold | string>();
+  for (const feature of fixed.features) {
+    const comparisons = perChunk
+      .map((s) => s.get(feature.name))
+      .filter((s): s is FeatureSummary => s !== undefined && s.type === feature.type);
+    try {
+      out.set(feature.name, learnAdaptiveThreshold(feature.method, comparisons, opts.drift ?? {}));
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      out.set(feature.name, `${e.message}: the fixed threshold applies`);
+    }
+  }
+  return out;
 }
 
 /** driftRows is the baseline (side 0) and the current window (side 1) in the part row shape. */

@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type DriftReport, measureDrift } from '../analysis/drift.js';
+import type { DriftReport } from '../analysis/drift.js';
+import type { DriftFile } from '../analysis/file-drift-aggregates.js';
 import { type FileRoleColumns, insertFileSql } from '../analysis/file-import.js';
 import type { Task } from '../analysis/models.js';
 import { measurePerformance, resolvePositiveLabel } from '../analysis/performance.js';
@@ -10,6 +11,7 @@ import type { FileColumn } from '../ingest/files/index.js';
 import { VigilError } from '../shared/errors.js';
 import { openChdbStore } from '../store/engines/chdb.js';
 import { migrate, type Store, str } from '../store/index.js';
+import { measureFileDrift } from './file-drift.js';
 
 export interface ReportOptions extends FileRoleColumns {
   reference: string;
@@ -50,10 +52,44 @@ async function describe(store: Store, path: string, format: string): Promise<Fil
 }
 
 /**
- * buildOfflineReport compares two files with no server: both are loaded into a throw-away
- * embedded store by ClickHouse itself (INSERT … SELECT FROM file()), then the server's own
- * drift and performance queries run on them — so the report and the API give the same numbers
- * for the same data.
+ * loadRoleRecords loads the files' role columns (id, target, prediction, score, timestamp) as
+ * records with no features into a throw-away Memory table, for the server's own performance
+ * queries. A Memory table skips the sort, compression and merges of the MergeTree.
+ */
+async function loadRoleRecords(
+  store: Store,
+  files: { reference: DriftFile; current: DriftFile },
+  regression: boolean,
+): Promise<void> {
+  await migrate(store);
+  const records = store.table('records');
+  await store.exec(`CREATE TABLE ${records}_mem AS ${records} ENGINE = Memory`);
+  await store.exec(`DROP TABLE ${records}`);
+  await store.exec(`RENAME TABLE ${records}_mem TO ${records}`);
+  const target = { project: 'report', model: 'report' };
+  for (const [file, environment] of [
+    [files.reference, 'training'],
+    [files.current, 'production'],
+  ] as const) {
+    const roles = new Set(Object.values(file.roles));
+    await store.exec(
+      insertFileSql(
+        store,
+        { path: file.path, format: file.format, columns: file.columns.filter((c) => roles.has(c.name)) },
+        { ...target, environment },
+        file.roles,
+        regression,
+      ),
+    );
+  }
+}
+
+/**
+ * buildOfflineReport compares two files with no server, in a throw-away embedded store: drift
+ * from aggregates ClickHouse computes straight from the files (each parsed once, see
+ * analysis/file-drift-aggregates.ts) through the server's own summaries and verdicts, and
+ * performance from the server's own queries on the files' role columns loaded as records — so
+ * the report and the API give the same numbers for the same data.
  */
 export async function buildOfflineReport(opts: ReportOptions): Promise<OfflineReport> {
   for (const [flag, path] of [
@@ -68,23 +104,15 @@ export async function buildOfflineReport(opts: ReportOptions): Promise<OfflineRe
   const dir = mkdtempSync(join(tmpdir(), 'vigil-report-'));
   const store = openChdbStore({ dataDir: dir, database: 'report' });
   try {
-    await migrate(store);
-    // The report's rows live for one run and are written once: a Memory table skips the sort,
-    // compression and merges of the MergeTree (the load took 8.3 s per 1M-row file with it).
-    await store.exec(
-      `CREATE TABLE ${store.table('records')}_mem AS ${store.table('records')} ENGINE = Memory`,
-    );
-    await store.exec(`DROP TABLE ${store.table('records')}`);
-    await store.exec(`RENAME TABLE ${store.table('records')}_mem TO ${store.table('records')}`);
     const refPath = resolve(opts.reference);
     const curPath = resolve(opts.current);
     let refCols: FileColumn[];
     let curCols: FileColumn[];
     try {
-      [refCols, curCols] = [
-        await describe(store, refPath, refFormat),
-        await describe(store, curPath, curFormat),
-      ];
+      [refCols, curCols] = await Promise.all([
+        describe(store, refPath, refFormat),
+        describe(store, curPath, curFormat),
+      ]);
     } catch (e) {
       throw new VigilError(
         'file_unreadable',
@@ -120,35 +148,23 @@ export async function buildOfflineReport(opts: ReportOptions): Promise<OfflineRe
         timestamp: has(opts.timestamp),
       };
     };
-    const target = { project: 'report', model: 'report' };
-    await store.exec(
-      insertFileSql(
-        store,
-        { path: refPath, format: refFormat, columns: refCols },
-        { ...target, environment: 'training' },
-        only(refCols),
+    const files = {
+      reference: { path: refPath, format: refFormat, columns: refCols, roles: only(refCols) },
+      current: { path: curPath, format: curFormat, columns: curCols, roles: only(curCols) },
+    };
+    // Drift straight from the files; records (role columns only) just for performance metrics.
+    // Both settle before the store closes (a failure must not remove the folder under the other).
+    const [drift, performance] = await settleAll([
+      measureFileDrift(store, files, {
         regression,
-      ),
-    );
-    await store.exec(
-      insertFileSql(
-        store,
-        { path: curPath, format: curFormat, columns: curCols },
-        { ...target, environment: 'production' },
-        only(curCols),
-        regression,
-      ),
-    );
-    const drift = await measureDrift(store, {
-      ...target,
-      // The report wrote every row once with a fresh id: FINAL would only cost a merge.
-      baseline: { environment: 'training', final: false },
-      current: { environment: 'production', final: false },
-      outputs: opts.score !== undefined || opts.prediction !== undefined,
-    });
-    const performance = opts.target
-      ? await performanceSection(store, task, opts, only(refCols).target !== undefined)
-      : null;
+        outputs: opts.score !== undefined || opts.prediction !== undefined,
+      }),
+      opts.target
+        ? loadRoleRecords(store, files, regression).then(() =>
+            performanceSection(store, task, opts, files.reference.roles.target !== undefined),
+          )
+        : Promise.resolve(null),
+    ]);
     const { rows, ...rest } = drift;
     return {
       ...rest,
@@ -160,6 +176,16 @@ export async function buildOfflineReport(opts: ReportOptions): Promise<OfflineRe
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** settleAll is Promise.all that waits for every promise before rejecting with the first failure. */
+async function settleAll<T extends readonly unknown[]>(
+  promises: readonly [...{ [K in keyof T]: Promise<T[K]> }],
+): Promise<T> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 function inferFileTask(cols: FileColumn[], opts: ReportOptions): Task {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { measureDrift } from '../analysis/drift.js';
+import { ADAPTIVE_CHUNKS, measureDrift, type ThresholdMode } from '../analysis/drift.js';
 import {
   BINNED_METHODS,
   type BinnedMethod,
@@ -11,7 +11,13 @@ import {
 } from '../analysis/drift-over-time.js';
 import { modelContext } from '../analysis/model-context.js';
 import { assertModelExists } from '../analysis/model-exists.js';
-import { aggregateSegments } from '../analysis/segments.js';
+import { aggregateSegments, NO_VALUE } from '../analysis/segments.js';
+import {
+  FEATURE_PREFIX,
+  type FeatureSegmentation,
+  featureSegmentation,
+  SEGMENT_BUCKETS,
+} from '../analysis/segments-feature.js';
 import type { Window } from '../analysis/windows.js';
 import { type DriftMethodName, driftMethods, isDriftMethodName } from '../core/drift/index.js';
 import { analyzeSegments } from '../core/fairness/index.js';
@@ -22,7 +28,7 @@ import type { Store } from '../store/index.js';
 import { projectOf } from './project.js';
 import { environmentParam, timeParam, windowParams, windowQuerySchema } from './query-params.js';
 
-interface DriftQuery {
+export interface DriftQuery {
   environment?: string;
   version?: string;
   from?: string;
@@ -35,6 +41,8 @@ interface DriftQuery {
   categorical_method?: string;
   threshold?: number;
   granularity?: DriftGranularity;
+  threshold_mode?: ThresholdMode;
+  chunks?: number;
 }
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
@@ -46,7 +54,7 @@ const windowJson = (w: Window) => ({
 });
 
 /** baselineWindow reads `baseline=training|validation|window` (API.md, drift). */
-function baselineWindow(q: DriftQuery, current: Window): Window {
+export function baselineWindow(q: DriftQuery, current: Window): Window {
   const version = q.baseline_version || current.version;
   if (q.baseline === 'window') {
     const fromMs = timeParam(q.baseline_from, 'baseline_from');
@@ -108,6 +116,19 @@ export async function driftRoutes(
             numeric_method: { type: 'string', maxLength: 32 },
             categorical_method: { type: 'string', maxLength: 32 },
             threshold: { type: 'number' },
+            threshold_mode: {
+              type: 'string',
+              enum: ['fixed', 'adaptive'],
+              default: 'fixed',
+              description:
+                "adaptive: each feature's threshold is learned from `chunks` time chunks of the baseline (mean + 3 sd of the chunks' statistics against the whole baseline, NannyML-style)",
+            },
+            chunks: {
+              type: 'integer',
+              minimum: ADAPTIVE_CHUNKS.min,
+              maximum: ADAPTIVE_CHUNKS.max,
+              default: ADAPTIVE_CHUNKS.default,
+            },
             granularity: {
               type: 'string',
               enum: ['hour', 'day', 'week'],
@@ -125,6 +146,12 @@ export async function driftRoutes(
       const current = windowParams(req.query);
       const baseline = baselineWindow(req.query, current);
       if (req.query.granularity !== undefined) {
+        if (req.query.threshold_mode === 'adaptive')
+          throw new VigilError(
+            'invalid_request',
+            'threshold_mode: adaptive is not offered with granularity (drift over time); ask one window at a time',
+            { field: 'threshold_mode' },
+          );
         const numericMethod = binnedMethodParam(req.query.numeric_method, 'numeric_method');
         const categoricalMethod = binnedMethodParam(req.query.categorical_method, 'categorical_method');
         try {
@@ -161,6 +188,8 @@ export async function driftRoutes(
         model,
         baseline,
         current,
+        thresholdMode: req.query.threshold_mode ?? 'fixed',
+        chunks: req.query.chunks ?? ADAPTIVE_CHUNKS.default,
         drift: {
           global: {
             ...(numeric
@@ -195,19 +224,25 @@ export async function driftRoutes(
 
   app.get<{
     Params: { model: string };
-    Querystring: DriftQuery & { by: string; min_baseline_share?: number };
+    Querystring: DriftQuery & { by: string; buckets?: number; min_baseline_share?: number };
   }>(
     '/v1/models/:model/segments',
     {
       schema: {
         summary:
-          'Per value of a tag: shares in baseline and current data, metrics with intervals, parity, flags',
+          'Per value of a tag (by=TAG) or of a feature (by=feature:NAME; numeric features in quantile buckets of the baseline): shares in baseline and current data, metrics with intervals, parity, flags',
         querystring: {
           type: 'object',
           required: ['by'],
           properties: {
             ...windowQuerySchema,
             by: { type: 'string', minLength: 1, maxLength: 256 },
+            buckets: {
+              type: 'integer',
+              minimum: SEGMENT_BUCKETS.min,
+              maximum: SEGMENT_BUCKETS.max,
+              description: 'by=feature:NAME of a numeric feature: how many quantile buckets of the baseline',
+            },
             baseline: { type: 'string', enum: ['training', 'validation', 'window'], default: 'training' },
             baseline_from: { type: 'string', maxLength: 64 },
             baseline_to: { type: 'string', maxLength: 64 },
@@ -224,16 +259,39 @@ export async function driftRoutes(
       const ctx = await modelContext(store, entities, project, model);
       const current = windowParams(req.query);
       const baseline = baselineWindow(req.query, current);
+      let feature: FeatureSegmentation | null = null;
+      if (req.query.by.startsWith(FEATURE_PREFIX)) {
+        const name = req.query.by.slice(FEATURE_PREFIX.length);
+        if (name === '')
+          throw new VigilError('invalid_request', 'by: feature: needs a feature name (by=feature:NAME)', {
+            field: 'by',
+          });
+        feature = await featureSegmentation(store, {
+          project,
+          model,
+          baseline,
+          current,
+          name,
+          buckets: req.query.buckets ?? SEGMENT_BUCKETS.default,
+        });
+      }
       const segments = await aggregateSegments(store, {
         project,
         model,
         task: ctx.task,
         tag: req.query.by,
+        valueSql: feature?.valueSql,
         baseline,
         current,
         positiveLabel: ctx.positiveLabel,
         threshold: req.query.threshold,
       });
+      // Numeric buckets low to high, records without the feature last.
+      const rank = (v: string) => {
+        const i = feature?.order.indexOf(v) ?? -1;
+        return i >= 0 ? i : v === NO_VALUE ? Number.MAX_SAFE_INTEGER : Number.MAX_SAFE_INTEGER - 1;
+      };
+      if (feature?.type === 'numeric') segments.sort((a, b) => rank(a.value) - rank(b.value));
       const report = analyzeSegments(
         segments.map((s) => ({
           value: s.value,
@@ -246,7 +304,22 @@ export async function driftRoutes(
         })),
         req.query.min_baseline_share === undefined ? {} : { minBaselineShare: req.query.min_baseline_share },
       );
-      return { by: req.query.by, task: ctx.task, positive_label: ctx.positiveLabel ?? null, ...report };
+      return {
+        by: req.query.by,
+        task: ctx.task,
+        positive_label: ctx.positiveLabel ?? null,
+        ...(feature
+          ? {
+              feature: {
+                name: req.query.by.slice(FEATURE_PREFIX.length),
+                type: feature.type,
+                buckets: feature.type === 'numeric' ? feature.order : null,
+                edges: feature.type === 'numeric' ? feature.edges : null,
+              },
+            }
+          : {}),
+        ...report,
+      };
     },
   );
 }

@@ -261,3 +261,53 @@ export interface LabsReport {
 export interface ApiErrorBody {
   error: { code: string; message: string };
 }
+
+/** QualityStatus is a data-quality verdict (docs/quality.md). */
+export type QualityStatus = 'ok' | 'warning' | 'alert';
+export type QualityCheckName =
+  | 'missing'
+  | 'type_mismatch'
+  | 'new_categories'
+  | 'vanished_categories'
+  | 'out_of_range'
+  | 'constant'
+  | 'cardinality';
+
+/** QualityResponse is GET /v1/models/{model}/quality. */
+export interface QualityResponse {
+  granularity: 'hour' | 'day';
+  baseline: DriftWindow;
+  current: DriftWindow;
+  features: Array<{
+    name: string;
+    type: 'numeric' | 'categorical' | null;
+    status: QualityStatus;
+    checks: Array<{ check: QualityCheckName; status: QualityStatus; value: number | null; detail: string }>;
+    baseline: {
+      missing_share: number | null;
+      min: number | null;
+      max: number | null;
+      distinct: number | null;
+    };
+    buckets: Array<{
+      start: string;
+      end: string;
+      rows: number;
+      status: QualityStatus;
+      missing_share: number | null;
+      type_mismatch_share: number | null;
+      out_of_range_share: number | null;
+      new_category_share: number | null;
+      cardinality_ratio: number | null;
+      distinct: number | null;
+      issues: Array<{ check: QualityCheckName; status: QualityStatus; detail: string }>;
+    }>;
+  }>;
+  summary: {
+    status: QualityStatus;
+    features: number;
+    buckets: number;
+    by_status: Record<QualityStatus, number>;
+    by_check: Record<QualityCheckName, { warning: number; alert: number }>;
+  };
+}

@@ -31,7 +31,7 @@ import { ModelAlerts } from './ModelAlerts.js';
 import { modelView, prefetch, roundedNow, SEGMENTS_ROUTE } from './model-view.js';
 import { PerformanceCharts } from './PerformancePanel.js';
 import { LOWER_IS_BETTER, latest, metricNames, perfColumns } from './performance-data.js';
-import { QualityTable, qualityChecks } from './QualityPanel.js';
+import { QualityPanel } from './QualityPanel.js';
 import { SegmentsPanelBody } from './SegmentsPanel.js';
 
 export function ModelPage({ model, params }: { model: string; params: URLSearchParams }) {
@@ -263,7 +263,17 @@ function ModelBody({
           {perf.status === 'loading' ? (
             <Loading what="data quality" />
           ) : (
-            <QualityTable checks={qualityChecks(cols, stepMs, rejected, drift)} />
+            <QualityPanel
+              model={model}
+              win={view.requests.drift.params ?? {}}
+              baseline={view.baselineParams}
+              granularity={g}
+              spanMs={hi - lo}
+              cols={cols}
+              stepMs={stepMs}
+              rejected={rejected}
+              drift={drift}
+            />
           )}
         </Panel>
         <Panel

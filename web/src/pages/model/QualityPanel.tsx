@@ -1,15 +1,20 @@
-import type { DriftResponse, RejectedResponse } from '../../api/types.js';
-import type { ApiState } from '../../api/use-api.js';
+import type { Params } from '../../api/client.js';
+import type { DriftResponse, QualityResponse, QualityStatus, RejectedResponse } from '../../api/types.js';
+import { type ApiState, useApi, useCapabilities } from '../../api/use-api.js';
 import { Tag } from '../../components/ui.js';
 import { fmtAgo, fmtInt, fmtPct, fmtSpan, fmtTime } from '../../lib/format.js';
+import { usePageReady } from '../../lib/page-ready.js';
 import type { PerfColumns } from './performance-data.js';
+import {
+  bucketTitle,
+  checkRows,
+  QUALITY_ROUTE,
+  type QualityRow,
+  qualityGranularity,
+  qualityRequest,
+} from './quality-data.js';
 
-interface Check {
-  name: string;
-  verdict: 'ok' | 'warning' | 'alert' | 'n/a';
-  value: string;
-  detail: string;
-}
+type Check = QualityRow;
 
 /**
  * qualityChecks reads data quality from aggregates already on the page: volume continuity and
@@ -162,5 +167,110 @@ export function QualityTable({ checks }: { checks: Check[] }) {
         ))}
       </tbody>
     </table>
+  );
+}
+
+const CELL: Record<QualityStatus, string> = {
+  ok: 'var(--ok-soft)',
+  warning: 'var(--warning)',
+  alert: 'var(--alert)',
+};
+
+/** QualityGrid draws features × time buckets, each cell coloured by its worst check. */
+function QualityGrid({ q }: { q: QualityResponse }) {
+  const features = q.features.filter((f) => f.buckets.length > 0);
+  if (features.length === 0) return null;
+  const columns = features[0]?.buckets.length ?? 0;
+  const first = features[0]?.buckets[0]?.start ?? '';
+  const last = features[0]?.buckets[columns - 1]?.end ?? '';
+  return (
+    <>
+      <div
+        class="muted"
+        style={{ fontSize: '11px', marginTop: '10px' }}
+      >{`per ${q.granularity}, ${first.slice(0, 10)} → ${last.slice(0, 10)}; the cell's colour is its worst check (hover for the figures)`}</div>
+      <div
+        class="quality-grid"
+        role="img"
+        aria-label={`data quality per feature and ${q.granularity}`}
+        style={{
+          display: 'grid',
+          gridTemplateColumns: `minmax(80px, max-content) repeat(${columns}, minmax(3px, 1fr))`,
+          gap: '2px',
+          marginTop: '4px',
+        }}
+      >
+        {features.map((f) => [
+          <span key={f.name} class="muted" style={{ fontSize: '12px', paddingRight: '6px' }}>
+            {f.name}
+          </span>,
+          ...f.buckets.map((b) => (
+            <span
+              key={`${f.name} ${b.start}`}
+              data-status={b.status}
+              title={bucketTitle(f.name, b)}
+              style={{ height: '16px', borderRadius: '2px', background: CELL[b.status] }}
+            />
+          )),
+        ])}
+      </div>
+    </>
+  );
+}
+
+/**
+ * QualityPanel shows volume, label and rejected-row checks derived from the page's other
+ * aggregates and, when the server serves GET /v1/models/{model}/quality (per its /openapi.json),
+ * the per-feature checks of the window against the baseline with a features × buckets grid;
+ * otherwise it falls back to the missing values and unseen categories the drift response holds.
+ */
+export function QualityPanel(props: {
+  model: string;
+  win: Params;
+  baseline: Params;
+  granularity: 'hour' | 'day';
+  /** spanMs: the window's length in the data, to keep hourly buckets to two weeks. */
+  spanMs: number;
+  cols: PerfColumns | null;
+  stepMs: number;
+  rejected: ApiState<RejectedResponse>;
+  drift: ApiState<DriftResponse>;
+}) {
+  const caps = useCapabilities();
+  const served = caps === null ? null : caps.has(QUALITY_ROUTE);
+  const quality = useApi<QualityResponse>(
+    served
+      ? qualityRequest(
+          props.model,
+          props.win,
+          props.baseline,
+          qualityGranularity(props.granularity, props.spanMs),
+        )
+      : null,
+  );
+  usePageReady('model-quality', served === false || (served === true && quality.status !== 'loading'), {
+    attribute: false,
+  });
+  // With the quality route, feature checks come from it rather than from the drift response.
+  const derived = qualityChecks(
+    props.cols,
+    props.stepMs,
+    props.rejected,
+    served ? { status: 'loading' } : props.drift,
+  );
+  let rows: Check[] = derived;
+  if (served && quality.status === 'ok') rows = [...derived, ...checkRows(quality.data)];
+  else if (served && quality.status === 'loading')
+    rows = [...derived, { name: 'feature checks', verdict: 'n/a', value: '…', detail: 'loading' }];
+  else if (served && quality.status === 'error')
+    rows = [
+      ...derived,
+      { name: 'feature checks', verdict: 'n/a', value: '—', detail: quality.error.message },
+    ];
+  return (
+    <div>
+      <QualityTable checks={rows} />
+      {quality.status === 'ok' ? <QualityGrid q={quality.data} /> : null}
+    </div>
   );
 }
