@@ -321,6 +321,30 @@ describe('feedback and the widget', () => {
     expect(() => new Function(widget.body)).not.toThrow();
   });
 
+  it('a feedback token speaks for one user of one experiment; tampered or borrowed tokens are refused', async () => {
+    const id = await startExperiment(t, experimentBody('ok'), ['u1']);
+    const other = await startExperiment(t, experimentBody('ok'), ['u1']);
+    const minted = await t.json('POST', `${E}/${id}/feedback-token`, { user: 'u1', ttl_s: 3600 });
+    expect(minted.status).toBe(200);
+    const token = String(minted.body['token']);
+    expect(Date.parse(String(minted.body['expires']))).toBeGreaterThan(Date.now() + 3_500_000);
+    // The user id is not in the token, only its pseudonym.
+    expect(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString()).not.toContain('u1');
+    const ok = await t.json('POST', `${E}/${id}/feedback`, { token, speed: 'fast' });
+    expect(ok.status).toBe(200);
+    const [payload, mac] = token.split('.');
+    const forged = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(payload ?? '', 'base64url').toString()), x: 4e12 }),
+    ).toString('base64url');
+    for (const bad of [`${forged}.${mac}`, `${payload}.${'0'.repeat(mac?.length ?? 0)}`, 'nonsense', 42]) {
+      const res = await t.json('POST', `${E}/${id}/feedback`, { token: bad, speed: 'fast' });
+      expect(res.status, String(bad)).toBe(401);
+    }
+    expect((await t.json('POST', `${E}/${other}/feedback`, { token, speed: 'fast' })).status).toBe(401);
+    expect((await t.json('POST', `${E}/${id}/feedback-token`, { user: 'u1', ttl_s: 10 })).status).toBe(400);
+    expect((await t.json('POST', `${E}/nope/feedback-token`, { user: 'u1' })).status).toBe(404);
+  });
+
   it('renders the report as json, md and html', async () => {
     const id = await startExperiment(t, experimentBody('ok'), ['u1', 'u2']);
     await t.json('POST', `${E}/${id}/predict`, { user: 'u1', feature: 'search', input: { x: 1 } });

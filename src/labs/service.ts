@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { WriteQueue } from '../ingest/write-queue.js';
 import type { Clock } from '../shared/clock.js';
 import { badRequest, notFound, VigilError } from '../shared/errors.js';
@@ -197,9 +197,71 @@ export class LabsService {
     return this.#gateway.predict(exp, { userHash, feature, input: body['input'] }, t0);
   }
 
-  async feedback(project: string, id: string, body: unknown) {
+  /**
+   * feedbackToken lets one user's browser send feedback without an API key: the product's
+   * backend (which holds a key) asks for it and hands it to the widget (`data-token`). It names
+   * the project, the experiment and the user's pseudonym, expires, and is signed with the
+   * server's Labs secret.
+   */
+  async feedbackToken(
+    project: string,
+    id: string,
+    body: unknown,
+  ): Promise<{ token: string; expires: string }> {
     if (!isObject(body)) throw badRequest('body', 'must be a JSON object');
     const user = userOf(body);
+    const ttl = body['ttl_s'] ?? 86_400;
+    if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 60 || ttl > 7 * 86_400)
+      throw badRequest('ttl_s', 'must be an integer number of seconds from 60 to 604800');
+    await this.#experiment(project, id);
+    const expires = this.#o.clock.nowMs() + ttl * 1000;
+    const payload = Buffer.from(
+      JSON.stringify({ p: project, e: id, u: this.#hash(project, user), x: expires }),
+    ).toString('base64url');
+    return { token: `${payload}.${this.#sign(project, payload)}`, expires: new Date(expires).toISOString() };
+  }
+
+  /** feedbackWithToken records feedback carried by a token from feedbackToken; the token decides who and where. */
+  async feedbackWithToken(id: string, body: unknown) {
+    if (!isObject(body)) throw badRequest('body', 'must be a JSON object');
+    const token = body['token'];
+    const invalid = () =>
+      new VigilError(
+        'unauthorized',
+        'token: not a valid feedback token for this experiment (or it expired)',
+        {
+          status: 401,
+        },
+      );
+    if (typeof token !== 'string' || token.length > 2048) throw invalid();
+    const [payload, mac] = token.split('.');
+    if (!payload || !mac) throw invalid();
+    let claims: { p?: unknown; e?: unknown; u?: unknown; x?: unknown };
+    try {
+      claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as typeof claims;
+    } catch {
+      throw invalid();
+    }
+    const { p, e, u, x } = claims;
+    if (typeof p !== 'string' || typeof u !== 'string' || typeof x !== 'number' || e !== id) throw invalid();
+    const expected = Buffer.from(this.#sign(p, payload));
+    const given = Buffer.from(mac);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw invalid();
+    if (x < this.#o.clock.nowMs()) throw invalid();
+    return this.#recordFeedback(p, id, body, u);
+  }
+
+  #sign(project: string, payload: string): string {
+    // The Labs secret keys the MAC (the same HMAC that makes user pseudonyms), in its own domain.
+    return this.#hash(project, `feedback-token\u0000${payload}`);
+  }
+
+  async feedback(project: string, id: string, body: unknown) {
+    if (!isObject(body)) throw badRequest('body', 'must be a JSON object');
+    return this.#recordFeedback(project, id, body, this.#hash(project, userOf(body)));
+  }
+
+  async #recordFeedback(project: string, id: string, body: Record<string, unknown>, userHash: string) {
     const { speed, importance, useful, comment } = body;
     if (speed !== undefined && !(SPEEDS as readonly unknown[]).includes(speed))
       throw badRequest('speed', 'must be too_slow, ok or fast');
@@ -217,7 +279,6 @@ export class LabsService {
     const exp = await this.#experiment(project, id);
     if (exp.state === 'draft')
       throw new VigilError('not_live', `experiment ${id} has not started`, { status: 409 });
-    const userHash = this.#hash(project, user);
     // Users who left may still say why; users who never joined may not speak for it.
     if ((await this.#enrollments.status(project, id, userHash)) === 'never')
       throw new VigilError('not_enrolled', `user is not enrolled in experiment ${id}`, { status: 403 });

@@ -250,6 +250,35 @@ describe('keys', () => {
     expect([...codes].sort()).toEqual([401, 429]);
   });
 
+  it('Labs feedback from a browser needs no key, only a feedback token minted with an editor key', async () => {
+    const editor = await s.key('p1', 'editor');
+    const viewer = await s.key('p1', 'viewer');
+    const E = '/v1/labs/experiments';
+    const post = (url: string, payload: object, headers: Record<string, string> = {}) =>
+      s.app.inject({ method: 'POST', url, payload, headers });
+    const created = await post(
+      E,
+      { name: 'exp', source: { type: 'http', url: 'http://127.0.0.1:9/predict' } },
+      bearer(editor.key),
+    );
+    expect(created.statusCode).toBe(201);
+    const id = created.json().id as string;
+    expect((await post(`${E}/${id}/state`, { state: 'live' }, bearer(editor.key))).statusCode).toBe(200);
+    expect(
+      (await post(`${E}/${id}/enroll`, { user: 'u1', accept_terms: true }, bearer(editor.key))).statusCode,
+    ).toBe(200);
+    expect((await post(`${E}/${id}/feedback`, { user: 'u1', speed: 'ok' })).statusCode).toBe(401);
+    expect(
+      (await post(`${E}/${id}/feedback`, { user: 'u1', speed: 'ok' }, bearer(viewer.key))).statusCode,
+    ).toBe(403);
+    expect((await post(`${E}/${id}/feedback-token`, { user: 'u1' }, bearer(viewer.key))).statusCode).toBe(
+      403,
+    );
+    const { token } = (await post(`${E}/${id}/feedback-token`, { user: 'u1' }, bearer(editor.key))).json();
+    const res = await post(`${E}/${id}/feedback`, { token, speed: 'too_slow' });
+    expect(res.statusCode).toBe(200);
+  });
+
   it("an admin cannot revoke another project's key (404), nor pass a non-id", async () => {
     const admin = await s.key('p1', 'admin');
     const foreign = await s.key('p2', 'viewer');

@@ -241,6 +241,7 @@ const CASES: Record<string, Case> = {
   'DELETE /v1/labs/experiments/:id/enroll/:user': {},
   'POST /v1/labs/experiments/:id/predict': { body: () => ({ user: 'b-secret-user', input: {} }) },
   'POST /v1/labs/experiments/:id/feedback': { body: () => ({ user: 'b-secret-user', speed: 'too_slow' }) },
+  'POST /v1/labs/experiments/:id/feedback-token': { body: () => ({ user: 'b-secret-user' }) },
   'GET /v1/labs/experiments/:id/report': { query: () => ({ format: 'json' }) },
   'GET /v1/labs/widget.js': {},
 };

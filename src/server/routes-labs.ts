@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { atLeast } from '../auth/index.js';
 import { WriteQueue } from '../ingest/write-queue.js';
 import { LabsService, renderHtml, renderMarkdown } from '../labs/index.js';
 import { WIDGET_SOURCE } from '../labs/widget/widget-source.js';
@@ -7,7 +8,7 @@ import { badRequest, VigilError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { Entities } from '../store/entities.js';
 import type { Store } from '../store/index.js';
-import { recordAudit } from './auth-context.js';
+import { forbidden, recordAudit, unauthorized } from './auth-context.js';
 import { projectOf } from './project.js';
 
 export interface LabsRoutesOptions {
@@ -143,11 +144,38 @@ export async function labsRoutes(app: FastifyInstance, opts: LabsRoutesOptions):
   );
 
   app.post<Id>(
+    `${base}/:id/feedback-token`,
+    {
+      schema: {
+        summary:
+          "A signed, expiring token that lets one user's browser send feedback (the widget's data-token)",
+        params: idSchema,
+      },
+    },
+    async (req) => labs.feedbackToken(projectOf(req), req.params.id, req.body),
+  );
+
+  app.post<Id>(
     `${base}/:id/feedback`,
-    { schema: { summary: 'Feedback: speed, importance 1–5, useful, comment', params: idSchema } },
+    {
+      // Product pages send feedback from users' browsers, which must not hold API keys: a
+      // feedback token from …/feedback-token stands in for the key (checked in the service).
+      config: { auth: 'public' },
+      schema: { summary: 'Feedback: speed, importance 1–5, useful, comment', params: idSchema },
+    },
     async (req, reply) => {
       void reply.headers(CORS);
-      return labs.feedback(projectOf(req), req.params.id, bodyOf(req.body));
+      const body = bodyOf(req.body);
+      if (typeof body === 'object' && body !== null && 'token' in body)
+        return labs.feedbackWithToken(req.params.id, body);
+      const auth = req.vigilAuth;
+      if (auth?.enabled) {
+        if (!auth.principal)
+          throw unauthorized('feedback needs an editor key, or a feedback token from POST …/feedback-token');
+        if (!atLeast(auth.principal.role, 'editor'))
+          throw forbidden(`this needs the editor role; the key is ${auth.principal.role}`);
+      }
+      return labs.feedback(projectOf(req), req.params.id, body);
     },
   );
 

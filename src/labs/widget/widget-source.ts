@@ -5,9 +5,11 @@
  *           data-user="USER_ID" async></script>
  *
  * Optional attributes: data-target (a CSS selector to render into; default: right after the
- * script tag), data-server (default: where the script came from), data-project and data-key
- * (sent as X-Vigil-Project and a Bearer key; both make the browser ask CORS first, which the
- * route answers). It renders into a shadow root so the page's CSS neither breaks it nor is
+ * script tag), data-server (default: where the script came from), data-token (a feedback token
+ * the product's backend got from POST …/feedback-token: the way to send feedback when the
+ * server requires keys, without putting a key in the page), data-project and data-key (sent as
+ * X-Vigil-Project and a Bearer key, for servers without auth or pages only staff see; both
+ * make the browser ask CORS first, which the route answers). It renders into a shadow root so the page's CSS neither breaks it nor is
  * broken by it, and posts as text/plain so the common case needs no CORS preflight.
  * Plain ES5 so it runs on any page without a build.
  */
@@ -52,6 +54,7 @@ export const WIDGET_SOURCE = `(function () {
     var comment = form.querySelector('textarea').value.trim();
     if (comment) body.comment = comment;
     if (Object.keys(body).length === 1) { status.textContent = 'pick an answer first'; return; }
+    if (attr('token')) body.token = attr('token');
     var headers = { 'content-type': 'text/plain;charset=UTF-8' };
     if (attr('project')) headers['x-vigil-project'] = attr('project');
     if (attr('key')) headers.authorization = 'Bearer ' + attr('key');
