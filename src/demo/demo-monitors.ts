@@ -40,7 +40,7 @@ function demoMonitors(): Array<{ spec: MonitorSpec; sinceDays: number }> {
         window: '8d',
         cadence: '1d',
       },
-      75,
+      40,
     ),
     m(
       {
@@ -52,7 +52,7 @@ function demoMonitors(): Array<{ spec: MonitorSpec; sinceDays: number }> {
         window: '1d',
         cadence: '1d',
       },
-      14,
+      7,
     ),
     m(
       {

@@ -43,7 +43,11 @@ export function startVigil(args: string[]): Promise<RunningVigil> {
   });
   return new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`vigil serve did not start: ${stderr}`)), 60_000);
+    // The demo workspace takes its time on a busy machine; a server that never says so is killed.
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`vigil serve did not start within 180 s: ${stderr}`));
+    }, 180_000);
     proc.on('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`vigil serve exited with ${code}: ${stderr}`));
