@@ -336,6 +336,43 @@ describe('dashboard', () => {
     expect(await again.page.locator(`[data-alert-detail="${id}"]`).count()).toBe(1);
   });
 
+  it('the drift heatmap shows the regime shift at day 90 and the segments table flags the under-served channel', async () => {
+    const { page } = await fresh();
+    const heatAnswer = page.waitForResponse(
+      (r) => r.url().includes('/drift?') && r.url().includes('granularity='),
+    );
+    await open(page, '#/models/fraud?by=channel', 'model');
+    const heat = (await (await heatAnswer).json()) as {
+      buckets: Array<{ start: string; features: Array<{ name: string; drifted: boolean }> }>;
+    };
+    const models = (await (await fetch(`${vigil.url}/v1/models`)).json()) as {
+      models: Array<{ model: string; environments: Record<string, { first: string; last: string }> }>;
+    };
+    const prod = models.models.find((m) => m.model === 'fraud')!.environments['production']!;
+    // The demo's production data starts 120 days before now; the shift comes at day 90.
+    const shiftMs = Date.parse(prod.first) + 90 * 86_400_000;
+    const country = heat.buckets.map((b) => ({
+      start: Date.parse(b.start),
+      drifted: b.features.find((f) => f.name === 'country')?.drifted ?? false,
+    }));
+    const WEEK = 7 * 86_400_000;
+    const before = country.filter((b) => b.start + WEEK <= shiftMs - 30 * 86_400_000);
+    const after = country.filter((b) => b.start >= shiftMs);
+    expect(before.length).toBeGreaterThanOrEqual(3);
+    expect(after.length).toBeGreaterThan(2);
+    expect(before.filter((b) => b.drifted)).toEqual([]);
+    expect(after.every((b) => b.drifted)).toBe(true);
+    await expect.poll(() => page.locator('#drift .heat-cell.loading').count()).toBe(0);
+    const row = page.locator('#drift .heat-row[data-feature="country"]');
+    expect(await row.locator('.heat-cell.drifted').count()).toBe(country.filter((b) => b.drifted).length);
+
+    const partner = page.locator('#segments tr[data-segment="partner"]');
+    await partner.waitFor();
+    expect(await partner.getAttribute('class')).toContain('flagged');
+    expect(await partner.textContent()).toContain('underrepresented');
+    await shot(page, 'model-shift-and-segments');
+  });
+
   it('the model page shows the early warning days before the realised-accuracy alert', async () => {
     const { alerts } = (await (await fetch(`${vigil.url}/v1/alerts?model=fraud`)).json()) as {
       alerts: Array<{ monitor: string; state: string; warned: string | null; alerted: string | null }>;
