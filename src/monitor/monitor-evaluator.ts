@@ -107,6 +107,8 @@ function policyOf(m: Monitor, threshold: BreachThreshold): AlertPolicy {
   };
 }
 
+// Not core/timeseries robustScale: its spread has a mean-deviation floor (right for anomaly
+// scores), so one outlier in a monitor's history would move the learned threshold far.
 const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;

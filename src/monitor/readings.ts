@@ -10,6 +10,7 @@ import { type Window, windowWhere } from '../analysis/windows.js';
 import { metricsFromConfusion } from '../core/index.js';
 import { VigilError } from '../shared/errors.js';
 import { int, type Store, str } from '../store/index.js';
+import { parseDuration } from './duration.js';
 import { labelledRowsSql } from './labelled-rows.js';
 import type { Monitor } from './monitor-spec.js';
 
@@ -53,7 +54,7 @@ export function baselineWindow(m: Monitor, t: number, windowMs: number): Window 
   const version = m.version ?? undefined;
   if (b === 'training' || b === 'validation') return { environment: b, version, toMs: t, segment: m.segment };
   if ('trailing' in b) {
-    const trailingMs = Number(/^\d+/.exec(b.trailing)?.[0]) * unitMs(b.trailing);
+    const trailingMs = parseDuration(b.trailing, 'baseline.trailing');
     return {
       environment: m.environment,
       version,
@@ -63,11 +64,6 @@ export function baselineWindow(m: Monitor, t: number, windowMs: number): Window 
     };
   }
   return { environment: m.environment, version, fromMs: b.from, toMs: Math.min(b.to, t), segment: m.segment };
-}
-
-function unitMs(d: string): number {
-  const u = d.slice(-1);
-  return u === 's' ? 1000 : u === 'm' ? 60_000 : u === 'h' ? 3_600_000 : u === 'd' ? DAY_MS : 7 * DAY_MS;
 }
 
 /** readDrift measures the drift kinds; the value is a PSI or the share of drifted features. */
