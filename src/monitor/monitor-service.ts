@@ -46,6 +46,8 @@ export class MonitorService {
   readonly alerts: AlertLog;
   /** One chain per monitor: evaluations, acks and mutes of a monitor never interleave. */
   readonly #locks = new Map<string, Promise<unknown>>();
+  /** Delivery-log writes in flight: stop() waits for them, so none outlives the store. */
+  readonly #pendingLogs = new Set<Promise<void>>();
   #timer: NodeJS.Timeout | null = null;
   #running: Promise<void> | null = null;
   #stopped = false;
@@ -277,6 +279,7 @@ export class MonitorService {
     if (this.#timer !== null) clearTimeout(this.#timer);
     await this.#running;
     if (this.#ownsNotifier) await this.#notifier.close({ timeoutMs: 2000 });
+    await Promise.all([...this.#pendingLogs]);
   }
 
   async #publish(
@@ -331,9 +334,11 @@ export class MonitorService {
       error: a.error,
       duration_ms: a.durationMs,
     };
-    this.#store
+    const write = this.#store
       .insert(MONITOR_TABLES.deliveries, Buffer.from(`${JSON.stringify(row)}\n`))
-      .catch((e: unknown) => this.#logger.warn('delivery log write failed', { error: errorMessage(e) }));
+      .catch((e: unknown) => this.#logger.warn('delivery log write failed', { error: errorMessage(e) }))
+      .finally(() => this.#pendingLogs.delete(write));
+    this.#pendingLogs.add(write);
   }
 
   /** deliveries lists the delivery log of a project, newest first. */
