@@ -10,8 +10,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           setupFiles: ['src/test-support/fast-check-seed.ts'],
-          include: ['src/**/*.test.ts', 'bench/**/*.test.ts'],
-          exclude: ['src/**/*.int.test.ts', 'src/**/*.e2e.test.ts', 'web/**'],
+          include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'web/src/**/*.test.ts'],
+          exclude: ['src/**/*.int.test.ts', 'src/**/*.e2e.test.ts', 'web/e2e/**'],
         },
       },
       {

@@ -47,6 +47,7 @@ export async function runServe(opts: ServeOptions, storeOpts: StoreOptions): Pro
       auth: { enabled: auth },
       limits: { bodyLimitBytes: opts.maxBodyMb * 1024 * 1024, maxQueuedRows: opts.maxQueueRows },
       monitors: { scheduler: true },
+      warmViews: true,
     });
     await prepare(server, logger, opts, monitorSpecs);
     await server.app.listen({ port: opts.port, host: opts.host });
@@ -103,4 +104,8 @@ async function prepare(
     );
     logger.info('demo workspace written', { records: n, monitors, ms: Date.now() - started });
   }
+  // The demo is for looking at: its model pages are computed before the server says it listens.
+  const warming = Date.now();
+  await server.warmer?.warmNow();
+  logger.info('dashboard views computed', { ms: Date.now() - warming });
 }

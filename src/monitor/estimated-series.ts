@@ -7,6 +7,7 @@
 import type { ModelContext } from '../analysis/model-context.js';
 import { fin, type Window, windowWhere } from '../analysis/windows.js';
 import {
+  type BinaryEstimate,
   type Calibrator,
   type EstimatedMetric,
   estimateBinary,
@@ -71,13 +72,24 @@ export class BaselineLabels {
     );
   }
 
+  /** #knownBy counts the groups known at t (they are sorted by knownFrom): a replay asks every step. */
+  #knownBy(t: number): number {
+    let lo = 0;
+    let hi = this.#groups.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.#groups[mid]!.knownFrom <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   /**
    * calibratorAt fits P(y = 1 | score) on the labels known at t (refitted only when more are
    * known); null while there are too few (100, with both classes) to say anything.
    */
   calibratorAt(t: number): { calibrator: Calibrator | null; version: number } {
-    let known = 0;
-    while (known < this.#groups.length && this.#groups[known]!.knownFrom <= t) known++;
+    const known = this.#knownBy(t);
     if (this.#fitted?.knownCount !== known) {
       const byScore = new Map<number, { score: number; pos: number; neg: number }>();
       for (const g of this.#groups.slice(0, known)) {
@@ -179,6 +191,12 @@ export class EstimatedSeries {
    * at toMs; null without scores.
    */
   estimate(metric: EstimatedMetricName, fromMs: number, toMs: number): EstimatedMetric | null {
+    const e = this.estimateAll(fromMs, toMs)?.[metric];
+    return e && Number.isFinite(e.value) ? e : null;
+  }
+
+  /** estimateAll gives every metric of the window at once (one calibration pass); null without scores. */
+  estimateAll(fromMs: number, toMs: number): BinaryEstimate | null {
     const merged = new Map<number, number>();
     for (let b = Math.floor(fromMs / this.#bucketMs) * this.#bucketMs; b < toMs; b += this.#bucketMs) {
       if (b < fromMs) continue;
@@ -186,8 +204,7 @@ export class EstimatedSeries {
     }
     if (merged.size === 0) return null;
     const rows = [...merged].map(([score, count]) => ({ score, count })).sort((a, c) => a.score - c.score);
-    const e = estimateBinary(this.#calibratorAt(toMs).calibrator, rows)[metric];
-    return Number.isFinite(e.value) ? e : null;
+    return estimateBinary(this.#calibratorAt(toMs).calibrator, rows);
   }
 
   /**
@@ -258,10 +275,12 @@ export async function estimatedBuckets(opts: {
   for (const start of series.bucketStarts()) {
     const values: Record<string, number | null> = {};
     const bands: Record<string, { lower: number; upper: number }> = {};
+    const all = series.estimateAll(start, start + opts.bucketMs);
     for (const metric of ESTIMATED_METRICS) {
-      const e = series.estimate(metric, start, start + opts.bucketMs);
-      values[metric] = e?.value ?? null;
-      if (e && Number.isFinite(e.lower) && Number.isFinite(e.upper))
+      const e = all?.[metric];
+      const finite = e !== undefined && Number.isFinite(e.value);
+      values[metric] = finite ? e.value : null;
+      if (finite && Number.isFinite(e.lower) && Number.isFinite(e.upper))
         bands[metric] = { lower: e.lower, upper: e.upper };
     }
     out.set(start, { values, bands });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -26,6 +27,7 @@ import { modelRoutes } from './routes-models.js';
 import { monitorRoutes } from './routes-monitors.js';
 import { qualityRoutes } from './routes-quality.js';
 import { staticRoutes } from './static.js';
+import { ViewWarmer } from './view-warmer.js';
 
 export interface ServerLimits {
   /** bodyLimitBytes: larger request bodies get a 413. */
@@ -49,6 +51,11 @@ export interface BuildServerOptions {
    * in-process tests stay simple; `vigil serve` turns it on unless it listens on loopback.
    */
   auth?: { enabled: boolean; revalidateMs?: number; sessionTtlMs?: number };
+  /**
+   * warmViews computes each model's default dashboard view whenever the data settles
+   * (view-warmer.ts). Off by default here (tests count cache hits); `vigil serve` turns it on.
+   */
+  warmViews?: boolean | { settleMs?: number };
 }
 
 export interface MonitorOptions {
@@ -68,6 +75,8 @@ export interface VigilServer {
   monitors: MonitorService;
   /** store is the store as the server uses it: write through it so cached answers stay true. */
   store: Store;
+  /** warmer computes the default dashboard views ahead of visitors (null unless `warmViews`). */
+  warmer: ViewWarmer | null;
   /** close stops accepting requests, lets in-flight ones finish and flushes the write queue. */
   close(): Promise<void>;
 }
@@ -128,6 +137,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
   );
   // Auth comes first: its hook, on the root, covers every route registered below or later.
   const authEnabled = opts.auth?.enabled ?? false;
+  const internalToken = randomBytes(32).toString('base64url');
   const keys = new KeyStore(store, clock);
   const verifier = new KeyVerifier({ keys, clock, logger, revalidateMs: opts.auth?.revalidateMs });
   const sessions = new Sessions({
@@ -147,6 +157,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
       burst: 2 * (opts.limits?.requestsPerSecondPerKey ?? 200),
     }),
     failures: new TokenBucket({ perSecond: 2, burst: 20 }),
+    internalToken,
   });
   installSecurityHeaders(app);
   installResponseCache(app, cache);
@@ -192,13 +203,27 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
   await app.register(staticRoutes, { root: fileURLToPath(new URL('../../web/dist', import.meta.url)) });
   await app.ready();
   if (opts.monitors?.scheduler) monitors.start(opts.monitors.tickMs);
+  const warmer = opts.warmViews
+    ? new ViewWarmer({
+        app,
+        store,
+        cache,
+        clock,
+        logger,
+        token: internalToken,
+        settleMs: typeof opts.warmViews === 'object' ? opts.warmViews.settleMs : undefined,
+      })
+    : null;
+  warmer?.start();
 
   return {
     app,
     ingest,
     monitors,
     store,
+    warmer,
     async close() {
+      await warmer?.stop();
       await monitors.stop();
       await app.close();
       await queue.drain();

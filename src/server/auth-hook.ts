@@ -1,10 +1,14 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { atLeast, type KeyVerifier, type Principal, type Role, type Sessions } from '../auth/index.js';
+import { DEFAULT_PROJECT } from '../shared/names.js';
 import { type AuthState, forbidden, unauthorized } from './auth-context.js';
 import type { TokenBucket } from './rate-limit.js';
 
 /** SESSION_COOKIE holds the dashboard's session token (httpOnly, SameSite=Strict). */
 export const SESSION_COOKIE = 'vigil_session';
+/** INTERNAL_HEADER carries the server's per-process token on its own requests (the view warmer's). */
+export const INTERNAL_HEADER = 'x-vigil-internal';
 /** CSRF_HEADER must accompany cookie-authenticated writes (unless the Origin is the server's own). */
 export const CSRF_HEADER = 'x-vigil-csrf';
 
@@ -30,6 +34,23 @@ export interface AuthHookOptions {
   perKey?: TokenBucket;
   /** failures limits invalid keys and sessions per client address, so guessing is slow. */
   failures?: TokenBucket;
+  /**
+   * internalToken admits the server's own GETs (the view warmer's, through app.inject) as a
+   * viewer of the project they name; random per process, so nothing outside it can know it.
+   */
+  internalToken?: string;
+}
+
+/** internalPrincipal is the warmer's identity when its request carries the process's token. */
+function internalPrincipal(req: FastifyRequest, token: string | undefined): Principal | undefined {
+  const sent = req.headers[INTERNAL_HEADER];
+  if (token === undefined || typeof sent !== 'string' || req.method !== 'GET') return undefined;
+  const a = Buffer.from(sent);
+  const b = Buffer.from(token);
+  if (a.length !== b.length || !timingSafeEqual(a, b)) return undefined;
+  const h = req.headers['x-vigil-project'];
+  const project = typeof h === 'string' ? h : DEFAULT_PROJECT;
+  return { keyId: '~internal', project, role: 'viewer' };
 }
 
 /**
@@ -117,6 +138,11 @@ export function installAuth(app: FastifyInstance, opts: AuthHookOptions): void {
   app.addHook('onRequest', async (req) => {
     if (!opts.enabled) {
       req.vigilAuth = OFF;
+      return;
+    }
+    const internal = internalPrincipal(req, opts.internalToken);
+    if (internal) {
+      req.vigilAuth = { enabled: true, principal: internal, via: 'bearer' };
       return;
     }
     const need = requiredAccess(req);

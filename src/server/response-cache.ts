@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Store } from '../store/index.js';
+import type { Store, TableName } from '../store/index.js';
 import { projectOf } from './project.js';
 
 /**
@@ -19,6 +19,7 @@ export class ResponseCache {
   readonly #maxBytes: number;
   readonly #maxEntries: number;
   readonly #maxAgeMs: number;
+  readonly #listeners = new Set<() => void>();
 
   constructor(opts: { maxBytes?: number; maxEntries?: number; maxAgeMs?: number } = {}) {
     this.#maxBytes = opts.maxBytes ?? 64 * 1024 * 1024;
@@ -35,6 +36,13 @@ export class ResponseCache {
     this.#generation++;
     this.#entries.clear();
     this.#bytes = 0;
+    for (const l of this.#listeners) l();
+  }
+
+  /** onWrite calls `listener` after each write (the view warmer waits for quiet); returns an unsubscribe. */
+  onWrite(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   get(key: string): string | undefined {
@@ -62,6 +70,23 @@ export class ResponseCache {
   }
 }
 
+/**
+ * Tables no cached route reads: their writes (an audit line, a key's last use, a webhook
+ * delivery, a Labs call) leave every cached answer true, so they do not drop the cache.
+ */
+const UNREAD_TABLES: ReadonlySet<TableName> = new Set<TableName>([
+  'audit_log',
+  'auth_key_usage',
+  'auth_sessions',
+  'webhook_deliveries',
+  'alert_events',
+  'labs_calls',
+  'labs_feedback',
+  'labs_enrollments',
+  'series_points',
+  'idempotency',
+]);
+
 /** watchingWrites wraps a store so each completed write tells the cache. */
 export function watchingWrites(store: Store, cache: ResponseCache): Store {
   return {
@@ -80,7 +105,7 @@ export function watchingWrites(store: Store, cache: ResponseCache): Store {
       try {
         await store.insert(table, rows);
       } finally {
-        cache.written();
+        if (!UNREAD_TABLES.has(table)) cache.written();
       }
     },
     ping: () => store.ping(),

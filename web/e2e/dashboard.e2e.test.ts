@@ -135,6 +135,11 @@ describe('dashboard', () => {
     let page!: Page;
     for (let i = 0; i < LOADS; i++) {
       ({ page } = await fresh());
+      // Which answers came from the server's cache (the view warmer computes the default view).
+      const cached = new Set<string>();
+      page.on('response', (r) => {
+        if (r.headers()['x-vigil-cache'] === 'hit') cached.add(r.url());
+      });
       await open(page, hash, 'model');
       // The heatmap fills in after the page is usable; waiting for it also lets the server go idle.
       const heatReady = routes.has('GET /v1/models/{model}/drift')
@@ -152,16 +157,16 @@ describe('dashboard', () => {
       const all = Math.max((await markMs(page, 'model')) ?? Number.NaN, heatReady ?? 0);
       // Where the time goes: each API request the page made before it was complete.
       const api = await page.evaluate(
-        (until) =>
+        ([until, hits]) =>
           performance
             .getEntriesByType('resource')
             .filter((e) => e.name.includes('/v1/') && e.startTime <= until)
             .map((e) => {
               const u = new URL(e.name);
-              return `${u.pathname}${u.search.length > 0 ? '?…' : ''} ${Math.round(e.startTime)}→${Math.round((e as unknown as { responseEnd: number }).responseEnd)} ms`;
+              return `${u.pathname}${u.search.length > 0 ? '?…' : ''} ${Math.round(e.startTime)}→${Math.round((e as unknown as { responseEnd: number }).responseEnd)} ms${hits.includes(e.name) ? ' (cached)' : ''}`;
             })
             .join('; '),
-        all,
+        [all, [...cached]] as const,
       );
       samples.push({
         perf: (await markMs(page, 'model-performance')) ?? Number.NaN,

@@ -5,8 +5,10 @@ import { storeError } from '../errors.js';
 import { ident } from '../sql.js';
 import { QUERY_SETTINGS, type Store, type TableName } from '../store.js';
 
-// VIGIL_DEBUG_SQL=1 prints each query's time to stderr (profiling aid).
-const debugSql = process.env['VIGIL_DEBUG_SQL'] === '1';
+// VIGIL_DEBUG_SQL=1 prints each query's time and its start to stderr, =full the whole query
+// (profiling aids).
+const debugSql = process.env['VIGIL_DEBUG_SQL'] === '1' || process.env['VIGIL_DEBUG_SQL'] === 'full';
+const debugWidth = process.env['VIGIL_DEBUG_SQL'] === 'full' ? Number.POSITIVE_INFINITY : 160;
 
 /**
  * maxQuerySeconds bounds every read (`query`) inside ClickHouse (max_execution_time), so one
@@ -70,7 +72,7 @@ export function openChdbStore(opts: { dataDir: string; database?: string; maxQue
         await session.queryAsync(sql);
         if (debugSql)
           process.stderr.write(
-            `[sql ${(performance.now() - started).toFixed(0)} ms] ${sql.replace(/\s+/g, ' ').slice(0, 160)}\n`,
+            `[sql ${(performance.now() - started).toFixed(0)} ms] ${sql.replace(/\s+/g, ' ').slice(0, debugWidth)}\n`,
           );
       } catch (e) {
         throw storeError(e, 'statement');
@@ -85,7 +87,7 @@ export function openChdbStore(opts: { dataDir: string; database?: string; maxQue
         ).text();
         if (debugSql)
           process.stderr.write(
-            `[sql ${(performance.now() - started).toFixed(0)} ms] ${sql.replace(/\s+/g, ' ').slice(0, 160)}\n`,
+            `[sql ${(performance.now() - started).toFixed(0)} ms] ${sql.replace(/\s+/g, ' ').slice(0, debugWidth)}\n`,
           );
       } catch (e) {
         throw storeError(e, 'query');

@@ -31,6 +31,16 @@ function parseTime(v: string | null): number | undefined {
 }
 
 /**
+ * presetStart is where a relative range starts. Ranges of a week or more start on the hour, so
+ * every load within the hour asks the same URLs: the server answers those from its cache, and
+ * warms the default view's (src/server/dashboard-views.ts, which must agree).
+ */
+export function presetStart(nowMs: number, rangeMs: number): number {
+  const start = nowMs - rangeMs;
+  return rangeMs >= 7 * DAY ? Math.floor(start / HOUR) * HOUR : start;
+}
+
+/**
  * readRange reads the range from the URL; with none there, `fallback` (a preset key or 'all')
  * applies, so a page can default to recent data without writing the default into links.
  */
@@ -47,7 +57,12 @@ export function readRange(params: URLSearchParams, nowMs = Date.now(), fallback 
   }
   const preset = PRESETS.find((p) => p.key === (params.get('range') ?? fallback));
   if (preset)
-    return { fromMs: nowMs - preset.ms, toMs: undefined, key: preset.key, label: `last ${preset.key}` };
+    return {
+      fromMs: presetStart(nowMs, preset.ms),
+      toMs: undefined,
+      key: preset.key,
+      label: `last ${preset.key}`,
+    };
   return { fromMs: undefined, toMs: undefined, key: 'all', label: 'all data' };
 }
 

@@ -28,7 +28,7 @@ import { columnsFor } from '../../lib/time-range.js';
 import { DriftPanel } from './DriftPanel.js';
 import { DRIFT_ROUTE, heatColumns } from './drift-data.js';
 import { ModelAlerts } from './ModelAlerts.js';
-import { modelView, prefetch, roundedNow, SEGMENTS_ROUTE } from './model-view.js';
+import { modelView, prefetch, qualityRequestOf, roundedNow, SEGMENTS_ROUTE } from './model-view.js';
 import { PerformanceCharts } from './PerformancePanel.js';
 import { LOWER_IS_BETTER, latest, metricNames, perfColumns } from './performance-data.js';
 import { QualityPanel } from './QualityPanel.js';
@@ -264,11 +264,7 @@ function ModelBody({
             <Loading what="data quality" />
           ) : (
             <QualityPanel
-              model={model}
-              win={view.requests.drift.params ?? {}}
-              baseline={view.baselineParams}
-              granularity={g}
-              spanMs={hi - lo}
+              request={qualityRequestOf(model, view)}
               cols={cols}
               stepMs={stepMs}
               rejected={rejected}

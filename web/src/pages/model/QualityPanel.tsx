@@ -1,18 +1,10 @@
-import type { Params } from '../../api/client.js';
 import type { DriftResponse, QualityResponse, QualityStatus, RejectedResponse } from '../../api/types.js';
-import { type ApiState, useApi, useCapabilities } from '../../api/use-api.js';
+import { type ApiRequest, type ApiState, useApi, useCapabilities } from '../../api/use-api.js';
 import { Tag } from '../../components/ui.js';
 import { fmtAgo, fmtInt, fmtPct, fmtSpan, fmtTime } from '../../lib/format.js';
 import { usePageReady } from '../../lib/page-ready.js';
 import type { PerfColumns } from './performance-data.js';
-import {
-  bucketTitle,
-  checkRows,
-  QUALITY_ROUTE,
-  type QualityRow,
-  qualityGranularity,
-  qualityRequest,
-} from './quality-data.js';
+import { bucketTitle, checkRows, QUALITY_ROUTE, type QualityRow } from './quality-data.js';
 
 type Check = QualityRow;
 
@@ -225,12 +217,8 @@ function QualityGrid({ q }: { q: QualityResponse }) {
  * otherwise it falls back to the missing values and unseen categories the drift response holds.
  */
 export function QualityPanel(props: {
-  model: string;
-  win: Params;
-  baseline: Params;
-  granularity: 'hour' | 'day';
-  /** spanMs: the window's length in the data, to keep hourly buckets to two weeks. */
-  spanMs: number;
+  /** request: the quality route's request for the page's view (model-view.ts). */
+  request: ApiRequest;
   cols: PerfColumns | null;
   stepMs: number;
   rejected: ApiState<RejectedResponse>;
@@ -238,16 +226,7 @@ export function QualityPanel(props: {
 }) {
   const caps = useCapabilities();
   const served = caps === null ? null : caps.has(QUALITY_ROUTE);
-  const quality = useApi<QualityResponse>(
-    served
-      ? qualityRequest(
-          props.model,
-          props.win,
-          props.baseline,
-          qualityGranularity(props.granularity, props.spanMs),
-        )
-      : null,
-  );
+  const quality = useApi<QualityResponse>(served ? props.request : null);
   usePageReady('model-quality', served === false || (served === true && quality.status !== 'loading'), {
     attribute: false,
   });

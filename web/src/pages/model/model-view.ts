@@ -14,6 +14,7 @@ import {
   type TimeRange,
 } from '../../lib/time-range.js';
 import { DRIFT_ROUTE, heatGranularity } from './drift-data.js';
+import { qualityGranularity, qualityRequest } from './quality-data.js';
 
 export const SEGMENTS_ROUTE = 'GET /v1/models/{model}/segments';
 
@@ -148,4 +149,14 @@ export function prefetch(
     if (name === 'heat' && !queryParams(r.route).has('granularity')) continue;
     getJson(apiUrl(r.path, r.params)).catch(() => undefined);
   }
+}
+
+/** qualityRequestOf is the quality panel's request: the drift window, its baseline, a readable bucket size. */
+export function qualityRequestOf(model: string, view: ModelView): ApiRequest {
+  return qualityRequest(
+    model,
+    view.requests.drift.params ?? {},
+    view.baselineParams,
+    qualityGranularity(view.g, view.hi - view.lo),
+  );
 }
