@@ -9,36 +9,88 @@ export type EnrollmentStatus = 'enrolled' | 'left' | 'never';
 export const ENROLLMENT_CACHE_MS = 5000;
 const MAX_CACHED = 200_000;
 
+/** Users re-read in one query when an experiment's cached answers are refreshed. */
+const REFRESH_CHUNK = 2000;
+
 /**
  * Enrollments records opt-ins (with the hash of the terms accepted) and answers "is this user
  * enrolled?" for every predict call. Answers are cached for a few seconds so a hammered
  * experiment does not turn into one store query per call; this node's own enroll/leave update
- * the cache at once, other nodes' within ENROLLMENT_CACHE_MS.
+ * the cache at once, other nodes' within ENROLLMENT_CACHE_MS. When one user's answer expires,
+ * every answer of that experiment past half its life is re-read with it, in one query: an
+ * experiment with many active users costs a query per few seconds, not one per user (each is
+ * a query the production routes would wait behind).
  */
 export class Enrollments {
   readonly #store: Store;
   readonly #telemetry: Telemetry;
   readonly #clock: Clock;
   readonly #cache = new Map<string, { status: EnrollmentStatus; at: number }>();
+  /** One refresh in flight per experiment (keyed by its cache prefix). */
+  readonly #refreshing = new Map<string, Promise<void>>();
   #last = 0;
 
-  constructor(opts: { store: Store; telemetry: Telemetry; clock: Clock }) {
+  readonly #cacheMs: number;
+
+  /** cacheMs: how long an answer is trusted (default ENROLLMENT_CACHE_MS; tests shorten it). */
+  constructor(opts: { store: Store; telemetry: Telemetry; clock: Clock; cacheMs?: number }) {
+    this.#cacheMs = opts.cacheMs ?? ENROLLMENT_CACHE_MS;
     this.#store = opts.store;
     this.#telemetry = opts.telemetry;
     this.#clock = opts.clock;
   }
 
   async status(project: string, experiment: string, userHash: string): Promise<EnrollmentStatus> {
-    const key = `${project}\u0000${experiment}\u0000${userHash}`;
+    const prefix = `${project}\u0000${experiment}\u0000`;
+    const key = `${prefix}${userHash}`;
     const hit = this.#cache.get(key);
-    if (hit && performance.now() - hit.at < ENROLLMENT_CACHE_MS) return hit.status;
-    const [row] = await this.#store.query<{ enrolled: number }>(
-      `SELECT enrolled FROM ${this.#store.table(LABS_TABLES.enrollments)} FINAL
-       WHERE project = ${str(project)} AND experiment = ${str(experiment)} AND user_hash = ${str(userHash)}`,
+    if (hit && performance.now() - hit.at < this.#cacheMs) return hit.status;
+    let refresh = this.#refreshing.get(prefix);
+    if (!refresh) {
+      const due = this.#due(prefix, userHash);
+      refresh = this.#read(project, experiment, due).finally(() => this.#refreshing.delete(prefix));
+      this.#refreshing.set(prefix, refresh);
+    }
+    await refresh;
+    const now = this.#cache.get(key);
+    // Asked while another user's refresh was in flight: read this one on its own.
+    if (!now || performance.now() - now.at >= this.#cacheMs) {
+      await this.#read(project, experiment, [userHash]);
+      return this.#cache.get(key)?.status ?? 'never';
+    }
+    return now.status;
+  }
+
+  /** #due lists `userHash` and the experiment's cached users past half their cache life. */
+  #due(prefix: string, userHash: string): string[] {
+    const out = [userHash];
+    const old = performance.now() - this.#cacheMs / 2;
+    for (const [key, entry] of this.#cache) {
+      if (out.length >= REFRESH_CHUNK) break;
+      if (entry.at < old && key.startsWith(prefix)) {
+        const user = key.slice(prefix.length);
+        if (user !== userHash) out.push(user);
+      }
+    }
+    return out;
+  }
+
+  /** #read asks the store about `users` of one experiment and caches every answer (absent: never). */
+  async #read(project: string, experiment: string, users: string[]): Promise<void> {
+    const started = performance.now();
+    const rows = await this.#store.query<{ user_hash: string; enrolled: number }>(
+      `SELECT user_hash, enrolled FROM ${this.#store.table(LABS_TABLES.enrollments)} FINAL
+       WHERE project = ${str(project)} AND experiment = ${str(experiment)}
+         AND user_hash IN (${users.map(str).join(', ')})`,
     );
-    const status: EnrollmentStatus = !row ? 'never' : Number(row.enrolled) === 1 ? 'enrolled' : 'left';
-    this.#remember(key, status);
-    return status;
+    const found = new Map(rows.map((r) => [r.user_hash, Number(r.enrolled) === 1]));
+    const prefix = `${project}\u0000${experiment}\u0000`;
+    for (const user of users) {
+      const enrolled = found.get(user);
+      // An enroll or leave of this node's that landed while the query read is newer than it.
+      if ((this.#cache.get(`${prefix}${user}`)?.at ?? 0) > started) continue;
+      this.#remember(`${prefix}${user}`, enrolled === undefined ? 'never' : enrolled ? 'enrolled' : 'left');
+    }
   }
 
   async set(project: string, experiment: string, userHash: string, enrolled: boolean, termsSha: string) {
