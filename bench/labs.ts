@@ -1,4 +1,4 @@
-// npm run bench -- labs [--seconds-per-window 6] [--windows 10] [--labs-rate 100] [--fixture loop] [--breaker-on]
+// npm run bench -- labs [--seconds-per-window 6] [--windows 20] [--labs-rate 100] [--fixture loop] [--breaker-on]
 //
 // Issue 6, done-when 2: while a hostile prototype is hammered, production routes keep their p99
 // within 1.2× of the same load without Labs traffic. One Vigil process (a child of this bench,
@@ -9,11 +9,13 @@
 // (production + a hammer process firing 100 predict calls a second at a busy-loop prototype
 // with a 250 ms timeout, concurrency 2 and, by default, its circuit breaker off, so it burns
 // CPU until every timeout). Windows alternate so slow drift in the machine's other load hits
-// both sides; 2 s of production alone (not counted) follow the warm-up and every labs window.
+// both sides, in blocks of baseline, labs, labs, baseline (the data grows as production ingests,
+// and this order gives neither side more of it); 2 s of production alone (not counted) follow
+// the warm-up and every labs window.
 // Last line: one JSON object; `p99_slowdown` = pooled p99 with Labs / pooled p99 without (≤ 1.2
 // passes), `ratio` its inverse (speed with Labs over speed without, as every bench reports);
-// `slowdown_median_of_pairs` compares each labs window with the baseline window before it.
-// Runs ~90 s. LABS_BENCH_PROF=DIR writes a CPU profile of the Vigil process.
+// `slowdown_median_of_blocks` compares the windows within each block. Runs ~3 minutes.
+// LABS_BENCH_PROF=DIR writes a CPU profile of the Vigil process.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -253,7 +255,9 @@ function hammerMain(spec: { url: string; users: string[]; perSecond: number }): 
 
 export async function main(args: string[]): Promise<void> {
   const windowMs = option(args, '--seconds-per-window', 6) * 1000;
-  const windows = option(args, '--windows', 10);
+  const windows = option(args, '--windows', 20);
+  if (windows % 4 !== 0)
+    throw new Error('--windows must be a multiple of 4 (blocks of baseline, labs, labs, baseline)');
   const labsRate = option(args, '--labs-rate', 100);
   const fixtureAt = args.indexOf('--fixture');
   const fixture = fixtureAt >= 0 ? (args[fixtureAt + 1] ?? 'loop') : 'loop';
@@ -311,7 +315,9 @@ export async function main(args: string[]): Promise<void> {
     await Promise.all([openLoop(production, 2000, () => {}), hammer(2000)]);
     await openLoop(production, SETTLE_MS, () => {});
     for (let w = 0; w < windows; w++) {
-      const phase = w % 2 === 0 ? 'baseline' : 'labs';
+      // Blocks of baseline, labs, labs, baseline: the stored data grows all along (production
+      // ingests), so a fixed order would give one side more rows to query; this order cancels it.
+      const phase = w % 4 === 0 || w % 4 === 3 ? 'baseline' : 'labs';
       const samples: number[] = [];
       const [, h] = await Promise.all([
         openLoop(production, windowMs, (_name, ms, ok) => {
@@ -362,11 +368,20 @@ export async function main(args: string[]): Promise<void> {
       hammer_outcomes: report['outcomes'],
       hammer_reasons_note:
         'timeout: killed at 250 ms; error: sandbox restarting after repeated kills (back-off); rejected: concurrency cap (2)',
-      // Each labs window against the baseline window just before it: slow drift in the machine's
-      // other load cancels out; the median of the pairs says what the typical window saw.
+      // Per block (baseline, labs, labs, baseline): its labs windows' p99 over its baselines';
+      // slow drift in the machine's other load cancels out within a block.
       window_p99_ms: perWindow.map((x) => Number(x.toFixed(1))),
-      slowdown_median_of_pairs: Number(
-        median(perWindow.flatMap((x, i) => (i % 2 === 1 ? [x / (perWindow[i - 1] ?? x)] : []))).toFixed(3),
+      slowdown_median_of_blocks: Number(
+        median(
+          perWindow.flatMap((_, i) =>
+            i % 4 === 0
+              ? [
+                  ((perWindow[i + 1] ?? 0) + (perWindow[i + 2] ?? 0)) /
+                    ((perWindow[i] ?? 0) + (perWindow[i + 3] ?? 0)),
+                ]
+              : [],
+          ),
+        ).toFixed(3),
       ),
       // p99 with Labs over p99 without: the done-when asks ≤ 1.2.
       p99_slowdown: Number((p(labs, 0.99) / p(base, 0.99)).toFixed(3)),

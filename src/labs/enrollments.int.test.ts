@@ -16,7 +16,10 @@ function node(store: Store) {
   const spy: Store = {
     ...store,
     table: (n) => store.table(n),
-    query: (sql) => (counted.queries++, store.query(sql)),
+    query: (sql) => {
+      counted.queries++;
+      return store.query(sql);
+    },
   };
   const telemetry = new Telemetry(new WriteQueue({ store }), noopLogger);
   return {
