@@ -50,6 +50,8 @@ export async function runServe(opts: ServeOptions, storeOpts: StoreOptions): Pro
       warmViews: true,
     });
     await prepare(server, logger, opts, monitorSpecs);
+    // Started after the demo is written: warming between its write bursts would only slow it.
+    server.warmer?.start();
     await server.app.listen({ port: opts.port, host: opts.host });
   } catch (e) {
     // Close before the CLI exits: exiting with the embedded store still open crashes the process.

@@ -6,7 +6,8 @@ import type { Store } from '../store/index.js';
 import { cleanupTestDataDir, dropTestStore, openTestStore } from '../store/test-support/test-store.js';
 import { Enrollments } from './enrollments.js';
 
-const CACHE_MS = 400;
+// Long enough that the enrolments written below are still fresh when first asked, on both engines.
+const CACHE_MS = 3000;
 
 import { Telemetry } from './telemetry.js';
 
@@ -42,7 +43,7 @@ describe('enrollment answers', () => {
     const a = node(store);
     const b = node(store);
     const users = Array.from({ length: 40 }, (_, i) => `user-${i}`);
-    for (const u of users) await a.enrollments.set('p', 'exp', u, true, 'terms');
+    await Promise.all(users.map((u) => a.enrollments.set('p', 'exp', u, true, 'terms')));
     // Node a answers from what it wrote; b reads each user once (it has never seen them).
     for (const u of users) expect(await a.enrollments.status('p', 'exp', u)).toBe('enrolled');
     expect(a.counted.queries).toBe(0);

@@ -52,8 +52,9 @@ export interface BuildServerOptions {
    */
   auth?: { enabled: boolean; revalidateMs?: number; sessionTtlMs?: number };
   /**
-   * warmViews computes each model's default dashboard view whenever the data settles
-   * (view-warmer.ts). Off by default here (tests count cache hits); `vigil serve` turns it on.
+   * warmViews builds the warmer that computes each model's default dashboard view whenever the
+   * data settles (view-warmer.ts); the caller starts it (`vigil serve`, after the demo is
+   * written). Off by default here (tests count cache hits).
    */
   warmViews?: boolean | { settleMs?: number };
 }
@@ -75,7 +76,7 @@ export interface VigilServer {
   monitors: MonitorService;
   /** store is the store as the server uses it: write through it so cached answers stay true. */
   store: Store;
-  /** warmer computes the default dashboard views ahead of visitors (null unless `warmViews`). */
+  /** warmer computes the default dashboard views ahead of visitors (null unless `warmViews`; not started). */
   warmer: ViewWarmer | null;
   /** close stops accepting requests, lets in-flight ones finish and flushes the write queue. */
   close(): Promise<void>;
@@ -214,7 +215,6 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
         settleMs: typeof opts.warmViews === 'object' ? opts.warmViews.settleMs : undefined,
       })
     : null;
-  warmer?.start();
 
   return {
     app,

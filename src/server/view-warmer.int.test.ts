@@ -17,6 +17,7 @@ describe('view warmer', () => {
   beforeEach(async () => {
     store = await openTestStore();
     server = await buildServer({ store, auth: { enabled: true }, warmViews: { settleMs: 100 } });
+    server.warmer?.start();
   });
   afterEach(async () => {
     await server.close();

@@ -18,7 +18,7 @@ export interface ViewWarmerOptions {
   token: string;
   /** settleMs: how long the store must go unwritten before a pass starts. Default 3 s. */
   settleMs?: number;
-  /** maxModels bounds one pass (per server), most recently active models first. Default 50. */
+  /** maxModels bounds one pass (per server), most recently active models first. Default 20. */
   maxModels?: number;
 }
 
@@ -41,7 +41,7 @@ export class ViewWarmer {
   #unsubscribe: (() => void) | undefined;
 
   constructor(opts: ViewWarmerOptions) {
-    this.#o = { settleMs: 3_000, maxModels: 50, ...opts };
+    this.#o = { settleMs: 3_000, maxModels: 20, ...opts };
   }
 
   start(): void {
