@@ -47,11 +47,15 @@ export function inferTask(
   return null;
 }
 
-/** listModels summarises every model of a project in one aggregation inside ClickHouse. */
+/**
+ * listModels summarises every model of a project (or only `only`, for one model's page) in one
+ * aggregation inside ClickHouse.
+ */
 export async function listModels(
   store: Store,
   project: string,
   configs: ReadonlyMap<string, ModelConfig>,
+  only?: string,
 ): Promise<ModelSummary[]> {
   const rows = await store.query<Row>(
     `SELECT model, environment, groupUniqArray(version) AS versions, count() AS records,
@@ -60,7 +64,7 @@ export async function listModels(
             countIf(isNotNull(pred_score)) AS n_score, countIf(isNotNull(pred_label)) AS n_label,
             max(length(pred_class_keys)) AS max_classes, uniqExactIf(assumeNotNull(pred_label), isNotNull(pred_label)) AS labels
      FROM ${store.table('records')} FINAL
-     WHERE project = ${str(project)}
+     WHERE project = ${str(project)}${only === undefined ? '' : ` AND model = ${str(only)}`}
      GROUP BY model, environment
      ORDER BY model, environment`,
   );
@@ -80,7 +84,7 @@ export async function listModels(
     };
   }
   for (const name of configs.keys()) {
-    if (!byModel.has(name))
+    if (!byModel.has(name) && (only === undefined || name === only))
       byModel.set(name, { model: name, task: null, versions: [], environments: {}, status: 'ok', stats: [] });
   }
   return [...byModel.values()]

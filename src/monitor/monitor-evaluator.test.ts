@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { learnThreshold } from './monitor-evaluator.js';
+import { eventThreshold, learnThreshold } from './monitor-evaluator.js';
 import { type Monitor, parseMonitorSpec } from './monitor-spec.js';
 
 const monitor = (spec: Record<string, unknown>): Monitor => ({
@@ -46,5 +46,15 @@ describe('learnThreshold', () => {
     expect(t.op).toBe('>');
     expect(t.value).toBeGreaterThan(2.5);
     expect(t.value).toBeLessThan(2.6);
+  });
+});
+
+describe('eventThreshold', () => {
+  it("is the monitor's own threshold when static, and one that never breaches while it is learned", () => {
+    const fixed = monitor({ kind: 'latency', metric: 'p99', threshold: { op: '>', value: 250 } });
+    expect(eventThreshold(fixed)).toEqual({ op: '>', value: 250 });
+    const learned = eventThreshold(monitor({ kind: 'latency', metric: 'p99' }));
+    expect(learned.op).toBe('>');
+    expect(Number.isNaN(learned.value)).toBe(true);
   });
 });

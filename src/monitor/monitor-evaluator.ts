@@ -54,6 +54,17 @@ export interface StepResult {
   readonly contributors: readonly Contributor[];
 }
 
+/**
+ * NO_THRESHOLD stands in where an event needs a threshold and none is known: a learned one before
+ * it is learned, or an alert stored without one. NaN compares false, so it never breaches.
+ */
+export const NO_THRESHOLD: BreachThreshold = { op: '>', value: Number.NaN };
+
+/** eventThreshold is the threshold events of `m` carry when no reading decided it (errors). */
+export function eventThreshold(m: Monitor): BreachThreshold {
+  return 'auto' in m.threshold ? NO_THRESHOLD : m.threshold;
+}
+
 const MAX_HISTORY = 400;
 const HISTORY_MS = 14 * 86_400_000;
 const REFIT_EVERY = 24;
@@ -268,10 +279,7 @@ export class MonitorEvaluator {
     try {
       reading = await this.#read(t);
     } catch (e) {
-      const threshold =
-        'auto' in this.#monitor.threshold
-          ? ({ op: '>', value: Number.NaN } as const)
-          : this.#monitor.threshold;
+      const threshold = eventThreshold(this.#monitor);
       const next = evaluate(
         runtime.lifecycle,
         { time: t, error: errorMessage(e) },

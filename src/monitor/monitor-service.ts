@@ -11,7 +11,13 @@ import type { Entities } from '../store/entities.js';
 import { type Store, str } from '../store/index.js';
 import { AlertLog, type AlertRecord } from './alert-log.js';
 import { acknowledge, evaluate, mute, resolveManually } from './alert-state.js';
-import { INITIAL_RUNTIME, MonitorEvaluator, type RuntimeState } from './monitor-evaluator.js';
+import {
+  eventThreshold,
+  INITIAL_RUNTIME,
+  MonitorEvaluator,
+  NO_THRESHOLD,
+  type RuntimeState,
+} from './monitor-evaluator.js';
 import { durationsOf, type Monitor, type MonitorSpec, monitorIdOf } from './monitor-spec.js';
 import { MONITOR_TABLES } from './schema.js';
 import { type DeliveryAttempt, WebhookNotifier, type WebhookNotifierOptions } from './webhook.js';
@@ -169,7 +175,7 @@ export class MonitorService {
     await this.#withLock(a.monitor_id, async () => {
       const rt = await this.runtime(project, a.monitor_id);
       if (rt.lifecycle.opened === null || new Date(rt.lifecycle.opened).toISOString() !== a.opened) return;
-      const threshold = a.threshold ?? { op: '>', value: Number.NaN };
+      const threshold = a.threshold ?? NO_THRESHOLD;
       const t = resolveManually(rt.lifecycle, now, { threshold });
       await this.#entities.put(project, STATE, a.monitor_id, { ...rt, lifecycle: t.state });
       await this.#publish(project, monitor, t.events, []);
@@ -215,9 +221,7 @@ export class MonitorService {
       if (!(evaluator instanceof MonitorEvaluator)) {
         // The model or its baseline is not there (yet): one error event, retried next cadence.
         const step = { time: t, error: errorMessage(evaluator) };
-        const threshold =
-          'auto' in monitor.threshold ? { op: '>' as const, value: Number.NaN } : monitor.threshold;
-        const next = evaluate(rt.lifecycle, step, { threshold });
+        const next = evaluate(rt.lifecycle, step, { threshold: eventThreshold(monitor) });
         await this.#publish(project, monitor, next.events, []);
         await this.#entities.put(project, STATE, monitor.id, { ...rt, lifecycle: next.state });
         return;

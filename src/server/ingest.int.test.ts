@@ -292,5 +292,13 @@ describe(`ingest API on ${testEngine}`, () => {
     expect((await modelCounts(server.app)).models).toEqual([
       expect.objectContaining({ model: 'fraud', task: 'binary' }),
     ]);
+    // One model's page reads only that model, declared or with records.
+    await server.app.inject({ method: 'PUT', url: '/v1/models/demand', payload: { task: 'regression' } });
+    const one = await server.app.inject({ method: 'GET', url: '/v1/models/fraud' });
+    expect(one.statusCode).toBe(200);
+    expect(one.json()).toMatchObject({ model: 'fraud', task: 'binary', environments: {} });
+    const other = await server.app.inject({ method: 'GET', url: '/v1/models/demand' });
+    expect(other.json()).toMatchObject({ model: 'demand', task: 'regression' });
+    expect((await server.app.inject({ method: 'GET', url: '/v1/models/ghost' })).statusCode).toBe(404);
   });
 });

@@ -33,7 +33,7 @@ export async function modelRoutes(
     async (req) => {
       const project = projectOf(req);
       const model = checkName(req.params.model, 'model');
-      const found = (await listModels(store, project, await configs(project))).find((m) => m.model === model);
+      const [found] = await listModels(store, project, await configs(project), model);
       if (!found) throw notFound(`model ${JSON.stringify(model)}`);
       // The tags a model's records carry are what segments can split by.
       const tags = await store.query<{ k: string }>(
