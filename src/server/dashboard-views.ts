@@ -85,5 +85,6 @@ export function modelPageUrls(detail: ModelSummary, nowMs: number): string[] {
     url(`${m}/drift`, { ...win, ...base, granularity: heat }),
     ...tags.map((by) => url(`${m}/segments`, { ...win, ...base, by })),
     url(`${m}/quality`, { ...win, ...base, granularity: quality }),
+    url('/v1/rejected', { model: detail.model, limit: '200' }),
   ];
 }

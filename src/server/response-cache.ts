@@ -127,6 +127,7 @@ const CACHED_ROUTES = new Set([
   '/v1/models/:model/drift',
   '/v1/models/:model/segments',
   '/v1/models/:model/quality',
+  '/v1/rejected',
 ]);
 
 function cacheKey(req: FastifyRequest): string | undefined {

@@ -60,8 +60,8 @@ describe('view warmer', () => {
     });
     expect(detail.headers['x-vigil-cache']).toBe('hit');
     const urls = modelPageUrls(detail.json() as ModelSummary, Date.now());
-    // performance, drift, the heatmap's drift, segments by region, quality
-    expect(urls.length).toBe(5);
+    // performance, drift, the heatmap's drift, segments by region, quality, rejected rows
+    expect(urls.length).toBe(6);
     for (const url of urls) {
       const res = await server.app.inject({ method: 'GET', url, headers: bearer(editor) });
       expect({ url, status: res.statusCode, cache: res.headers['x-vigil-cache'] }).toEqual({
@@ -70,11 +70,13 @@ describe('view warmer', () => {
         cache: 'hit',
       });
     }
-    // Another project's key asking the same URLs gets its own answers (no such model there).
+    // Another project's key asking the same URLs gets its own answers (no such model there,
+    // no rejected rows).
     for (const url of urls) {
       const res = await server.app.inject({ method: 'GET', url, headers: bearer(other) });
-      expect(res.statusCode).toBe(404);
       expect(res.headers['x-vigil-cache']).toBeUndefined();
+      if (url.startsWith('/v1/models/')) expect(res.statusCode).toBe(404);
+      else expect(res.json()).toMatchObject({ total: 0 });
     }
     // A write drops the warmed answers; once it settles they are computed again, with it.
     const more = await server.app.inject({

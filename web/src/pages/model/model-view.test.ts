@@ -38,9 +38,14 @@ function detail(
 function pageUrls(d: ModelDetail, nowMs: number, by?: string): string[] {
   const view = modelView(d.model, new URLSearchParams(by ? { by } : {}), d, nowMs);
   const r = view.requests;
-  return [r.perf, r.drift, r.heat, ...(r.segments ? [r.segments] : []), qualityRequestOf(d.model, view)].map(
-    (q) => apiUrl(q.path, q.params).slice(BASE.length - 1),
-  );
+  return [
+    r.perf,
+    r.drift,
+    r.heat,
+    ...(r.segments ? [r.segments] : []),
+    qualityRequestOf(d.model, view),
+    r.rejected,
+  ].map((q) => apiUrl(q.path, q.params).slice(BASE.length - 1));
 }
 
 describe('the default model page asks the URLs the server warms', () => {
