@@ -12,6 +12,13 @@ const MAX_CACHED = 200_000;
 /** Users re-read in one query when an experiment's cached answers are refreshed. */
 const REFRESH_CHUNK = 2000;
 
+interface Answer {
+  status: EnrollmentStatus;
+  at: number;
+}
+
+const expKey = (project: string, experiment: string) => `${project}\u0000${experiment}`;
+
 /**
  * Enrollments records opt-ins (with the hash of the terms accepted) and answers "is this user
  * enrolled?" for every predict call. Answers are cached for a few seconds so a hammered
@@ -25,8 +32,10 @@ export class Enrollments {
   readonly #store: Store;
   readonly #telemetry: Telemetry;
   readonly #clock: Clock;
-  readonly #cache = new Map<string, { status: EnrollmentStatus; at: number }>();
-  /** One refresh in flight per experiment (keyed by its cache prefix). */
+  /** Answers per experiment (key: project and experiment), then per user hash. */
+  readonly #cache = new Map<string, Map<string, Answer>>();
+  #cached = 0;
+  /** One refresh in flight per experiment. */
   readonly #refreshing = new Map<string, Promise<void>>();
   #last = 0;
 
@@ -41,36 +50,35 @@ export class Enrollments {
   }
 
   async status(project: string, experiment: string, userHash: string): Promise<EnrollmentStatus> {
-    const prefix = `${project}\u0000${experiment}\u0000`;
-    const key = `${prefix}${userHash}`;
-    const hit = this.#cache.get(key);
-    if (hit && performance.now() - hit.at < this.#cacheMs) return hit.status;
-    let refresh = this.#refreshing.get(prefix);
+    const exp = expKey(project, experiment);
+    const fresh = () => {
+      const a = this.#cache.get(exp)?.get(userHash);
+      return a && performance.now() - a.at < this.#cacheMs ? a : undefined;
+    };
+    const hit = fresh();
+    if (hit) return hit.status;
+    let refresh = this.#refreshing.get(exp);
     if (!refresh) {
-      const due = this.#due(prefix, userHash);
-      refresh = this.#read(project, experiment, due).finally(() => this.#refreshing.delete(prefix));
-      this.#refreshing.set(prefix, refresh);
+      refresh = this.#read(project, experiment, this.#due(exp, userHash)).finally(() =>
+        this.#refreshing.delete(exp),
+      );
+      this.#refreshing.set(exp, refresh);
     }
     await refresh;
-    const now = this.#cache.get(key);
+    const now = fresh();
+    if (now) return now.status;
     // Asked while another user's refresh was in flight: read this one on its own.
-    if (!now || performance.now() - now.at >= this.#cacheMs) {
-      await this.#read(project, experiment, [userHash]);
-      return this.#cache.get(key)?.status ?? 'never';
-    }
-    return now.status;
+    await this.#read(project, experiment, [userHash]);
+    return this.#cache.get(exp)?.get(userHash)?.status ?? 'never';
   }
 
   /** #due lists `userHash` and the experiment's cached users past half their cache life. */
-  #due(prefix: string, userHash: string): string[] {
+  #due(exp: string, userHash: string): string[] {
     const out = [userHash];
     const old = performance.now() - this.#cacheMs / 2;
-    for (const [key, entry] of this.#cache) {
+    for (const [user, a] of this.#cache.get(exp) ?? []) {
       if (out.length >= REFRESH_CHUNK) break;
-      if (entry.at < old && key.startsWith(prefix)) {
-        const user = key.slice(prefix.length);
-        if (user !== userHash) out.push(user);
-      }
+      if (a.at < old && user !== userHash) out.push(user);
     }
     return out;
   }
@@ -84,12 +92,12 @@ export class Enrollments {
          AND user_hash IN (${users.map(str).join(', ')})`,
     );
     const found = new Map(rows.map((r) => [r.user_hash, Number(r.enrolled) === 1]));
-    const prefix = `${project}\u0000${experiment}\u0000`;
+    const exp = expKey(project, experiment);
     for (const user of users) {
-      const enrolled = found.get(user);
       // An enroll or leave of this node's that landed while the query read is newer than it.
-      if ((this.#cache.get(`${prefix}${user}`)?.at ?? 0) > started) continue;
-      this.#remember(`${prefix}${user}`, enrolled === undefined ? 'never' : enrolled ? 'enrolled' : 'left');
+      if ((this.#cache.get(exp)?.get(user)?.at ?? 0) > started) continue;
+      const enrolled = found.get(user);
+      this.#remember(exp, user, enrolled === undefined ? 'never' : enrolled ? 'enrolled' : 'left');
     }
   }
 
@@ -106,17 +114,27 @@ export class Enrollments {
       enrolled: enrolled ? 1 : 0,
       terms_sha: termsSha,
     });
-    this.#remember(`${project}\u0000${experiment}\u0000${userHash}`, enrolled ? 'enrolled' : 'left');
+    this.#remember(expKey(project, experiment), userHash, enrolled ? 'enrolled' : 'left');
   }
 
   /** forget drops cached answers for an experiment (its state changed). */
   forget(project: string, experiment: string): void {
-    const prefix = `${project}\u0000${experiment}\u0000`;
-    for (const key of this.#cache.keys()) if (key.startsWith(prefix)) this.#cache.delete(key);
+    const exp = expKey(project, experiment);
+    this.#cached -= this.#cache.get(exp)?.size ?? 0;
+    this.#cache.delete(exp);
   }
 
-  #remember(key: string, status: EnrollmentStatus): void {
-    if (this.#cache.size >= MAX_CACHED) this.#cache.clear();
-    this.#cache.set(key, { status, at: performance.now() });
+  #remember(exp: string, user: string, status: EnrollmentStatus): void {
+    if (this.#cached >= MAX_CACHED) {
+      this.#cache.clear();
+      this.#cached = 0;
+    }
+    let answers = this.#cache.get(exp);
+    if (!answers) {
+      answers = new Map();
+      this.#cache.set(exp, answers);
+    }
+    if (!answers.has(user)) this.#cached++;
+    answers.set(user, { status, at: performance.now() });
   }
 }

@@ -2,7 +2,8 @@
  * The URLs the dashboard's model page asks first when opened without parameters (its default
  * view), derived as web/src/pages/model/model-view.ts derives them: the view warmer computes
  * these answers ahead of the first visitor. The two must agree to the byte (the cache is keyed
- * by URL); the dashboard's browser test checks that a first load is answered from the cache.
+ * by URL; the dashboard may import only types from the server, so the rules are written twice):
+ * web/src/pages/model/model-view.test.ts checks the dashboard asks no URL this list lacks.
  */
 
 const HOUR = 3_600_000;
