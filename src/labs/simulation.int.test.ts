@@ -189,7 +189,9 @@ describe('200-user simulation', () => {
     // The parts busy-wait 2 ms and 1 ms: their recorded time is at least that.
     expect(r.parts['embed']?.ms_total).toBeGreaterThanOrEqual(2 * want.embedCalls);
     expect(r.parts['rank']?.ms_total).toBeGreaterThanOrEqual(want.rankCalls);
-    expect(r['latency_ms']).toEqual(want.latency);
+    // ClickHouse 18.16 prints some doubles a unit in the last place off (12.774 as
+    // 12.774000000000001): equal to 1e-9 ms, not bit for bit.
+    for (const q of ['p50', 'p95', 'p99'] as const) expect(r.latency_ms[q]).toBeCloseTo(want.latency[q], 9);
     const fb = r['feedback'];
     expect(fb['responses']).toBe(want.feedback.responses);
     expect(fb['too_slow_share']).toBeCloseTo(want.feedback.too_slow_share, 12);
