@@ -57,6 +57,12 @@ addStoreOptions(
     )
     .option('--max-body-mb <mb>', 'largest request body', integer('--max-body-mb', 1, 4096), 64)
     .option(
+      '--allow-outbound <hosts>',
+      'hosts or host:port (comma-separated, repeatable; also VIGIL_ALLOW_OUTBOUND) that Labs HTTP sources and webhooks may reach on loopback, private or link-local addresses',
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
+    .option(
       '--max-queue-rows <n>',
       'rows waiting to commit before ingest answers 503',
       integer('--max-queue-rows', 1000, 1e8),

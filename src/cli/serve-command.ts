@@ -3,8 +3,10 @@ import { seedDemo } from '../demo/demo-workspace.js';
 import type { MonitorSpec } from '../monitor/monitor-spec.js';
 import { buildServer, type VigilServer } from '../server/index.js';
 import { systemClock } from '../shared/clock.js';
+import { errorMessage, VigilError } from '../shared/errors.js';
 import { type Logger, stderrLogger } from '../shared/logger.js';
 import { DEFAULT_PROJECT } from '../shared/names.js';
+import { allowListFromEnv, parseAllowList } from '../shared/outbound-url.js';
 import { Entities } from '../store/entities.js';
 import { openStore, type StoreOptions } from '../store/index.js';
 import { readMonitorsFile } from './monitor-command.js';
@@ -19,6 +21,8 @@ export interface ServeOptions {
   monitors?: string;
   /** auth: 'on' | 'off'; undefined means on unless the host is loopback. */
   auth?: string;
+  /** allowOutbound: `--allow-outbound` values (host or host:port lists), added to VIGIL_ALLOW_OUTBOUND. */
+  allowOutbound?: string[];
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost', '[::1]']);
@@ -37,6 +41,12 @@ export async function runServe(opts: ServeOptions, storeOpts: StoreOptions): Pro
   const logger = stderrLogger();
   // A bad monitors file stops the start before anything is opened.
   const monitorSpecs = opts.monitors === undefined ? undefined : await readMonitorsFile(opts.monitors);
+  let allowOutbound: string[];
+  try {
+    allowOutbound = [...allowListFromEnv(), ...parseAllowList(opts.allowOutbound ?? [])];
+  } catch (e) {
+    throw new VigilError('invalid_option', errorMessage(e));
+  }
   const store = await openStore(storeOpts);
   const auth = authEnabled(opts);
   let server: VigilServer | undefined;
@@ -48,7 +58,9 @@ export async function runServe(opts: ServeOptions, storeOpts: StoreOptions): Pro
       limits: { bodyLimitBytes: opts.maxBodyMb * 1024 * 1024, maxQueuedRows: opts.maxQueueRows },
       monitors: { scheduler: true },
       warmViews: true,
+      allowOutbound,
     });
+    if (allowOutbound.length > 0) logger.info('outbound allow-list', { hosts: allowOutbound });
     await prepare(server, logger, opts, monitorSpecs);
     // Started after the demo is written: warming between its write bursts would only slow it.
     server.warmer?.start();

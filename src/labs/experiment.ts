@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { badRequest, VigilError } from '../shared/errors.js';
+import { type OutboundGuard, OutboundRefused } from '../shared/outbound-url.js';
 import { parseShape, type Shape } from './json-shape.js';
 
 export const STATES = ['draft', 'live', 'paused', 'killed'] as const;
@@ -115,21 +116,31 @@ function price(obj: Json, key: string): number {
   return v;
 }
 
-/** entryFileOf finds a prototype folder's entry point, or says what is wrong with the folder. */
+/**
+ * entryFileOf finds a prototype folder's entry point. Every way a folder can be unusable (it
+ * does not exist, is a file, cannot be read, holds no entry point) gets the same message, so the
+ * answer never tells a caller whether some path exists on the server.
+ */
 export function entryFileOf(folder: string, field = 'source.path'): string {
   if (!isAbsolute(folder)) throw badRequest(field, 'must be an absolute path to the prototype folder');
-  if (!existsSync(folder) || !statSync(folder).isDirectory())
-    throw badRequest(field, `${folder} is not a folder`);
+  const unusable = () =>
+    badRequest(
+      field,
+      `${folder} is not a prototype folder: it must be a folder this server can read holding index.mjs or index.js${supportsTypeStripping() ? ' or index.ts' : ''} that exports score(input, ctx)${supportsTypeStripping() ? '' : ` (index.ts needs Node.js 22.6 or later; this is ${process.version}: compile it to index.mjs)`}`,
+    );
+  let isFolder = false;
+  try {
+    isFolder = statSync(folder).isDirectory();
+  } catch {
+    isFolder = false;
+  }
+  if (!isFolder) throw unusable();
   for (const name of ENTRY_FILES) {
     if (!existsSync(`${folder}/${name}`)) continue;
-    if (name === 'index.ts' && !supportsTypeStripping())
-      throw badRequest(
-        field,
-        `${folder}/index.ts: this Node.js (${process.version}) cannot run TypeScript directly; compile it to index.mjs`,
-      );
+    if (name === 'index.ts' && !supportsTypeStripping()) continue;
     return name;
   }
-  throw badRequest(field, `${folder} has no ${ENTRY_FILES.join(', ')} exporting score(input, ctx)`);
+  throw unusable();
 }
 
 /** supportsTypeStripping tells whether this Node can run .ts files (22.6 and later). */
@@ -164,6 +175,27 @@ function parseSource(v: unknown): SourceConfig {
     return { type: 'http', url: parsed.href, protocol };
   }
   throw badRequest('source.type', 'must be module or http');
+}
+
+/**
+ * checkSourceUrl refuses an HTTP source whose URL reaches loopback, link-local, private or the
+ * store's own addresses (unless the operator allows the host), naming the rule in a 400 on
+ * `source.url`. A host that does not resolve yet is accepted here: every call checks again.
+ */
+export async function checkSourceUrl(source: SourceConfig, outbound: OutboundGuard): Promise<void> {
+  if (source.type !== 'http') return;
+  try {
+    await outbound.check(source.url, { unresolvable: 'accept' });
+  } catch (e) {
+    if (e instanceof OutboundRefused) throw badRequest('source.url', e.message);
+    throw e;
+  }
+}
+
+/** isHttpSourceBody tells whether a create body asks for an HTTP source (before validation). */
+export function isHttpSourceBody(body: unknown): boolean {
+  const source = isObject(body) ? body['source'] : undefined;
+  return isObject(source) && source['type'] === 'http';
 }
 
 function parseLimits(v: unknown): Limits {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../shared/clock.js';
+import { OutboundGuard } from '../shared/outbound-url.js';
 import type { Logger } from '../shared/logger.js';
 import { type Store, str } from '../store/index.js';
 import { callCost } from './cost.js';
@@ -32,6 +33,8 @@ export interface GatewayOptions {
   maxChildrenPerExperiment?: number;
   /** idleMs: a runtime unused this long is stopped (its children exit). */
   idleMs?: number;
+  /** outbound checks and pins HTTP sources' addresses (loopback and private ones refused by default). */
+  outbound?: OutboundGuard;
 }
 
 /** Refusals the fallback answer may cover: the prototype could not answer, through no fault of the request. */
@@ -221,7 +224,10 @@ export class Gateway {
             onQuery: (view, params, deadline) =>
               runView(store, exp.project, view, params, { maxRows: limits.query_max_rows, deadline }),
           })
-        : new HttpModelSource(exp.source, { maxOutputBytes: limits.max_output_bytes });
+        : new HttpModelSource(exp.source, {
+            maxOutputBytes: limits.max_output_bytes,
+            outbound: this.#opts.outbound ?? new OutboundGuard(),
+          });
     const rt: Runtime = {
       exp,
       source,

@@ -4,11 +4,13 @@ import type { Clock } from '../shared/clock.js';
 import { badRequest, notFound, VigilError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { checkName } from '../shared/names.js';
+import { OutboundGuard } from '../shared/outbound-url.js';
 import type { Entities } from '../store/entities.js';
 import type { Store } from '../store/index.js';
 import { isAllocated } from './allocation.js';
 import { Enrollments } from './enrollments.js';
 import {
+  checkSourceUrl,
   checkTransition,
   type Experiment,
   FEATURE_RE,
@@ -32,6 +34,8 @@ export interface LabsServiceOptions {
   /** pollMs: how often running experiments are re-read (cross-node kill switch). */
   pollMs?: number;
   maxChildrenPerExperiment?: number;
+  /** outbound guards HTTP sources (default: loopback, private and link-local refused, nothing allowed). */
+  outbound?: OutboundGuard;
 }
 
 const SPEEDS = ['too_slow', 'ok', 'fast'] as const;
@@ -58,10 +62,12 @@ export class LabsService {
   readonly #gateway: Gateway;
   readonly #telemetry: Telemetry;
   readonly #sweep: NodeJS.Timeout;
+  readonly #outbound: OutboundGuard;
 
   private constructor(o: LabsServiceOptions, hash: UserHasher) {
     this.#o = o;
     this.#hash = hash;
+    this.#outbound = o.outbound ?? new OutboundGuard();
     this.#telemetry = new Telemetry(o.queue, o.logger);
     this.#registry = new ExperimentRegistry({
       entities: o.entities,
@@ -76,6 +82,7 @@ export class LabsService {
       clock: o.clock,
       logger: o.logger,
       maxChildrenPerExperiment: o.maxChildrenPerExperiment,
+      outbound: this.#outbound,
     });
     this.#registry.onChange = (exp) => this.#applyState(exp);
     this.#sweep = setInterval(() => {
@@ -108,6 +115,7 @@ export class LabsService {
       nowIso: new Date(this.#o.clock.nowMs()).toISOString(),
       hashUser: (u) => this.#hash(project, u),
     });
+    await checkSourceUrl(exp.source, this.#outbound);
     await this.#registry.put(exp);
     return publicView(exp);
   }

@@ -4,6 +4,7 @@ import type { BreachThreshold } from '../core/forecast/index.js';
 import { parseTimestamp } from '../ingest/timestamp.js';
 import { badRequest, VigilError } from '../shared/errors.js';
 import { checkName, isEnvironment } from '../shared/names.js';
+import { type OutboundGuard, OutboundRefused } from '../shared/outbound-url.js';
 import { parseDuration } from './duration.js';
 
 export const MONITOR_KINDS = [
@@ -196,6 +197,22 @@ function notifyOf(v: unknown): NotifyTarget[] {
       throw badRequest(`notify[${i}].format`, 'must be "json" or "slack"');
     return { url: parsed.toString(), secret: secret as string | undefined, format };
   });
+}
+
+/**
+ * checkNotifyUrls refuses webhook URLs that reach loopback, link-local, private or the store's
+ * own addresses (unless the operator allows the host), with a 400 naming `notify[i].url` and the
+ * rule. A host that does not resolve yet is accepted here: every delivery checks again.
+ */
+export async function checkNotifyUrls(spec: Pick<MonitorSpec, 'notify'>, outbound: OutboundGuard): Promise<void> {
+  for (const [i, target] of spec.notify.entries()) {
+    try {
+      await outbound.check(target.url, { unresolvable: 'accept' });
+    } catch (e) {
+      if (e instanceof OutboundRefused) throw badRequest(`notify[${i}].url`, e.message);
+      throw e;
+    }
+  }
 }
 
 function policyOf(v: unknown): MonitorPolicy {

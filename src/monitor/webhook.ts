@@ -19,10 +19,15 @@
  *   longer (capped at max). Other 4xx are permanent ('failed'), as is running out of attempts.
  *   The defaults (1 s doubling to 60 s, 20 attempts) keep retrying for about 15 minutes.
  * - Every attempt goes to the injected DeliveryLog; a log that throws or rejects is ignored.
+ * - Addresses: every attempt goes through the outbound guard (src/shared/outbound-url.ts): the
+ *   receiver's host is resolved and checked, the connection made to the checked address only,
+ *   and redirects are not followed. A refused address or a redirect fails the notification at
+ *   once (permanent), without retries.
  * - `close()` stops intake, lets the queues drain until a deadline, then aborts what is left
  *   (logged as 'abandoned'). Timers are unref()ed so they never hold the process open.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { OutboundGuard, OutboundRefused, outboundFetch } from '../shared/outbound-url.js';
 
 /** PayloadFormat picks the body shape a receiver gets. */
 export type PayloadFormat = 'json' | 'slack';
@@ -95,7 +100,10 @@ export interface WebhookNotifierOptions {
   readonly maxBackoffMs?: number;
   /** Per-request timeout. Default 10_000. */
   readonly timeoutMs?: number;
+  /** fetch replaces the guarded HTTP client (unit tests); without it `outbound` applies. */
   readonly fetch?: typeof fetch;
+  /** outbound decides which receiver addresses may be called (default: no loopback, private, link-local). */
+  readonly outbound?: OutboundGuard;
   readonly now?: () => number;
   /** Uniform [0, 1) source for jitter. Default Math.random. */
   readonly random?: () => number;
@@ -271,7 +279,7 @@ export class WebhookNotifier {
       positive(options.maxBackoffMs, 60_000, 'maxBackoffMs'),
     );
     this.#timeoutMs = positive(options.timeoutMs, 10_000, 'timeoutMs');
-    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#fetch = options.fetch ?? outboundFetch(options.outbound ?? new OutboundGuard());
     this.#now = options.now ?? Date.now;
     this.#random = options.random ?? Math.random;
     this.#userAgent = options.userAgent ?? 'vigil-webhook/1';
@@ -394,6 +402,7 @@ export class WebhookNotifier {
     let status: number | null = null;
     let error: string | null = null;
     let retryAfter: number | null = null;
+    let refused = false;
     try {
       const signal = AbortSignal.any([AbortSignal.timeout(this.#timeoutMs), this.#shutdown.signal]);
       const res = await this.#fetch(q.receiver.url, { method: 'POST', headers, body: item.body, signal });
@@ -402,9 +411,18 @@ export class WebhookNotifier {
       // Drain the body so the connection can be reused.
       await res.arrayBuffer().catch(() => undefined);
     } catch (e) {
-      error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      refused = e instanceof OutboundRefused;
+      error = refused ? `url: ${(e as Error).message}` : e instanceof Error ? `${e.name}: ${e.message}` : String(e);
     }
     if (this.#shutdown.signal.aborted) return null;
+    if (refused) {
+      this.#record(q, item, 'failed', null, `${error}; not retried`, started, null);
+      return null;
+    }
+    if (status !== null && status >= 300 && status < 400) {
+      this.#record(q, item, 'failed', status, `HTTP ${status}: redirects are not followed`, started, null);
+      return null;
+    }
     if (status !== null && status >= 200 && status < 300) {
       this.#record(q, item, 'delivered', status, null, started, null);
       return null;

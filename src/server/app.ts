@@ -8,6 +8,7 @@ import { IngestService, WriteQueue } from '../ingest/index.js';
 import { MonitorService, type MonitorServiceOptions } from '../monitor/monitor-service.js';
 import { type Clock, systemClock } from '../shared/clock.js';
 import { type Logger, noopLogger } from '../shared/logger.js';
+import { OutboundGuard } from '../shared/outbound-url.js';
 import { Entities } from '../store/entities.js';
 import { type Store, storeError } from '../store/index.js';
 import { recordAudit } from './auth-context.js';
@@ -57,6 +58,12 @@ export interface BuildServerOptions {
    * written). Off by default here (tests count cache hits).
    */
   warmViews?: boolean | { settleMs?: number };
+  /**
+   * allowOutbound: hosts or host:port that Labs HTTP sources and webhooks may reach although they
+   * are loopback, private or link-local (`--allow-outbound`). Default none; the store's own
+   * host:port is refused unless named exactly.
+   */
+  allowOutbound?: readonly string[];
 }
 
 export interface MonitorOptions {
@@ -121,7 +128,14 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
   metrics.setQueueDepth(() => queue.depth);
   const ingest = new IngestService({ store, queue, clock, counters: metrics.ingest });
   const entities = new Entities(store, clock);
-  const monitors = new MonitorService({ store, entities, clock, logger, webhook: opts.monitors?.webhook });
+  const outbound = new OutboundGuard({ allow: opts.allowOutbound, storeUrl: opts.store.endpoint });
+  const monitors = new MonitorService({
+    store,
+    entities,
+    clock,
+    logger,
+    webhook: { outbound, ...opts.monitors?.webhook },
+  });
 
   const app = Fastify({
     bodyLimit: opts.limits?.bodyLimitBytes ?? 64 * 1024 * 1024,
@@ -198,8 +212,8 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
   await app.register(anomalyRoutes, { series: new StoredSeries({ store, queue, clock }) });
   await app.register(driftRoutes, { store, entities });
   await app.register(qualityRoutes, { store, entities });
-  await app.register(monitorRoutes, { monitors, audit: recordAudit });
-  await app.register(labsRoutes, { store, entities, clock, logger, queue });
+  await app.register(monitorRoutes, { monitors, audit: recordAudit, outbound });
+  await app.register(labsRoutes, { store, entities, clock, logger, queue, outbound });
   // The dashboard (web/, built by `npm run build`) is served from web/dist at /.
   await app.register(staticRoutes, { root: fileURLToPath(new URL('../../web/dist', import.meta.url)) });
   await app.ready();

@@ -1,11 +1,13 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { atLeast } from '../auth/index.js';
 import { WriteQueue } from '../ingest/write-queue.js';
+import { isHttpSourceBody } from '../labs/experiment.js';
 import { LabsService, renderHtml, renderMarkdown } from '../labs/index.js';
 import { WIDGET_SOURCE } from '../labs/widget/widget-source.js';
 import type { Clock } from '../shared/clock.js';
 import { badRequest, VigilError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
+import type { OutboundGuard } from '../shared/outbound-url.js';
 import type { Entities } from '../store/entities.js';
 import type { Store } from '../store/index.js';
 import { forbidden, recordAudit, unauthorized } from './auth-context.js';
@@ -21,6 +23,8 @@ export interface LabsRoutesOptions {
   /** onService hands the LabsService to the caller (tests, bench). */
   onService?: (labs: LabsService) => void;
   pollMs?: number;
+  /** outbound guards HTTP sources' URLs (src/shared/outbound-url.ts); the default allows no private host. */
+  outbound?: OutboundGuard;
 }
 
 type Id = { Params: { id: string } };
@@ -63,6 +67,7 @@ export async function labsRoutes(app: FastifyInstance, opts: LabsRoutesOptions):
     logger: opts.logger,
     queue,
     pollMs: opts.pollMs,
+    outbound: opts.outbound,
   });
   opts.onService?.(labs);
   app.addHook('onClose', async () => {
@@ -77,6 +82,12 @@ export async function labsRoutes(app: FastifyInstance, opts: LabsRoutesOptions):
     base,
     { schema: { summary: 'Create a Labs experiment (draft)', body: { type: 'object' } } },
     async (req, reply) => {
+      // The server itself calls an HTTP source's URL: only an admin may point it somewhere.
+      const auth = req.vigilAuth;
+      if (auth?.enabled && auth.principal && !atLeast(auth.principal.role, 'admin') && isHttpSourceBody(req.body))
+        throw forbidden(
+          `source: an experiment with an http source needs the admin role (the server calls its URL); the key is ${auth.principal.role}`,
+        );
       const created = await labs.create(projectOf(req), req.body);
       await recordAudit(req, 'experiment.create', created.id, { name: created.name, state: created.state });
       return reply.status(201).send(created);

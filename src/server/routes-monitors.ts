@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseTimestamp } from '../ingest/timestamp.js';
 import type { MonitorService } from '../monitor/monitor-service.js';
-import { parseMonitorSpec } from '../monitor/monitor-spec.js';
+import { checkNotifyUrls, parseMonitorSpec } from '../monitor/monitor-spec.js';
 import { badRequest, notFound } from '../shared/errors.js';
 import { checkName } from '../shared/names.js';
+import { OutboundGuard } from '../shared/outbound-url.js';
 import { projectOf } from './project.js';
 
 /** AuditHook lets the server record who changed a monitor (wired by the auth layer when present). */
@@ -25,9 +26,16 @@ const ALERT_STATES = ['warning', 'alert', 'resolved'] as const;
 /** monitorRoutes: monitors CRUD and the alerts they raise (API.md, Monitors and alerts). */
 export async function monitorRoutes(
   app: FastifyInstance,
-  opts: { monitors: MonitorService; audit?: AuditHook },
+  opts: { monitors: MonitorService; audit?: AuditHook; outbound?: OutboundGuard },
 ): Promise<void> {
   const { monitors } = opts;
+  const outbound = opts.outbound ?? new OutboundGuard();
+  /** specOf validates a monitor body, webhook addresses included (issue 14: no SSRF). */
+  const specOf = async (body: unknown) => {
+    const spec = parseMonitorSpec(body);
+    await checkNotifyUrls(spec, outbound);
+    return spec;
+  };
   const audit = async (req: FastifyRequest, action: string, target: string, detail?: unknown) => {
     await opts.audit?.(req, action, target, detail);
   };
@@ -41,7 +49,7 @@ export async function monitorRoutes(
     { schema: { summary: 'Create a monitor' } },
     async (req, reply) => {
       const project = projectOf(req);
-      const monitor = await monitors.create(project, parseMonitorSpec(req.body));
+      const monitor = await monitors.create(project, await specOf(req.body));
       await audit(req, 'monitor.create', monitor.id, { name: monitor.name });
       return reply.status(201).send(monitor);
     },
@@ -73,7 +81,7 @@ export async function monitorRoutes(
     { schema: { summary: 'Replace a monitor', params: idParam } },
     async (req) => {
       const project = projectOf(req);
-      const monitor = await monitors.update(project, req.params.id, parseMonitorSpec(req.body));
+      const monitor = await monitors.update(project, req.params.id, await specOf(req.body));
       await audit(req, 'monitor.update', monitor.id, { name: monitor.name });
       return monitor;
     },

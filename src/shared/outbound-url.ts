@@ -253,7 +253,7 @@ export class OutboundGuard {
       store = null;
     }
     this.#storeUrl = store;
-    this.#resolve = opts.resolve ?? ((host) => dnsLookup(host, { all: true, verbatim: true }));
+    this.#resolve = opts.resolve ?? resolveWithin(5000);
   }
 
   /** allowList is the operator's list as normalised (for logs). */
@@ -354,6 +354,23 @@ export class OutboundGuard {
   }
 }
 
+/** resolveWithin looks a name up (every address), failing with ETIMEOUT after `ms`. */
+function resolveWithin(ms: number) {
+  return (host: string): Promise<Array<{ address: string; family: number }>> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(Object.assign(new Error(`no DNS answer for ${host}`), { code: 'ETIMEOUT' })),
+        ms,
+      );
+      timer.unref();
+    });
+    return Promise.race([dnsLookup(host, { all: true, verbatim: true }), timeout]).finally(() =>
+      clearTimeout(timer),
+    );
+  };
+}
+
 /** OutboundInit is the part of fetch's RequestInit outbound calls use. */
 export interface OutboundInit {
   method?: string;
@@ -416,5 +433,9 @@ export function outboundFetch(guard: OutboundGuard): typeof fetch {
 /** allowListFromEnv reads VIGIL_ALLOW_OUTBOUND (comma-separated), if set. */
 export function allowListFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
   const v = env['VIGIL_ALLOW_OUTBOUND'];
-  return v ? parseAllowList([v]) : [];
+  try {
+    return v ? parseAllowList([v]) : [];
+  } catch (e) {
+    throw new Error((e as Error).message.replace(/^--allow-outbound/, 'VIGIL_ALLOW_OUTBOUND'));
+  }
 }

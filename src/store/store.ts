@@ -7,6 +7,8 @@ export interface Store {
   readonly engine: 'chdb' | 'server';
   /** database is the ClickHouse database holding Vigil's tables. */
   readonly database: string;
+  /** endpoint is a server-mode store's http(s)://host:port (no credentials); outbound URLs may not reach it. */
+  readonly endpoint?: string;
   /** table gives the qualified name of one of Vigil's tables. */
   table(name: TableName): string;
   /** exec runs a statement that returns no rows (DDL, ALTER, OPTIMIZE). */

@@ -1,3 +1,4 @@
+import { type OutboundGuard, OutboundRefused } from '../../shared/outbound-url.js';
 import type { HttpSource as HttpSourceConfig } from '../experiment.js';
 import { failed, type InvokeRequest, type PredictSource, type SourceResult } from '../source.js';
 import { fromV2Response, toV2Request } from './oip-v2.js';
@@ -9,16 +10,23 @@ import { fromV2Response, toV2Request } from './oip-v2.js';
  * the deadline, the answer's size is capped while it streams in, and its shape is checked.
  * A remote call's compute is not observable from here: it is billed as one core busy for the
  * call's wall time (cpu_ms = latency), documented in docs/labs.md.
+ *
+ * Every call goes through the outbound guard (src/shared/outbound-url.ts): the host is resolved
+ * and checked on each call and the connection made to the checked address only, redirects are
+ * not followed, and an upstream error answer's body is never read, let alone shown: the caller
+ * learns the status code only.
  */
 export class HttpModelSource implements PredictSource {
   readonly kind = 'http' as const;
   readonly #config: HttpSourceConfig;
   readonly #maxOutputBytes: number;
   readonly #inflight = new Set<AbortController>();
+  readonly #outbound: OutboundGuard;
 
-  constructor(config: HttpSourceConfig, opts: { maxOutputBytes: number }) {
+  constructor(config: HttpSourceConfig, opts: { maxOutputBytes: number; outbound: OutboundGuard }) {
     this.#config = config;
     this.#maxOutputBytes = opts.maxOutputBytes;
+    this.#outbound = opts.outbound;
   }
 
   warm(): void {}
@@ -43,13 +51,22 @@ export class HttpModelSource implements PredictSource {
     const started = performance.now();
     const usage = () => ({ cpuMs: performance.now() - started, peakMb: 0 });
     try {
-      const res = await fetch(this.#config.url, {
+      const res = await this.#outbound.fetch(this.#config.url, {
         method: 'POST',
         body,
         headers: { 'content-type': 'application/json', accept: 'application/json' },
         signal: ac.signal,
-        redirect: 'error',
       });
+      if (res.status >= 300 && res.status < 400) {
+        await res.body?.cancel().catch(() => {});
+        return failed(
+          'error',
+          'http_status',
+          `the model server answered HTTP ${res.status} (a redirect); redirects are not followed`,
+          true,
+          usage(),
+        );
+      }
       if (!res.ok) {
         await res.body?.cancel().catch(() => {});
         return failed('error', 'http_status', `the model server answered HTTP ${res.status}`, true, usage());
@@ -96,8 +113,9 @@ export class HttpModelSource implements PredictSource {
       if (ac.signal.aborted && ac.signal.reason === 'timeout')
         return failed('timeout', 'timeout', 'the model server did not answer in time', true, usage());
       if (ac.signal.aborted) return failed('aborted', 'aborted', 'the call was cut short', true, usage());
-      const cause =
-        (e as { cause?: { code?: string } }).cause?.code ?? (e instanceof Error ? e.message : 'failed');
+      if (e instanceof OutboundRefused)
+        return failed('error', 'forbidden_address', `source.url: ${e.message}`, false, usage());
+      const cause = (e as { code?: string }).code ?? (e as { cause?: { code?: string } }).cause?.code ?? 'failed';
       return failed(
         'error',
         'unreachable',

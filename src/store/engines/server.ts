@@ -32,6 +32,7 @@ export function openServerStore(opts: {
   return {
     engine: 'server',
     database,
+    endpoint: `${url.protocol}//${url.host}`,
     table: (name: TableName) => `${database}.${name}`,
     async exec(sql) {
       try {
