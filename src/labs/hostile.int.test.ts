@@ -40,7 +40,8 @@ function listFixtures(): string[] {
 
 beforeAll(async () => {
   fixtureFiles = listFixtures();
-  t = await labsTestApp();
+  // The remote model servers below are this test's own, on loopback: the operator allows them.
+  t = await labsTestApp({ allowOutbound: ['127.0.0.1'] });
   scratch = mkdtempSync(join(tmpdir(), 'vigil-labs-hostile-'));
   secretFile = join(scratch, 'secret.txt');
   writeFileSync(secretFile, 'the-secret-outside-the-folder');

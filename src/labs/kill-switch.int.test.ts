@@ -17,9 +17,9 @@ let hang: Server;
 let hangUrl: string;
 
 beforeAll(async () => {
-  a = await labsTestApp();
+  a = await labsTestApp({ allowOutbound: ['127.0.0.1'] });
   // A second node on the same store: what a scaled-out `vigil serve` looks like.
-  b = await labsTestApp({ store: a.store });
+  b = await labsTestApp({ store: a.store, allowOutbound: ['127.0.0.1'] });
   hang = createServer((req) => req.resume());
   await new Promise<void>((resolve) => hang.listen(0, '127.0.0.1', resolve));
   hangUrl = `http://127.0.0.1:${(hang.address() as AddressInfo).port}/infer`;

@@ -52,6 +52,8 @@ describe.skipIf(testEngine !== 'chdb')('webhook receiver down for two minutes', 
       const server = await buildServer({
         store,
         monitors: { webhook: { initialBackoffMs: 500, maxBackoffMs: 5000, maxAttempts: 200 } },
+        // The receiver is this test's own server on loopback: the operator allows it.
+        allowOutbound: [`127.0.0.1:${port}`],
       });
       let receiver: Server | undefined;
       try {

@@ -14,13 +14,19 @@ export interface AuthedServer {
 
 export async function authedServer(
   store: Store,
-  opts: { clock?: Clock; revalidateMs?: number; requestsPerSecondPerKey?: number } = {},
+  opts: {
+    clock?: Clock;
+    revalidateMs?: number;
+    requestsPerSecondPerKey?: number;
+    allowOutbound?: string[];
+  } = {},
 ): Promise<AuthedServer> {
   const clock = opts.clock ?? systemClock;
   const server = await buildServer({
     store,
     clock,
     auth: { enabled: true, revalidateMs: opts.revalidateMs },
+    allowOutbound: opts.allowOutbound,
     ...(opts.requestsPerSecondPerKey === undefined
       ? {}
       : { limits: { requestsPerSecondPerKey: opts.requestsPerSecondPerKey } }),

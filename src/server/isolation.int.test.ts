@@ -102,7 +102,8 @@ async function seed(p: string, prefix: 'a' | 'b'): Promise<Seeded> {
     await ok(editor, 'POST', `/v1/series/${name}/points`, {
       points: Array.from({ length: 30 }, (_, i) => ({ timestamp: T0 + i * 3_600_000, value: i % 7 })),
     });
-  const exp = await ok(editor, 'POST', '/v1/labs/experiments', {
+  // An HTTP source needs the admin role (issue 14); 127.0.0.1:9 is allow-listed for this suite.
+  const exp = await ok(keys[`${p}:admin`]!.key, 'POST', '/v1/labs/experiments', {
     name: `${prefix}-secret-experiment`,
     description: `${prefix}-secret-description`,
     source: { type: 'http', url: 'http://127.0.0.1:9/score' },
@@ -293,7 +294,7 @@ function routeList() {
 
 beforeAll(async () => {
   store = await openTestStore();
-  s = await authedServer(store);
+  s = await authedServer(store, { allowOutbound: ['127.0.0.1:9'] });
   for (const p of [A, B])
     for (const role of ['viewer', 'editor', 'admin'] as const)
       keys[`${p}:${role}`] = await s.key(p, role, `${p === A ? 'a' : 'b'}-secret-key-name-${role}`);

@@ -4,6 +4,7 @@ import { makeErrorHandler } from '../../server/error-handler.js';
 import { labsRoutes } from '../../server/routes-labs.js';
 import { type Clock, systemClock } from '../../shared/clock.js';
 import { noopLogger } from '../../shared/logger.js';
+import { OutboundGuard } from '../../shared/outbound-url.js';
 import { Entities } from '../../store/entities.js';
 import type { Store } from '../../store/index.js';
 import { dropTestStore, openTestStore } from '../../store/test-support/test-store.js';
@@ -38,7 +39,13 @@ export interface LabsTestApp {
  * the API's error handler and the Labs route plugin, on a fresh test database.
  */
 export async function labsTestApp(
-  opts: { clock?: Clock; pollMs?: number; store?: Store } = {},
+  opts: {
+    clock?: Clock;
+    pollMs?: number;
+    store?: Store;
+    /** allowOutbound: hosts HTTP sources may reach on loopback (tests' own model servers). */
+    allowOutbound?: string[];
+  } = {},
 ): Promise<LabsTestApp> {
   const store = opts.store ?? (await openTestStore());
   await applyLabsMigration(store);
@@ -54,6 +61,7 @@ export async function labsTestApp(
     logger: noopLogger,
     queue,
     pollMs: opts.pollMs,
+    outbound: new OutboundGuard({ allow: opts.allowOutbound ?? [], storeUrl: store.endpoint }),
     onService: (s) => {
       labs = s;
     },
