@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { OutboundGuard } from '../shared/outbound-url.js';
 import {
   type DeliveryAttempt,
   genericPayload,
@@ -10,6 +11,9 @@ import {
   verifySignature,
   WebhookNotifier,
 } from './webhook.js';
+
+/** The receivers below are this file's own servers on loopback: the operator allows them. */
+const LOCAL = new OutboundGuard({ allow: ['127.0.0.1'] });
 
 const t0 = Date.UTC(2026, 10, 29, 8);
 
@@ -95,6 +99,7 @@ function notifier(log: DeliveryAttempt[], over: ConstructorParameters<typeof Web
     maxBackoffMs: 300,
     timeoutMs: 1000,
     random: () => 0.5,
+    outbound: LOCAL,
     ...over,
   });
   notifiers.push(n);
@@ -259,6 +264,7 @@ describe('WebhookNotifier delivery', () => {
         },
       },
       initialBackoffMs: 10,
+      outbound: LOCAL,
     });
     notifiers.push(n);
     let calls = 0;
