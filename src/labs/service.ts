@@ -23,7 +23,7 @@ import { ExperimentRegistry } from './registry.js';
 import type { LabsReport, ReportOptions } from './report/compute.js';
 import { buildReport } from './report/read-report.js';
 import { type FeedbackRow, Telemetry } from './telemetry.js';
-import { loadUserHasher, type UserHasher } from './user-key.js';
+import { type LabsKeys, loadLabsKeys, type TokenSigner, type UserHasher } from './user-key.js';
 
 export interface LabsServiceOptions {
   store: Store;
@@ -39,6 +39,8 @@ export interface LabsServiceOptions {
 }
 
 const SPEEDS = ['too_slow', 'ok', 'fast'] as const;
+/** USED_TOKEN_KIND: Entities rows naming spent feedback tokens (by nonce). */
+const USED_TOKEN_KIND = 'labs_used_feedback_token';
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -57,6 +59,9 @@ function userOf(body: Record<string, unknown>): string {
 export class LabsService {
   readonly #o: LabsServiceOptions;
   readonly #hash: UserHasher;
+  readonly #signToken: TokenSigner;
+  /** Feedback tokens used on this node (nonce → expiry): a replay racing the store's record is refused too. */
+  readonly #usedTokens = new Map<string, number>();
   readonly #registry: ExperimentRegistry;
   readonly #enrollments: Enrollments;
   readonly #gateway: Gateway;
@@ -64,9 +69,10 @@ export class LabsService {
   readonly #sweep: NodeJS.Timeout;
   readonly #outbound: OutboundGuard;
 
-  private constructor(o: LabsServiceOptions, hash: UserHasher) {
+  private constructor(o: LabsServiceOptions, keys: LabsKeys) {
     this.#o = o;
-    this.#hash = hash;
+    this.#hash = keys.hashUser;
+    this.#signToken = keys.signToken;
     this.#outbound = o.outbound ?? new OutboundGuard();
     this.#telemetry = new Telemetry(o.queue, o.logger);
     this.#registry = new ExperimentRegistry({
@@ -94,7 +100,7 @@ export class LabsService {
 
   /** open loads the server's user key (creating it on first use) and starts Labs. */
   static async open(o: LabsServiceOptions): Promise<LabsService> {
-    return new LabsService(o, await loadUserHasher(o.entities));
+    return new LabsService(o, await loadLabsKeys(o.entities));
   }
 
   get telemetry(): Telemetry {
@@ -209,7 +215,8 @@ export class LabsService {
    * feedbackToken lets one user's browser send feedback without an API key: the product's
    * backend (which holds a key) asks for it and hands it to the widget (`data-token`). It names
    * the project, the experiment and the user's pseudonym, expires, and is signed with the
-   * server's Labs secret.
+   * server's Labs secret (a key derived for tokens alone). A token is good for one feedback
+   * answer (the widget sends one): a replay is refused with 409.
    */
   async feedbackToken(
     project: string,
@@ -224,7 +231,13 @@ export class LabsService {
     await this.#experiment(project, id);
     const expires = this.#o.clock.nowMs() + ttl * 1000;
     const payload = Buffer.from(
-      JSON.stringify({ p: project, e: id, u: this.#hash(project, user), x: expires }),
+      JSON.stringify({
+        p: project,
+        e: id,
+        u: this.#hash(project, user),
+        x: expires,
+        n: randomBytes(12).toString('base64url'),
+      }),
     ).toString('base64url');
     return { token: `${payload}.${this.#sign(project, payload)}`, expires: new Date(expires).toISOString() };
   }
@@ -244,24 +257,49 @@ export class LabsService {
     if (typeof token !== 'string' || token.length > 2048) throw invalid();
     const [payload, mac] = token.split('.');
     if (!payload || !mac) throw invalid();
-    let claims: { p?: unknown; e?: unknown; u?: unknown; x?: unknown };
+    let claims: { p?: unknown; e?: unknown; u?: unknown; x?: unknown; n?: unknown };
     try {
       claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as typeof claims;
     } catch {
       throw invalid();
     }
-    const { p, e, u, x } = claims;
-    if (typeof p !== 'string' || typeof u !== 'string' || typeof x !== 'number' || e !== id) throw invalid();
+    const { p, e, u, x, n } = claims;
+    if (
+      typeof p !== 'string' ||
+      typeof u !== 'string' ||
+      typeof x !== 'number' ||
+      typeof n !== 'string' ||
+      n.length > 64 ||
+      e !== id
+    )
+      throw invalid();
     const expected = Buffer.from(this.#sign(p, payload));
     const given = Buffer.from(mac);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw invalid();
     if (x < this.#o.clock.nowMs()) throw invalid();
-    return this.#recordFeedback(p, id, body, u);
+    return this.#recordFeedback(p, id, body, u, { nonce: n, expires: x });
   }
 
   #sign(project: string, payload: string): string {
-    // The Labs secret keys the MAC (the same HMAC that makes user pseudonyms), in its own domain.
-    return this.#hash(project, `feedback-token\u0000${payload}`);
+    return this.#signToken(project, payload);
+  }
+
+  /**
+   * #useToken spends a feedback token once: the nonce is remembered on this node and in the
+   * store (Entities, kept until the token would have expired anyway), and a second use is a 409.
+   */
+  async #useToken(project: string, token: { nonce: string; expires: number }): Promise<void> {
+    const now = this.#o.clock.nowMs();
+    for (const [nonce, expires] of this.#usedTokens) if (expires < now) this.#usedTokens.delete(nonce);
+    const used = () =>
+      new VigilError('token_used', 'token: this feedback token was already used; ask for a new one', {
+        status: 409,
+        field: 'token',
+      });
+    if (this.#usedTokens.has(token.nonce)) throw used();
+    this.#usedTokens.set(token.nonce, token.expires);
+    if (await this.#o.entities.get(project, USED_TOKEN_KIND, token.nonce)) throw used();
+    await this.#o.entities.put(project, USED_TOKEN_KIND, token.nonce, { expires: token.expires });
   }
 
   async feedback(project: string, id: string, body: unknown) {
@@ -269,7 +307,13 @@ export class LabsService {
     return this.#recordFeedback(project, id, body, this.#hash(project, userOf(body)));
   }
 
-  async #recordFeedback(project: string, id: string, body: Record<string, unknown>, userHash: string) {
+  async #recordFeedback(
+    project: string,
+    id: string,
+    body: Record<string, unknown>,
+    userHash: string,
+    token?: { nonce: string; expires: number },
+  ) {
     const { speed, importance, useful, comment } = body;
     if (speed !== undefined && !(SPEEDS as readonly unknown[]).includes(speed))
       throw badRequest('speed', 'must be too_slow, ok or fast');
@@ -290,6 +334,7 @@ export class LabsService {
     // Users who left may still say why; users who never joined may not speak for it.
     if ((await this.#enrollments.status(project, id, userHash)) === 'never')
       throw new VigilError('not_enrolled', `user is not enrolled in experiment ${id}`, { status: 403 });
+    if (token) await this.#useToken(project, token);
     const row: FeedbackRow = {
       project,
       experiment: id,

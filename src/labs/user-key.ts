@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import type { Entities } from '../store/entities.js';
 
 /**
@@ -12,6 +12,31 @@ const SECRET_ID = 'user_key';
 /** UserHasher turns a user id into the pseudonym Labs stores; the id itself is never stored. */
 export type UserHasher = (project: string, user: string) => string;
 
+/** TokenSigner makes the MAC of a feedback token's payload (hex). */
+export type TokenSigner = (project: string, payload: string) => string;
+
+/** LabsKeys are the keys Labs derives from the server's secret, one per purpose. */
+export interface LabsKeys {
+  hashUser: UserHasher;
+  signToken: TokenSigner;
+}
+
+/**
+ * loadLabsKeys reads the server's Labs secret and derives one key per purpose: user pseudonyms
+ * keep the secret itself (so pseudonyms already stored stay valid), feedback tokens are signed
+ * with HKDF-SHA256(secret, info "vigil labs feedback-token v1"). A MAC can thus never equal a
+ * pseudonym, whatever user id is chosen.
+ */
+export async function loadLabsKeys(entities: Entities): Promise<LabsKeys> {
+  const key = await loadSecret(entities);
+  const tokenKey = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'vigil labs feedback-token v1', 32));
+  return {
+    hashUser: hasherOf(key),
+    signToken: (project, payload) =>
+      createHmac('sha256', tokenKey).update(`${project}\u0000${payload}`).digest('hex'),
+  };
+}
+
 /**
  * loadUserHasher reads the server's HMAC key from Entities, creating it on first use. Two nodes
  * starting at once on an empty store could both create one; each re-reads after writing, so
@@ -20,6 +45,10 @@ export type UserHasher = (project: string, user: string) => string;
  * docs/labs.md: start the first node alone).
  */
 export async function loadUserHasher(entities: Entities): Promise<UserHasher> {
+  return hasherOf(await loadSecret(entities));
+}
+
+async function loadSecret(entities: Entities): Promise<Buffer> {
   let stored = await entities.get<{ key: string }>(SECRET_PROJECT, SECRET_KIND, SECRET_ID);
   if (!stored) {
     await entities.put(SECRET_PROJECT, SECRET_KIND, SECRET_ID, {
@@ -29,7 +58,10 @@ export async function loadUserHasher(entities: Entities): Promise<UserHasher> {
     stored = await entities.get<{ key: string }>(SECRET_PROJECT, SECRET_KIND, SECRET_ID);
   }
   if (!stored) throw new Error('the Labs user key could not be stored');
-  const key = Buffer.from(stored.key, 'base64');
+  return Buffer.from(stored.key, 'base64');
+}
+
+function hasherOf(key: Buffer): UserHasher {
   // The project is part of the message, so the same person gets unrelated pseudonyms in two
   // projects and one tenant's telemetry cannot be joined with another's.
   return (project, user) =>
