@@ -86,7 +86,9 @@ describe('creating an experiment whose HTTP source reaches inside (auth on, no a
     expect(r.status).toBe(400);
     expect(r.body.error?.code).toBe('invalid_request');
     expect(r.body.error?.message).toMatch(
-      /^source\.url: 127\.0\.0\.1 is a loopback address; outbound URLs may not reach loopback, link-local or private addresses unless the operator allows the host with --allow-outbound HOST$/,
+      store.endpoint
+        ? /^source\.url: 127\.0\.0\.1 port \d+ is Vigil's own store; outbound URLs may not reach it unless the operator allows exactly that host:port with --allow-outbound$/
+        : /^source\.url: 127\.0\.0\.1 is a loopback address; outbound URLs may not reach loopback, link-local or private addresses unless the operator allows the host with --allow-outbound HOST$/,
     );
     expect(canaryHits).toBe(0);
   });
