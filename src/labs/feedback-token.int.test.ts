@@ -40,7 +40,11 @@ describe('feedback tokens', () => {
     expect(first).toEqual({ status: 200, body: { recorded: true } });
     let refused = 0;
     for (let i = 0; i < 100; i++) {
-      const r = await t.json('POST', `${E}/${id}/feedback`, { token, speed: 'too_slow', comment: `spam ${i}` });
+      const r = await t.json('POST', `${E}/${id}/feedback`, {
+        token,
+        speed: 'too_slow',
+        comment: `spam ${i}`,
+      });
       if (r.status === 409 && (r.body['error'] as { code: string }).code === 'token_used') refused++;
     }
     expect(refused).toBe(100);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../shared/clock.js';
-import { OutboundGuard } from '../shared/outbound-url.js';
 import type { Logger } from '../shared/logger.js';
+import { OutboundGuard } from '../shared/outbound-url.js';
 import { type Store, str } from '../store/index.js';
 import { callCost } from './cost.js';
 import type { Experiment, Outcome } from './experiment.js';

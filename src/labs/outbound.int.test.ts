@@ -3,7 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthedServer, authedServer, bearer } from '../server/auth-test-support.js';
 import type { Store } from '../store/index.js';
-import { cleanupTestDataDir, dropTestStore, openTestStore, testEngine } from '../store/test-support/test-store.js';
+import {
+  cleanupTestDataDir,
+  dropTestStore,
+  openTestStore,
+  testEngine,
+} from '../store/test-support/test-store.js';
 import { type LabsTestApp, labsTestApp, startExperiment } from './test-support/labs-app.js';
 
 // Issue 14, finding 1: a Labs HTTP source was an SSRF that echoed its answers. An editor pointed
@@ -73,7 +78,12 @@ describe('creating an experiment whose HTTP source reaches inside (auth on, no a
   });
 
   const create = async (key: string, url: string) => {
-    const res = await s.app.inject({ method: 'POST', url: E, payload: httpSource(url), headers: bearer(key) });
+    const res = await s.app.inject({
+      method: 'POST',
+      url: E,
+      payload: httpSource(url),
+      headers: bearer(key),
+    });
     return { status: res.statusCode, body: res.json() as { error?: { code: string; message: string } } };
   };
 
@@ -173,7 +183,9 @@ describe('with the operator allow-list', () => {
       const r = await s.app.inject({
         method: 'POST',
         url: E,
-        payload: httpSource(`${store.endpoint}/?query=INSERT%20INTO%20vigil.auth_keys%20FORMAT%20JSONEachRow`),
+        payload: httpSource(
+          `${store.endpoint}/?query=INSERT%20INTO%20vigil.auth_keys%20FORMAT%20JSONEachRow`,
+        ),
         headers: bearer(admin.key),
       });
       expect(r.statusCode).toBe(400);

@@ -204,7 +204,10 @@ function notifyOf(v: unknown): NotifyTarget[] {
  * own addresses (unless the operator allows the host), with a 400 naming `notify[i].url` and the
  * rule. A host that does not resolve yet is accepted here: every delivery checks again.
  */
-export async function checkNotifyUrls(spec: Pick<MonitorSpec, 'notify'>, outbound: OutboundGuard): Promise<void> {
+export async function checkNotifyUrls(
+  spec: Pick<MonitorSpec, 'notify'>,
+  outbound: OutboundGuard,
+): Promise<void> {
   for (const [i, target] of spec.notify.entries()) {
     try {
       await outbound.check(target.url, { unresolvable: 'accept' });

@@ -4,7 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer, type VigilServer } from '../server/index.js';
 import { OutboundGuard } from '../shared/outbound-url.js';
 import type { Store } from '../store/index.js';
-import { cleanupTestDataDir, dropTestStore, openTestStore, testEngine } from '../store/test-support/test-store.js';
+import {
+  cleanupTestDataDir,
+  dropTestStore,
+  openTestStore,
+  testEngine,
+} from '../store/test-support/test-store.js';
 import { type DeliveryAttempt, type Notification, WebhookNotifier } from './webhook.js';
 
 // Issue 14, finding 1: monitor webhook URLs were a second (blind) SSRF. A webhook pointing at

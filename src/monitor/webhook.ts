@@ -412,7 +412,11 @@ export class WebhookNotifier {
       await res.arrayBuffer().catch(() => undefined);
     } catch (e) {
       refused = e instanceof OutboundRefused;
-      error = refused ? `url: ${(e as Error).message}` : e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      error = refused
+        ? `url: ${(e as Error).message}`
+        : e instanceof Error
+          ? `${e.name}: ${e.message}`
+          : String(e);
     }
     if (this.#shutdown.signal.aborted) return null;
     if (refused) {

@@ -84,7 +84,12 @@ export async function labsRoutes(app: FastifyInstance, opts: LabsRoutesOptions):
     async (req, reply) => {
       // The server itself calls an HTTP source's URL: only an admin may point it somewhere.
       const auth = req.vigilAuth;
-      if (auth?.enabled && auth.principal && !atLeast(auth.principal.role, 'admin') && isHttpSourceBody(req.body))
+      if (
+        auth?.enabled &&
+        auth.principal &&
+        !atLeast(auth.principal.role, 'admin') &&
+        isHttpSourceBody(req.body)
+      )
         throw forbidden(
           `source: an experiment with an http source needs the admin role (the server calls its URL); the key is ${auth.principal.role}`,
         );

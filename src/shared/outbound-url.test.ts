@@ -159,7 +159,9 @@ describe('OutboundGuard.check', () => {
     const remote = guard(['store.test'], 'http://user:pw@store.test:8123');
     expect(await refused(remote, 'http://203.0.113.7:8123/')).toMatch(/Vigil's own store/);
     expect(await refused(remote, 'http://store.test:8123/')).toMatch(/Vigil's own store/);
-    await expect(guard(['127.0.0.1:8123'], 'http://127.0.0.1:8123').check('http://127.0.0.1:8123/')).resolves.toBeDefined();
+    await expect(
+      guard(['127.0.0.1:8123'], 'http://127.0.0.1:8123').check('http://127.0.0.1:8123/'),
+    ).resolves.toBeDefined();
   });
 
   it('refuses a host that does not resolve at call time, accepts it at configuration time', async () => {

@@ -216,7 +216,8 @@ function normaliseEntry(entry: string): string {
 
 // ------------------------------------------------------------------ the guard
 
-const defaultPort = (url: URL): number => (url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80);
+const defaultPort = (url: URL): number =>
+  url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
 
 function hostOf(url: URL): string {
   const h = url.hostname.toLowerCase();
@@ -385,7 +386,11 @@ function sendPinned(target: CheckedTarget, init: OutboundInit): Promise<Response
   const first = target.addresses[0];
   if (!first) return Promise.reject(new OutboundRefused(`the host ${target.host} has no address`));
   const lookup: LookupFunction = (_hostname, options, callback) => {
-    if (options.all) callback(null, target.addresses.map((a) => ({ address: a.address, family: a.family })));
+    if (options.all)
+      callback(
+        null,
+        target.addresses.map((a) => ({ address: a.address, family: a.family })),
+      );
     else callback(null, first.address, first.family);
   };
   const mod = target.url.protocol === 'https:' ? https : http;

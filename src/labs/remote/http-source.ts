@@ -115,7 +115,8 @@ export class HttpModelSource implements PredictSource {
       if (ac.signal.aborted) return failed('aborted', 'aborted', 'the call was cut short', true, usage());
       if (e instanceof OutboundRefused)
         return failed('error', 'forbidden_address', `source.url: ${e.message}`, false, usage());
-      const cause = (e as { code?: string }).code ?? (e as { cause?: { code?: string } }).cause?.code ?? 'failed';
+      const cause =
+        (e as { code?: string }).code ?? (e as { cause?: { code?: string } }).cause?.code ?? 'failed';
       return failed(
         'error',
         'unreachable',
