@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type AnomalyPoint, detect } from './detect.js';
+import { SENSITIVITY_CUTOFF } from './sensitivity.js';
 import { gaussian, mulberry32 } from './synthetic.js';
 
 // Issue 13 item 13: a flag must be explained by the band it is shown with, and a count series gets
@@ -49,6 +50,12 @@ describe('anomaly bands agree with the flags', () => {
           const s = series(seed, n, level, noise, Math.floor(n * shiftFrac), shift, count);
           const { points } = detect(s, { sensitivity });
           expect(flaggedInside(points)).toEqual([]);
+          // The bands change how flags are explained, not which points are flagged: the flag is
+          // still "evidence at or over the cutoff" (score e/(e+1) >= cutoff/(cutoff+1)), except for
+          // a value equal to a forecast whose band collapsed to that one value (a count at 0).
+          const cut = SENSITIVITY_CUTOFF[sensitivity];
+          const changed = points.filter((p) => p.anomaly !== p.score >= cut / (cut + 1));
+          expect(changed.filter((p) => !(p.lower === p.upper && p.value === p.lower))).toEqual([]);
           if (s.every((p) => p.value >= 0)) {
             const negative = points.filter((p) => p.lower < 0 || p.upper < 0 || p.expected < 0);
             expect(negative).toEqual([]);

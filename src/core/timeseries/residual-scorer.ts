@@ -209,8 +209,7 @@ export class ResidualScorer {
       let pos = 0;
       while (pos < n && (s[pos] ?? 0) <= x) pos++;
       const at = (j: number) => (j < pos ? (s[j] ?? 0) : j === pos ? x : (s[j - 1] ?? 0));
-      const total = n + 1;
-      return (at(Math.floor((total - 1) / 2)) + at(Math.ceil((total - 1) / 2))) / 2;
+      return at((n + 1) >> 1); // medianInPlace's median: the element at index ⌊size/2⌋
     };
     if (n === 0) return bound > 0 ? { lo: -bound, hi: bound } : null;
     const first = s[0] ?? 0;
