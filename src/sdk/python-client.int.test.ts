@@ -220,7 +220,9 @@ describe(`Python client against vigil serve on ${testEngine}`, () => {
     // Loud: one warning at the first drop naming the fix, one at close() with the count.
     expect(stats['lost']).toBe(stats.dropped);
     expect(stderr).toContain('on_overflow="block"');
-    expect(stderr).toContain(`close(): ${stats.dropped} of 3000 rows were not stored: ${stats.dropped} dropped`);
+    expect(stderr).toContain(
+      `close(): ${stats.dropped} of 3000 rows were not stored: ${stats.dropped} dropped`,
+    );
     expect(await stop(server)).toBe(0);
     expect(storeCounts(dataDir, database, 'pydrop')).toMatchObject({
       records: stats.accepted,

@@ -86,9 +86,10 @@ export class ResidualScorer {
   private minValue = Number.POSITIVE_INFINITY;
   private calmPoint = 0;
   private calmShift = 0;
-  /** shiftOthers holds, sorted, the shiftWindow − 1 residuals before the last scored one. */
+  /** shiftOthers holds, sorted, the shiftWindow − 1 residuals before the last scored one (taken when needed). */
   private readonly shiftOthers: Float64Array;
   private shiftOthersCount = 0;
+  private shiftOthersKept = false;
 
   constructor(tuning: ScorerTuning, profiles: readonly SeasonalProfile[] = []) {
     this.t = tuning;
@@ -169,7 +170,7 @@ export class ResidualScorer {
     const pointEvidence = Math.abs(r) / threshold;
     const shiftThreshold = Math.max(this.t.shiftFloorSigmas * this.sigma, this.shiftTail.value());
     const shiftEvidence = Math.abs(shift) / shiftThreshold;
-    this.keepShiftOthers();
+    this.shiftOthersKept = false;
     // The tails learn what is normal for this series. An anomaly enters them winsorised at a multiple of
     // the last calm point's threshold (a cap relative to the current one would ratchet up during a long
     // event), so one event raises the threshold at most that much for a tail window. Some raise is
@@ -181,6 +182,8 @@ export class ResidualScorer {
     const changepoint =
       shiftEvidence >= this.t.rebaselineEvidence && this.n - this.lastChange >= this.t.shiftWindow;
     if (changepoint) {
+      // shiftAcceptBand needs the residuals as they were scored; the re-baseline rewrites them.
+      this.keepShiftOthers();
       this.rebaseline(timestamp, shift);
     } else {
       this.model.update(timestamp, value, this.t.clipSigmas * this.sigma, this.rates(timestamp));
@@ -194,6 +197,7 @@ export class ResidualScorer {
     for (let i = 0; i < m; i++) this.shiftOthers[i] = this.residuals.last(i + 1);
     this.shiftOthers.subarray(0, m).sort();
     this.shiftOthersCount = m;
+    this.shiftOthersKept = true;
   }
 
   /**
@@ -203,6 +207,7 @@ export class ResidualScorer {
    * earlier residuals alone put the median out). The statistic is monotone in the residual.
    */
   shiftAcceptBand(bound: number): { lo: number; hi: number } | null {
+    if (!this.shiftOthersKept) this.keepShiftOthers();
     const n = this.shiftOthersCount;
     const s = this.shiftOthers;
     const median = (x: number): number => {
