@@ -37,6 +37,7 @@ export const DEFAULT_OVERFLOW: OverflowPolicy = 'block';
 
 /** warn is where the client says it lost rows: stderr, so no loss is silent. */
 function warn(message: string): void {
+  // biome-ignore lint/suspicious/noConsole: a lost row must be heard; stderr is where a script's user looks
   console.warn(`vigil-client: ${message}`);
 }
 
