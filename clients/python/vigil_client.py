@@ -261,6 +261,7 @@ class VigilClient(object):
     ):
         """log_dataframe logs one record per row of a pandas DataFrame; returns the row count.
 
+        It never drops a row: whatever ``on_overflow`` says, it waits for room in the buffer.
         Named columns take their roles (prediction/actual as ``label``, or as ``value`` with
         ``regression=True``; ``score_column`` as the score); the other columns are features
         unless ``feature_columns`` lists them. NaN/NaT/NA cells become missing values.
@@ -295,7 +296,7 @@ class VigilClient(object):
                 record["prediction"] = prediction
             if actual_column is not None and not _missing(row.get(actual_column)):
                 record["actual"] = {key: _scalar(row[actual_column])}
-            self._offer("records", record)
+            self._offer("records", record, block=True)
             n += 1
         return n
 
@@ -392,7 +393,7 @@ class VigilClient(object):
 
     # -- caller side --------------------------------------------------------------------------
 
-    def _offer(self, endpoint, row):
+    def _offer(self, endpoint, row, block=False):
         at = int(time.time() * 1000)
         with self._cond:
             self._counts["logged"] += 1
@@ -403,7 +404,7 @@ class VigilClient(object):
                 closed = False
                 buf = self._buf
                 if len(buf) >= self._max_buffer:
-                    if self._block:
+                    if self._block or block:
                         self._waiting += 1
                         while len(self._buf) >= self._max_buffer and not self._abandoned:
                             self._cond.wait()

@@ -443,6 +443,18 @@ class DataFrameTest(unittest.TestCase):
         self.assertEqual(r2["features"], {"amount": None, "country": None})
         self.assertNotIn("actual", r2)
 
+    def test_log_dataframe_never_drops_even_under_drop_oldest(self):
+        def slow(req, n):
+            time.sleep(0.005)
+            return accept_all(req, n)
+
+        self.stub.respond = slow
+        df = FakeFrame([{"txn": i, "amount": float(i)} for i in range(300)])
+        c = VigilClient(self.stub.url, batch_size=10, max_buffer=20, on_overflow="drop-oldest", **FAST)
+        self.assertEqual(c.log_dataframe(df, model="m", id_column="txn"), 300)
+        result = c.close()
+        self.assertEqual((result["accepted"], result["dropped"], result["lost"]), (300, 0, 0))
+
     @unittest.skipIf(vigil_client._pd is None, "pandas is not installed")
     def test_log_dataframe_with_pandas(self):  # pragma: no cover - runs where pandas is
         import pandas as pd
