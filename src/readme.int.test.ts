@@ -79,12 +79,8 @@ describe('README examples', () => {
   });
 
   it('the runner fails a block on an HTTP error answer and on a failing command', async () => {
-    const s = await startVigil([
-      '--data',
-      mkdtempSync(join(tmpdir(), 'vigil-readme-self-')),
-      '--database',
-      'x',
-    ]);
+    const data = mkdtempSync(join(tmpdir(), 'vigil-readme-self-'));
+    const s = await startVigil(['--data', data, '--database', 'x']);
     try {
       const port = Number(new URL(s.url).port);
       expect(runShell(forServer('curl -s localhost:7420/v1/no-such-route', port), tmpdir()).exit).toBe(22);
@@ -93,6 +89,7 @@ describe('README examples', () => {
       expect((await sendHttp('GET /v1/no-such-route', s.url)).status).toBe(404);
     } finally {
       await s.stop();
+      rmSync(data, { recursive: true, force: true });
     }
   });
 });
