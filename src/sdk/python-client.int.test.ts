@@ -134,7 +134,7 @@ describe(`Python client against vigil serve on ${testEngine}`, () => {
       actuals: 100_000,
       actualIds: 100_000,
     });
-  });
+  }, 300_000); // 200,000 rows through a real server: ~1 min, longer on a loaded machine
 
   it(`loses nothing and counts nothing twice when the server stops for ${OUTAGE_MS / 1000} s mid-stream`, async () => {
     const database = uniqueName('sdkpy');
