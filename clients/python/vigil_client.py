@@ -1,12 +1,16 @@
 """vigil_client logs predictions and actuals to a Vigil server.
 
 Standard library only, Python >= 3.8. ``log()`` only appends to a bounded in-memory buffer under a
-lock; a background thread serializes, gzips and posts batches (by size, or every
-``flush_interval`` seconds), retries 429/503/network failures with jittered exponential backoff
-honouring ``Retry-After``, and sends each batch under one ``Idempotency-Key`` kept across its
-retries, so a retry is never counted twice. Refused rows are counted in ``stats()`` and reported to
-``on_error``; nothing is raised at the caller. ``close()`` (also run at interpreter exit) sends
-what is left.
+lock (under the default ``on_overflow="block"`` it waits for room when the buffer is full, so
+nothing is dropped); a background thread serializes, gzips and posts batches (by size, or every
+``flush_interval`` seconds), retries network failures, 408, 429 and 5xx answers with capped,
+jittered exponential backoff honouring ``Retry-After`` for as long as it takes, and sends each
+batch under one ``Idempotency-Key`` kept across its retries, so a retry is never counted twice.
+A row is given up ("failed") only when the server refused it for good (another 4xx) or when
+``close()`` waited ``close_timeout`` seconds without the server accepting a batch. Every loss
+(dropped, failed, rejected) is counted in ``stats()``, reported to ``on_error``, warned about
+(``VigilWarning``) the first time and summed up by ``close()``; nothing is raised at the caller.
+``close()`` (also run at interpreter exit) sends what is left.
 
     from vigil_client import VigilClient
 
@@ -29,6 +33,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import warnings
 from collections import deque
 
 try:  # optional: only log_dataframe's missing-value handling uses it
@@ -36,15 +41,28 @@ try:  # optional: only log_dataframe's missing-value handling uses it
 except Exception:  # pragma: no cover - pandas absent or broken
     _pd = None
 
-__all__ = ["VigilClient", "backoff_delay", "retry_after_seconds", "DROP_OLDEST", "BLOCK"]
+__all__ = ["VigilClient", "VigilWarning", "backoff_delay", "retry_after_seconds", "is_retryable", "DROP_OLDEST",
+           "BLOCK"]
 __version__ = "0.1.0"
 
 DROP_OLDEST = "drop-oldest"
 BLOCK = "block"
 
-#: Answers that mean "later", not "never": rate limits, a full write queue or an unavailable store
-#: (503 with Retry-After), and proxies in front of a restarting server.
-RETRYABLE_STATUS = frozenset([408, 425, 429, 502, 503, 504])
+
+
+class VigilWarning(UserWarning):
+    """VigilWarning says the client lost rows (dropped, given up, or refused as invalid)."""
+
+
+def _warn(message, stacklevel=3):
+    warnings.warn("vigil-client: " + message, VigilWarning, stacklevel=stacklevel)
+
+
+def is_retryable(status):
+    """is_retryable: 408, 429 and every 5xx mean "later" (a busy, stopping or starting server, a
+    proxy in front of it); any other 4xx is a refusal for good (413 is split, not retried)."""
+    return status in (408, 429) or 500 <= status <= 599
+
 
 #: A misconfigured proxy must not park a client for hours.
 MAX_RETRY_AFTER = 60.0
@@ -128,9 +146,10 @@ def _dumps(row):
 class VigilClient(object):
     """VigilClient batches rows to a Vigil server from a background thread.
 
-    on_overflow says what ``log()`` does when ``max_buffer`` rows wait: ``"drop-oldest"`` (the
-    default) discards the oldest unsent row and counts it in ``stats()["dropped"]``; ``"block"``
-    makes the caller wait for room. ``on_error(event)`` hears about refused rows (``"rejected"``),
+    on_overflow says what ``log()`` does when ``max_buffer`` rows wait: ``"block"`` (the default)
+    makes the caller wait for room, so nothing is lost; ``"drop-oldest"`` (for services that must
+    never wait) discards the oldest unsent row, counts it in ``stats()["dropped"]``, warns at the
+    first drop and is summed up by ``close()``. ``on_error(event)`` hears about refused rows (``"rejected"``),
     rows given up on (``"failed"``) and retries (``"retrying"``), from the sender thread.
     """
 
@@ -142,7 +161,7 @@ class VigilClient(object):
         batch_size=500,
         flush_interval=1.0,
         max_buffer=100000,
-        on_overflow=DROP_OLDEST,
+        on_overflow=BLOCK,
         on_error=None,
         gzip=True,
         request_timeout=30.0,
@@ -196,6 +215,10 @@ class VigilClient(object):
         self._closed = False
         self._abandoned = False
         self._wake = threading.Event()
+        self._last_progress = 0.0
+        self._warned = set()
+        self._failed_by = {}
+        self._first_rejection = None
         self._counts = dict.fromkeys(
             ("logged", "accepted", "rejected", "dropped", "failed", "inflight", "requests", "retries"), 0
         )
@@ -238,6 +261,7 @@ class VigilClient(object):
     ):
         """log_dataframe logs one record per row of a pandas DataFrame; returns the row count.
 
+        It never drops a row: whatever ``on_overflow`` says, it waits for room in the buffer.
         Named columns take their roles (prediction/actual as ``label``, or as ``value`` with
         ``regression=True``; ``score_column`` as the score); the other columns are features
         unless ``feature_columns`` lists them. NaN/NaT/NA cells become missing values.
@@ -272,7 +296,7 @@ class VigilClient(object):
                 record["prediction"] = prediction
             if actual_column is not None and not _missing(row.get(actual_column)):
                 record["actual"] = {key: _scalar(row[actual_column])}
-            self._offer("records", record)
+            self._offer("records", record, block=True)
             n += 1
         return n
 
@@ -296,10 +320,15 @@ class VigilClient(object):
     def close(self, timeout=None):
         """close stops accepting rows, sends what is buffered and stops the sender thread.
 
-        It waits at most ``timeout`` seconds (default ``close_timeout``), then gives up on what
-        is left and counts it as failed. Safe to call twice; registered with atexit.
+        It goes on while the server accepts batches; once ``timeout`` seconds (default
+        ``close_timeout``) pass with no batch accepted (the server away or refusing), it gives up
+        on what is left and counts it as failed. Returns the final ``stats()`` with ``"lost"``:
+        rows not stored (dropped + failed + rejected), and warns (``VigilWarning``) when that is
+        not 0. Safe to call twice; registered with atexit.
         """
+        limit = self._close_timeout if timeout is None else float(timeout)
         with self._cond:
+            first_close = not self._closed
             self._closed = True
             self._cond.notify_all()
         try:
@@ -307,12 +336,33 @@ class VigilClient(object):
         except Exception:  # pragma: no cover - interpreter shutting down
             pass
         if threading.current_thread() is self._thread:
-            return  # called from on_error: the sender finishes on its own
+            return None  # called from on_error: the sender finishes on its own
         # Once closed, the sender sends partial batches at once and exits when nothing is left.
-        self._thread.join(self._close_timeout if timeout is None else timeout)
-        if self._thread.is_alive():
-            self._abandon()
-            self._thread.join(self._request_timeout + 1.0)
+        # The deadline counts time without progress, so a long backlog the server is taking
+        # is not cut short: only `limit` seconds with no batch accepted end it.
+        start = time.monotonic()
+        while self._thread.is_alive():
+            with self._cond:
+                since = max(start, self._last_progress)
+            left = since + limit - time.monotonic()
+            if left <= 0:
+                self._abandon()
+                self._thread.join(self._request_timeout + 1.0)
+                break
+            self._thread.join(left)
+        result = self.stats()
+        result["lost"] = result["dropped"] + result["failed"] + result["rejected"]
+        if result["lost"] and first_close:
+            parts = []
+            if result["dropped"]:
+                parts.append('%d dropped (buffer full under on_overflow="drop-oldest"; use on_overflow="block" '
+                             "or log_dataframe)" % result["dropped"])
+            with self._cond:
+                parts.extend("%d failed (%s)" % (n, why) for why, n in self._failed_by.items())
+            if result["rejected"]:
+                parts.append("%d rejected as invalid (first: %s)" % (result["rejected"], self._first_rejection))
+            _warn("close(): %d of %d rows were not stored: %s." % (result["lost"], result["logged"], "; ".join(parts)))
+        return result
 
     def stats(self):
         """stats gives the row counters.
@@ -343,7 +393,7 @@ class VigilClient(object):
 
     # -- caller side --------------------------------------------------------------------------
 
-    def _offer(self, endpoint, row):
+    def _offer(self, endpoint, row, block=False):
         at = int(time.time() * 1000)
         with self._cond:
             self._counts["logged"] += 1
@@ -354,7 +404,7 @@ class VigilClient(object):
                 closed = False
                 buf = self._buf
                 if len(buf) >= self._max_buffer:
-                    if self._block:
+                    if self._block or block:
                         self._waiting += 1
                         while len(self._buf) >= self._max_buffer and not self._abandoned:
                             self._cond.wait()
@@ -362,16 +412,27 @@ class VigilClient(object):
                         if self._abandoned:
                             # close() gave up while we waited: the row is counted, not sent.
                             self._counts["failed"] += 1
+                            self._note_failed(endpoint, 1, self._deadline_reason())
                             return
                     else:
                         buf.popleft()
                         self._head_seq += 1
                         self._counts["dropped"] += 1
+                        if "dropped" not in self._warned:
+                            self._warned.add("dropped")
+                            _warn(
+                                'the buffer is full (max_buffer %d rows) and on_overflow is "drop-oldest": the oldest '
+                                "unsent row was dropped; later drops are counted in stats()['dropped'] and reported "
+                                'by close(). To lose nothing, use on_overflow="block" (the default) or '
+                                "log_dataframe()." % self._max_buffer,
+                                stacklevel=5,  # the caller of log()
+                            )
                 buf.append((endpoint, row, at))
                 self._offered += 1
                 if len(buf) == self._batch_size:
                     self._cond.notify_all()
         if closed:
+            self._note_failed(endpoint, 1, "logged after close()")
             self._emit({"type": "failed", "endpoint": endpoint, "rows": 1, "message": "logged after close()"})
 
     # -- sender thread ------------------------------------------------------------------------
@@ -432,6 +493,7 @@ class VigilClient(object):
             with self._cond:
                 self._counts["rejected"] += len(bad)
                 self._counts["inflight"] -= len(bad)
+            self._note_rejected(endpoint, len(bad), bad[0]["message"])
             self._emit({"type": "rejected", "endpoint": endpoint, "errors": bad})
         if lines:
             self._batch_seq += 1
@@ -461,16 +523,21 @@ class VigilClient(object):
         while True:
             attempt += 1
             if self._abandoned:
-                return self._give_up(endpoint, len(lines), None, "close() deadline passed")
+                return self._give_up(endpoint, len(lines), None, self._deadline_reason())
             with self._cond:
                 self._counts["requests"] += 1
             kind, status, payload, after = self._post(self._urls[endpoint], headers, body)
             if kind == "done":
                 with self._cond:
+                    self._last_progress = time.monotonic()
                     self._counts["accepted"] += payload.get("accepted", 0)
                     self._counts["rejected"] += payload.get("rejected", 0)
                     self._counts["inflight"] -= len(lines)
                 errors = payload.get("errors") or []
+                if payload.get("rejected", 0):
+                    first = errors[0] if errors else {}
+                    self._note_rejected(endpoint, payload["rejected"], "%s: %s" % (first.get("field"), first.get("message"))
+                                        if first else "refused by the server")
                 if errors:
                     self._emit({
                         "type": "rejected",
@@ -528,7 +595,7 @@ class VigilClient(object):
         if isinstance(answer, dict) and isinstance(answer.get("error"), dict):
             err = answer["error"]
             message = "%s: %s" % (err.get("code"), err.get("message"))
-        if status in RETRYABLE_STATUS:
+        if is_retryable(status):
             return "retry", status, message, retry_after_seconds(after)
         return "failed", status, message, None
 
@@ -536,7 +603,30 @@ class VigilClient(object):
         with self._cond:
             self._counts["failed"] += rows
             self._counts["inflight"] -= rows
+        self._note_failed(endpoint, rows, message if status is None else "HTTP %d %s" % (status, message))
         self._emit({"type": "failed", "endpoint": endpoint, "rows": rows, "status": status, "message": message})
+
+    def _deadline_reason(self):
+        return "close() waited close_timeout (%gs) with no batch accepted" % self._close_timeout
+
+    def _note_failed(self, endpoint, rows, reason):
+        with self._cond:
+            self._failed_by[reason] = self._failed_by.get(reason, 0) + rows
+            if "failed" in self._warned:
+                return
+            self._warned.add("failed")
+        _warn("gave up on %d row%s (%s): %s; later give-ups are counted in stats()['failed'] and reported by "
+              "close()." % (rows, "" if rows == 1 else "s", endpoint, reason))
+
+    def _note_rejected(self, endpoint, rows, reason):
+        with self._cond:
+            if self._first_rejection is None:
+                self._first_rejection = reason
+            if "rejected" in self._warned:
+                return
+            self._warned.add("rejected")
+        _warn("%d invalid row%s (%s) rejected: %s; rejected rows are counted in stats()['rejected'], reported "
+              "to on_error with the row, and by close()." % (rows, "" if rows == 1 else "s", endpoint, reason))
 
     def _abandon(self):
         with self._cond:
@@ -553,7 +643,8 @@ class VigilClient(object):
         self._wake.set()
         for endpoint, rows in left.items():
             if rows:
-                self._emit({"type": "failed", "endpoint": endpoint, "rows": rows, "message": "close() deadline passed"})
+                self._note_failed(endpoint, rows, self._deadline_reason())
+                self._emit({"type": "failed", "endpoint": endpoint, "rows": rows, "message": self._deadline_reason()})
 
     def _emit(self, event):
         if self._on_error is None:

@@ -26,6 +26,30 @@ describe('vigil detect', () => {
     expect(lines.slice(1).some((l) => l.split(',')[6] === 'true')).toBe(true);
   });
 
+  it('flags only points outside the band it prints, and prints no negative bound for a count series (nyc_taxi)', () => {
+    const r = runVigil(['detect', NAB, '--timestamp', 'timestamp', '--value', 'value']);
+    expect(r.code).toBe(0);
+    const rows = r.stdout
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
+    expect(rows).toHaveLength(10320);
+    const points = rows.map(([timestamp, value, expected, lower, upper, , anomaly]) => ({
+      timestamp,
+      value: Number(value),
+      expected: Number(expected),
+      lower: Number(lower),
+      upper: Number(upper),
+      anomaly: anomaly === 'true',
+    }));
+    expect(points.filter((p) => p.anomaly).length).toBeGreaterThan(0);
+    expect(points.filter((p) => p.anomaly && p.lower <= p.value && p.value <= p.upper)).toEqual([]);
+    // Taxi passengers are never negative, and neither are their bands.
+    expect(points.every((p) => p.value >= 0)).toBe(true);
+    expect(points.filter((p) => p.lower < 0 || p.upper < 0 || p.expected < 0)).toEqual([]);
+  });
+
   it('sorts unsorted rows and merges duplicate timestamps, and says so', () => {
     const f = join(dir, 'messy.csv');
     writeFileSync(

@@ -12,6 +12,7 @@ export type {
   VigilClientEvent,
   VigilClientOptions,
   VigilClientStats,
+  VigilCloseResult,
   VigilRecord,
 } from './types.js';
-export { DEFAULTS, type LogResult, VigilClient } from './vigil-client.js';
+export { DEFAULT_OVERFLOW, DEFAULTS, type LogResult, VigilClient } from './vigil-client.js';

@@ -13,6 +13,8 @@ import { storeCounts } from './test-support/store-counts.js';
 
 /** OUTAGE_MS: as in vigil-client.int.test.ts (4 s with a 1 s backoff cap; 20 s by hand). */
 const OUTAGE_MS = Number(process.env['VIGIL_SDK_OUTAGE_MS'] ?? 4000);
+/** GAP_MS is the outage of issue 22's scenario: 20 s, with the default 5 s backoff cap. */
+const GAP_MS = 20_000;
 const SCENARIO = fileURLToPath(new URL('../../clients/python/tests/scenario.py', import.meta.url));
 
 type Json = Record<string, unknown>;
@@ -75,6 +77,13 @@ class Scenario {
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     return result as { stats: PyStats; records: number; actuals?: number };
   }
+
+  /** finishWarned is finish() for a scenario that loses rows on purpose: it returns its stderr. */
+  async finishWarned(): Promise<{ stats: PyStats; stderr: string }> {
+    const { code, result, stderr } = await this.done;
+    expect(code).toBe(0);
+    return { stats: (result as { stats: PyStats }).stats, stderr };
+  }
 }
 
 describe(`Python client against vigil serve on ${testEngine}`, () => {
@@ -125,7 +134,7 @@ describe(`Python client against vigil serve on ${testEngine}`, () => {
       actuals: 100_000,
       actualIds: 100_000,
     });
-  });
+  }, 300_000); // 200,000 rows through a real server: ~1 min, longer on a loaded machine
 
   it(`loses nothing and counts nothing twice when the server stops for ${OUTAGE_MS / 1000} s mid-stream`, async () => {
     const database = uniqueName('sdkpy');
@@ -160,6 +169,38 @@ describe(`Python client against vigil serve on ${testEngine}`, () => {
     });
   });
 
+  it(`issue 22: block mode, 100,000 records and 100,000 actuals, the server away for ${GAP_MS / 1000} s: all stored once, nothing lost`, async () => {
+    const database = uniqueName('sdkpy');
+    const args = storeArgs(dataDir, database);
+    let server = await start(args);
+    const port = new URL(server.url).port;
+    const py = scenario('issue22', server.url, 'pyg');
+    // The server stops 2 s after the start and comes back GAP_MS later on the same port and data.
+    await sleep(2000);
+    expect(await stop(server)).toBe(0);
+    await sleep(GAP_MS);
+    server = await start(['--port', port, ...args]);
+    const { stats } = await py.finish(); // stderr '': no warning, nothing lost
+    expect(stats.retries).toBeGreaterThan(0);
+    expect(stats).toMatchObject({
+      logged: 200_000,
+      accepted: 200_000,
+      rejected: 0,
+      dropped: 0,
+      failed: 0,
+      lost: 0,
+    });
+    expect(await stop(server)).toBe(0);
+    expect(storeCounts(dataDir, database, 'pyg')).toMatchObject({
+      records: 100_000,
+      recordIds: 100_000,
+      rawRecords: 100_000,
+      actuals: 100_000,
+      actualIds: 100_000,
+      rawActuals: 100_000,
+    });
+  }, 300_000);
+
   it('drop-oldest: while the server is away, keeps the newest rows, counts the dropped, and delivers the rest', async () => {
     const database = uniqueName('sdkpy');
     const args = storeArgs(dataDir, database);
@@ -173,9 +214,15 @@ describe(`Python client against vigil serve on ${testEngine}`, () => {
     expect(Number(held['buffered']) + Number(held['in_flight']) + Number(held['dropped'])).toBe(3000);
     server = await start(['--port', port, ...args]);
     py.say('up');
-    const { stats } = await py.finish();
+    const { stats, stderr } = await py.finishWarned();
     expect(stats.accepted + stats.dropped).toBe(3000);
     expect(stats.failed).toBe(0);
+    // Loud: one warning at the first drop naming the fix, one at close() with the count.
+    expect(stats['lost']).toBe(stats.dropped);
+    expect(stderr).toContain('on_overflow="block"');
+    expect(stderr).toContain(
+      `close(): ${stats.dropped} of 3000 rows were not stored: ${stats.dropped} dropped`,
+    );
     expect(await stop(server)).toBe(0);
     expect(storeCounts(dataDir, database, 'pydrop')).toMatchObject({
       records: stats.accepted,

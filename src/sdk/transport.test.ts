@@ -79,11 +79,25 @@ describe('classify', () => {
       expected: { kind: 'failed', status: 401, message: 'unauthorized: m' },
     },
     {
-      name: '500 is final (a bug, not a blip)',
+      name: '500 is retried (a server stopping or starting; the idempotency key makes it safe)',
       status: 500,
       body: err('internal'),
       retryAfter: null,
-      expected: { kind: 'failed', status: 500, message: 'internal: m' },
+      expected: { kind: 'retry', status: 500, message: 'internal: m' },
+    },
+    {
+      name: '408 is retried',
+      status: 408,
+      body: err('request_timeout'),
+      retryAfter: null,
+      expected: { kind: 'retry', status: 408, message: 'request_timeout: m' },
+    },
+    {
+      name: '409 is final (any 4xx but 408, 429 and 413)',
+      status: 409,
+      body: err('conflict'),
+      retryAfter: null,
+      expected: { kind: 'failed', status: 409, message: 'conflict: m' },
     },
     {
       name: '200 that is not an ingest answer fails',

@@ -19,10 +19,13 @@ export type Outcome =
   | { kind: 'failed'; status?: number; message: string };
 
 /**
- * RETRYABLE_STATUS are answers that say "later", not "never": rate limits, a full write queue or
- * an unavailable store (503 with Retry-After), and proxies in front of a restarting server.
+ * isRetryable says whether an answer means "later", not "never": 408 and 429 (timeout, rate
+ * limit) and every 5xx (a full write queue, an unavailable store, a server stopping or starting,
+ * a proxy in front of it). Any other 4xx is a refusal for good; 413 is split, not retried.
  */
-const RETRYABLE_STATUS = new Set([408, 425, 429, 502, 503, 504]);
+export function isRetryable(status: number): boolean {
+  return status === 408 || status === 429 || (status >= 500 && status <= 599);
+}
 
 /**
  * encodeBody joins NDJSON lines and gzips them off the event loop (zlib's async API runs in the
@@ -73,7 +76,7 @@ export function classify(status: number, text: string, retryAfter: string | null
   }
   if (status === 413) return { kind: 'too-large' };
   const message = errorMessage(body) ?? `HTTP ${status}`;
-  if (RETRYABLE_STATUS.has(status)) {
+  if (isRetryable(status)) {
     const after = retryAfterMs(retryAfter, Date.now());
     return after === undefined
       ? { kind: 'retry', status, message }

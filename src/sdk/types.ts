@@ -87,7 +87,11 @@ export interface VigilClientOptions<P extends OverflowPolicy = OverflowPolicy> {
   flushIntervalMs?: number;
   /** maxBuffer bounds the rows held while the server is slow or away (the batch in flight not included). */
   maxBuffer?: number;
-  /** onOverflow is what log() does when maxBuffer rows are waiting (default 'drop-oldest'). */
+  /**
+   * onOverflow is what log() does when maxBuffer rows are waiting: 'block' (the default) makes
+   * the caller wait for room and loses nothing; 'drop-oldest' never waits and drops the oldest
+   * unsent row (counted, warned about once, summed up by close()).
+   */
   onOverflow?: P;
   /** onError hears about refused rows, given-up rows and retries; exceptions it throws are ignored. */
   onError?: (event: VigilClientEvent) => void;
@@ -95,7 +99,10 @@ export interface VigilClientOptions<P extends OverflowPolicy = OverflowPolicy> {
   gzip?: boolean;
   /** requestTimeoutMs bounds one HTTP attempt; a timed-out attempt is retried under the same key. */
   requestTimeoutMs?: number;
-  /** closeTimeoutMs bounds how long close() keeps retrying before it gives up on what is left. */
+  /**
+   * closeTimeoutMs bounds how long close() goes on with no batch accepted (the server away or
+   * refusing) before it gives up on what is left; while batches are accepted close() goes on.
+   */
   closeTimeoutMs?: number;
   /** retryInitialMs is the first backoff step; it doubles per attempt up to retryMaxMs. */
   retryInitialMs?: number;
@@ -128,4 +135,10 @@ export interface VigilClientStats {
   requests: number;
   /** retries counts attempts that were retried. */
   retries: number;
+}
+
+/** VigilCloseResult is what close() resolves with: the final stats and the rows not stored. */
+export interface VigilCloseResult extends VigilClientStats {
+  /** lost counts rows that were not stored: dropped + failed + rejected (0 when all arrived). */
+  lost: number;
 }

@@ -16,6 +16,8 @@ import { VigilClient } from './vigil-client.js';
  * with the default 5 s cap. Run the full 20 s by hand with VIGIL_SDK_OUTAGE_MS=20000.
  */
 const OUTAGE_MS = Number(process.env['VIGIL_SDK_OUTAGE_MS'] ?? 4000);
+/** GAP_MS is the outage of issue 22's scenario: 20 s, with the default 5 s backoff cap. */
+const GAP_MS = 20_000;
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const T0 = Date.UTC(2026, 10, 1);
 
@@ -91,7 +93,7 @@ describe(`TypeScript client against vigil serve on ${testEngine}`, () => {
       actuals: 100_000,
       actualIds: 100_000,
     });
-  });
+  }, 300_000); // 200,000 rows through a real server: ~1 min, longer on a loaded machine
 
   it(`loses nothing and counts nothing twice when the server stops for ${OUTAGE_MS / 1000} s mid-stream`, async () => {
     const database = uniqueName('sdk');
@@ -152,6 +154,61 @@ describe(`TypeScript client against vigil serve on ${testEngine}`, () => {
     });
   });
 
+  it(`issue 22: block mode, 100,000 records and 100,000 actuals, the server away for ${GAP_MS / 1000} s: all stored once, nothing lost`, async () => {
+    const database = uniqueName('sdk');
+    const args = storeArgs(dataDir, database);
+    let server = await start(args);
+    const port = new URL(server.url).port;
+    const warned: string[] = [];
+    const spy = vi.spyOn(console, 'warn').mockImplementation((...a: unknown[]) => {
+      warned.push(a.map(String).join(' '));
+    });
+    // closeTimeoutMs is short on purpose: after the restart the backlog (~170,000 rows) takes
+    // longer than that, and close() must go on while the server keeps accepting batches.
+    const client = new VigilClient({
+      url: server.url,
+      batchSize: 1000,
+      flushIntervalMs: 200,
+      onOverflow: 'block',
+      closeTimeoutMs: 3000,
+    });
+    // The server stops 2 s after the start and comes back GAP_MS later on the same port and data.
+    const outage = (async () => {
+      await sleep(2000);
+      expect(await stop(server)).toBe(0);
+      await sleep(GAP_MS);
+      server = await start(['--port', port, ...args]);
+    })();
+    for (let i = 0; i < 100_000; i++) {
+      await client.log(record('g', i));
+      if (i % 5000 === 0) await sleep(150);
+    }
+    for (let i = 0; i < 100_000; i++)
+      await client.logActual({ model: 'g', id: pad(i), actual: { label: i % 7 === 0 ? 'fraud' : 'legit' } });
+    await outage;
+    const result = await client.close();
+    spy.mockRestore();
+    expect(result.retries).toBeGreaterThan(0);
+    expect(result).toMatchObject({
+      logged: 200_000,
+      accepted: 200_000,
+      rejected: 0,
+      dropped: 0,
+      failed: 0,
+      lost: 0,
+    });
+    expect(warned).toEqual([]);
+    expect(await stop(server)).toBe(0);
+    expect(storeCounts(dataDir, database, 'g')).toMatchObject({
+      records: 100_000,
+      recordIds: 100_000,
+      rawRecords: 100_000,
+      actuals: 100_000,
+      actualIds: 100_000,
+      rawActuals: 100_000,
+    });
+  }, 300_000);
+
   it('drop-oldest: while the server is away, keeps the newest maxBuffer rows, counts the rest, and delivers exactly those', async () => {
     const database = uniqueName('sdk');
     const args = storeArgs(dataDir, database);
@@ -163,6 +220,7 @@ describe(`TypeScript client against vigil serve on ${testEngine}`, () => {
       batchSize: 100,
       maxBuffer: 1000,
       retryMaxMs: 500,
+      onOverflow: 'drop-oldest',
     });
     for (let i = 0; i < 3000; i++) client.log(record('drop', i));
     expect(client.stats()).toMatchObject({ logged: 3000, dropped: 2000, buffered: 1000 });

@@ -31,12 +31,22 @@ async function stub(...args: Parameters<typeof startStub>) {
   return s;
 }
 
-function client<P extends 'drop-oldest' | 'block' = 'drop-oldest'>(
+function client<P extends 'drop-oldest' | 'block' = 'block'>(
   opts: ConstructorParameters<typeof VigilClient<P>>[0],
 ) {
   const c = new VigilClient<P>(opts);
-  cleanups.push(() => c.close());
+  cleanups.push(async () => void (await c.close()));
   return c;
+}
+
+/** warnings captures what the client writes with console.warn (and keeps it off the test's stderr). */
+function warnings(): string[] {
+  const seen: string[] = [];
+  const spy = vi.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => {
+    seen.push(args.map(String).join(' '));
+  });
+  cleanups.push(async () => spy.mockRestore());
+  return seen;
 }
 
 describe('VigilClient wire format', () => {
@@ -117,6 +127,20 @@ describe('VigilClient retries', () => {
       ['retrying', 503],
       ['retrying', 503],
     ]);
+  });
+
+  it('retries 500, 502, 408 and 429 (the server stopping, starting or busy) and delivers once', async () => {
+    const codes = [500, 502, 408, 429];
+    const s = await stub((req, n) =>
+      n <= codes.length
+        ? { status: codes[n - 1] ?? 500, body: { error: { code: 'x', message: 'later' } } }
+        : { status: 200, body: { accepted: req.rows.length, rejected: 0, errors: [] } },
+    );
+    const c = client({ url: s.url, ...fast });
+    c.log({ model: 'm' });
+    await c.flush();
+    expect(new Set(s.requests.map((r) => r.headers['idempotency-key'])).size).toBe(1);
+    expect(c.stats()).toMatchObject({ accepted: 1, failed: 0, retries: 4, requests: 5 });
   });
 
   it('keeps retrying while nothing listens and delivers once the server is up, never rejecting', async () => {
@@ -213,6 +237,7 @@ describe('VigilClient refused rows', () => {
       status: 401,
       body: { error: { code: 'unauthorized', message: 'no key' } },
     }));
+    const said = warnings();
     const events: VigilClientEvent[] = [];
     const c = client({ url: s.url, ...fast, onError: (e) => events.push(e) });
     c.log({ model: 'm' });
@@ -223,13 +248,23 @@ describe('VigilClient refused rows', () => {
     expect(events).toEqual([
       { type: 'failed', endpoint: 'records', rows: 2, status: 401, message: 'unauthorized: no key' },
     ]);
+    // Loud: a warning names the count and the reason, and close() returns and repeats it.
+    expect(said).toEqual([
+      expect.stringMatching(/gave up on 2 rows \(records\): HTTP 401 unauthorized: no key/),
+    ]);
+    const result = await c.close();
+    expect(result).toMatchObject({ failed: 2, lost: 2 });
+    expect(said[1]).toMatch(
+      /close\(\): 2 of 2 rows were not stored: 2 failed \(HTTP 401 unauthorized: no key\)/,
+    );
   });
 });
 
 describe('VigilClient overflow policy', () => {
   it('drop-oldest keeps the newest maxBuffer rows while the server is away, and counts what it dropped', async () => {
     const s = await stub(() => unavailable);
-    const c = client({ url: s.url, batchSize: 5, maxBuffer: 5, ...fast });
+    const said = warnings();
+    const c = client({ url: s.url, batchSize: 5, maxBuffer: 5, onOverflow: 'drop-oldest', ...fast });
     expectTypeOf(c.log({ model: 'm' })).toEqualTypeOf<undefined>();
     for (let i = 1; i < 12; i++) c.log({ model: 'm', id: `r${i}` });
     // Rows 0..6 were dropped before the sender ever ran: the buffer holds r7..r11.
@@ -246,6 +281,33 @@ describe('VigilClient overflow policy', () => {
     expect(s.requests.at(-1)?.rows.map((r) => r['id'])).toEqual(['r15', 'r16', 'r17', 'r18', 'r19']);
     expect(c.stats()).toMatchObject({ logged: 20, accepted: 10, dropped: 10, failed: 0 });
     expect(balanced(c.stats())).toBe(true);
+    // Loud: one warning at the first drop naming the fix, and close() sums the loss up.
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(/dropped.*onOverflow: 'block'/);
+    const result = await c.close();
+    expect(result).toMatchObject({ logged: 20, accepted: 10, dropped: 10, lost: 10 });
+    expect(said).toHaveLength(2);
+    expect(said[1]).toMatch(/close\(\): 10 of 20 rows were not stored: 10 dropped .*onOverflow: 'block'/);
+  });
+
+  it("defaults to 'block': a script that logs faster than the server takes loses nothing and hears nothing", async () => {
+    const s = await stub((req) => ({
+      status: 200,
+      body: { accepted: req.rows.length, rejected: 0, errors: [] },
+      delayMs: 5,
+    }));
+    const said = warnings();
+    const c = new VigilClient({ url: s.url, batchSize: 10, maxBuffer: 20, ...fast });
+    expectTypeOf(c.log).returns.toEqualTypeOf<Promise<void>>();
+    // Not awaited, as a quick script does: the rows wait for room instead of being dropped.
+    for (let i = 0; i < 500; i++) void c.log({ model: 'm', id: `r${i}` });
+    expect(c.stats().dropped).toBe(0);
+    const result = await c.close();
+    expect(result).toMatchObject({ logged: 500, accepted: 500, dropped: 0, failed: 0, lost: 0 });
+    expect(s.requests.flatMap((r) => r.rows.map((x) => x['id']))).toEqual(
+      Array.from({ length: 500 }, (_, i) => `r${i}`),
+    );
+    expect(said).toEqual([]);
   });
 
   it('block makes log() wait for room while the server is away, and loses nothing', async () => {
@@ -299,9 +361,14 @@ describe('VigilClient shutdown', () => {
       ...fast,
       onError: (e) => events.push(e),
     });
+    const said = warnings();
     const logs = Array.from({ length: 7 }, () => c.log({ model: 'm' }));
     await vi.waitFor(() => expect(c.stats().retries).toBeGreaterThan(0));
-    await c.close();
+    const result = await c.close();
+    expect(result.lost).toBe(7);
+    expect(said.at(-1)).toMatch(
+      /close\(\): 7 of 7 rows were not stored: 7 failed \(close\(\) waited closeTimeoutMs \(200 ms\) with no batch accepted\)/,
+    );
     await Promise.all(logs); // the waiting callers were released, not left hanging
     expect(c.stats()).toMatchObject({
       logged: 7,
@@ -314,6 +381,19 @@ describe('VigilClient shutdown', () => {
     expect(
       events.filter((e) => e.type === 'failed').reduce((n, e) => n + (e.type === 'failed' ? e.rows : 0), 0),
     ).toBe(7);
+  });
+
+  it('close() goes on past closeTimeoutMs while the server keeps accepting batches (a slow backlog is not an outage)', async () => {
+    const s = await stub((req) => ({
+      status: 200,
+      body: { accepted: req.rows.length, rejected: 0, errors: [] },
+      delayMs: 60,
+    }));
+    const c = client({ url: s.url, batchSize: 10, closeTimeoutMs: 150, ...fast });
+    for (let i = 0; i < 200; i++) void c.log({ model: 'm' });
+    // 20 batches of 60 ms each: the backlog takes ~8 closeTimeoutMs, but every answer is progress.
+    const result = await c.close();
+    expect(result).toMatchObject({ logged: 200, accepted: 200, failed: 0, lost: 0 });
   });
 
   it('flush() with nothing pending resolves at once', async () => {

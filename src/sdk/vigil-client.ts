@@ -9,6 +9,7 @@ import type {
   VigilClientEvent,
   VigilClientOptions,
   VigilClientStats,
+  VigilCloseResult,
   VigilRecord,
 } from './types.js';
 
@@ -31,9 +32,18 @@ interface FlushWaiter {
 /** LogResult is what log() returns: a promise to await under 'block', nothing under 'drop-oldest'. */
 export type LogResult<P extends OverflowPolicy> = P extends 'block' ? Promise<void> : undefined;
 
+/** DEFAULT_OVERFLOW is 'block': a script loses nothing; a service that must never wait opts into 'drop-oldest'. */
+export const DEFAULT_OVERFLOW: OverflowPolicy = 'block';
+
+/** warn is where the client says it lost rows: stderr, so no loss is silent. */
+function warn(message: string): void {
+  // biome-ignore lint/suspicious/noConsole: a lost row must be heard; stderr is where a script's user looks
+  console.warn(`vigil-client: ${message}`);
+}
+
 // One beforeExit listener for every open client: a script that forgets close() still delivers
 // what it logged once it has nothing else to do (bounded by closeTimeoutMs).
-const openClients = new Set<{ close(): Promise<void> }>();
+const openClients = new Set<{ close(): Promise<unknown> }>();
 function closeOpenClients(): void {
   for (const c of openClients) void c.close();
 }
@@ -41,18 +51,21 @@ function closeOpenClients(): void {
 /**
  * VigilClient logs predictions and actuals to a Vigil server without slowing the caller: log()
  * only appends to a bounded in-memory buffer; a single background sender (never two at once)
- * serializes, gzips and posts batches, by size or every flushIntervalMs, and retries 429/503/
- * network failures with jittered exponential backoff, honouring Retry-After, under one
- * Idempotency-Key per batch so that a retry is never counted twice. Refused rows and give-ups
- * are counted in stats() and reported to onError; nothing is thrown at the caller and no promise
- * it gets ever rejects.
+ * serializes, gzips and posts batches, by size or every flushIntervalMs, and retries network
+ * failures, 408, 429 and 5xx answers with capped, jittered exponential backoff, honouring
+ * Retry-After, for as long as it takes, under one Idempotency-Key per batch so that a retry is
+ * never counted twice. A row is given up ("failed") only when the server refused it for good
+ * (another 4xx) or when close() has waited closeTimeoutMs without the server accepting anything.
+ * Every loss (dropped, failed, rejected) is counted in stats(), reported to onError, warned about
+ * on stderr the first time, and summed up by close(); nothing is thrown at the caller and no
+ * promise it gets ever rejects.
  *
  * @example
  * const vigil = new VigilClient({ url: 'http://127.0.0.1:7420' });
  * vigil.log({ model: 'fraud', features: { amount: 12.5 }, prediction: { label: 'fraud', score: 0.87 } });
  * await vigil.close();
  */
-export class VigilClient<P extends OverflowPolicy = 'drop-oldest'> {
+export class VigilClient<P extends OverflowPolicy = 'block'> {
   readonly #urls: Record<Endpoint, string>;
   readonly #headers: Record<string, string>;
   readonly #batchSize: number;
@@ -63,6 +76,7 @@ export class VigilClient<P extends OverflowPolicy = 'drop-oldest'> {
   readonly #onError: ((event: VigilClientEvent) => void) | undefined;
   readonly #buffer: BoundedBuffer<Entry>;
   readonly #block: boolean;
+  readonly #maxBuffer: number;
   readonly #timer: NodeJS.Timeout;
   readonly #stop = new AbortController();
   readonly #idPrefix = `${randomBytes(9).toString('base64url')}-`;
@@ -76,6 +90,14 @@ export class VigilClient<P extends OverflowPolicy = 'drop-oldest'> {
   #failed = 0;
   #requests = 0;
   #retries = 0;
+  /** #lastProgress is when the server last answered a batch (close()'s deadline counts from it). */
+  #lastProgress = 0;
+  /** #lost counts given-up rows by reason, for close()'s summary. */
+  #lost = new Map<string, number>();
+  #warnedDrop = false;
+  #warnedFailed = false;
+  #warnedRejected = false;
+  #firstRejection: string | undefined;
 
   // Entries are numbered in log order; the buffer holds [#headSeq, #offered) less the waiters,
   // and the batch in flight starts at #inFlightFirst. flush() waits for the lowest pending number
@@ -91,7 +113,7 @@ export class VigilClient<P extends OverflowPolicy = 'drop-oldest'> {
   #kickScheduled = false;
   #sleeping: { timer: NodeJS.Timeout; wake: () => void } | undefined;
   #closed = false;
-  #closing: Promise<void> | undefined;
+  #closing: Promise<VigilCloseResult> | undefined;
 
   constructor(opts: VigilClientOptions<P>) {
     const base = new URL(opts.url);
@@ -115,13 +137,14 @@ export class VigilClient<P extends OverflowPolicy = 'drop-oldest'> {
       initialMs,
       maxMs: Math.max(initialMs, positiveInt('retryMaxMs', opts.retryMaxMs ?? DEFAULTS.retryMaxMs)),
     };
-    const policy = opts.onOverflow ?? 'drop-oldest';
+    const policy = opts.onOverflow ?? DEFAULT_OVERFLOW;
     if (!OVERFLOW_POLICIES.includes(policy))
       throw new RangeError(
         `onOverflow: must be one of ${OVERFLOW_POLICIES.join(', ')}, got ${String(policy)}`,
       );
     this.#onError = opts.onError;
     this.#block = policy === 'block';
+    this.#maxBuffer = maxBuffer;
     this.#buffer = new BoundedBuffer<Entry>(maxBuffer, policy, this.#onDrop);
     // unref: an idle client must never keep its host process alive.
     this.#timer = setInterval(this.#tick, flushIntervalMs).unref();
@@ -161,10 +184,13 @@ export class VigilClient<P extends OverflowPolicy = 'drop-oldest'> {
 
   /**
    * close stops accepting rows (later ones count as failed), sends what is buffered and resolves
-   * when done, or after closeTimeoutMs, giving up on (and counting) what is still unsent. It never
-   * rejects, and calling it twice returns the same promise.
+   * when done. It keeps going while the server accepts batches; once closeTimeoutMs has passed
+   * with no batch accepted (the server away or refusing), it gives up on (and counts) what is still
+   * unsent. It resolves with the final stats and `lost` (rows not stored: dropped + failed +
+   * rejected), warns on stderr when `lost` is not 0, never rejects, and calling it twice returns
+   * the same promise.
    */
-  close(): Promise<void> {
+  close(): Promise<VigilCloseResult> {
     this.#closing ??= this.#shutdown();
     return this.#closing;
   }
@@ -189,6 +215,7 @@ export class VigilClient<P extends OverflowPolicy = 'drop-oldest'> {
     this.#logged++;
     if (this.#closed) {
       this.#failed++;
+      this.#noteFailed(endpoint, 1, 'logged after close()');
       this.#emit({ type: 'failed', endpoint, rows: 1, message: 'logged after close()' });
       return this.#block ? Promise.resolve() : undefined;
     }
@@ -205,6 +232,12 @@ export class VigilClient<P extends OverflowPolicy = 'drop-oldest'> {
   readonly #onDrop = (): void => {
     this.#dropped++;
     this.#headSeq++;
+    if (!this.#warnedDrop) {
+      this.#warnedDrop = true;
+      warn(
+        `the buffer is full (maxBuffer ${this.#maxBuffer} rows) and onOverflow is 'drop-oldest': the oldest unsent row was dropped; later drops are counted in stats().dropped and reported by close(). To lose nothing, use onOverflow: 'block' (and await log()).`,
+      );
+    }
     if (this.#flushWaiters.length > 0) this.#settle();
   };
 
@@ -269,6 +302,7 @@ export class VigilClient<P extends OverflowPolicy = 'drop-oldest'> {
     if (bad.length > 0) {
       this.#rejected += bad.length;
       this.#inFlightRows -= bad.length;
+      this.#noteRejected(endpoint, bad.length, bad[0]?.message ?? 'cannot be serialized');
       this.#emit({ type: 'rejected', endpoint, errors: bad });
     }
     if (lines.length > 0)
@@ -283,7 +317,12 @@ export class VigilClient<P extends OverflowPolicy = 'drop-oldest'> {
     const headers = { ...this.#headers, 'idempotency-key': key };
     for (let attempt = 1; ; attempt++) {
       if (this.#stop.signal.aborted)
-        return this.#giveUp(endpoint, lines.length, undefined, 'close() deadline passed');
+        return this.#giveUp(
+          endpoint,
+          lines.length,
+          undefined,
+          `close() waited closeTimeoutMs (${this.#closeTimeoutMs} ms) with no batch accepted`,
+        );
       this.#requests++;
       const out = await postBatch(
         this.#urls[endpoint],
@@ -294,9 +333,18 @@ export class VigilClient<P extends OverflowPolicy = 'drop-oldest'> {
       );
       switch (out.kind) {
         case 'done': {
+          this.#lastProgress = Date.now();
           this.#accepted += out.accepted;
           this.#rejected += out.rejected;
           this.#inFlightRows -= lines.length;
+          if (out.rejected > 0) {
+            const first = out.errors[0];
+            this.#noteRejected(
+              endpoint,
+              out.rejected,
+              first === undefined ? 'refused by the server' : `${first.field}: ${first.message}`,
+            );
+          }
           if (out.errors.length > 0)
             this.#emit({
               type: 'rejected',
@@ -337,7 +385,29 @@ export class VigilClient<P extends OverflowPolicy = 'drop-oldest'> {
   #giveUp(endpoint: Endpoint, rows: number, status: number | undefined, message: string): void {
     this.#failed += rows;
     this.#inFlightRows -= rows;
+    this.#noteFailed(endpoint, rows, status === undefined ? message : `HTTP ${status} ${message}`);
     this.#emit({ type: 'failed', endpoint, rows, message, ...(status === undefined ? {} : { status }) });
+  }
+
+  /** #noteFailed counts given-up rows by reason and warns about the first give-up. */
+  #noteFailed(endpoint: Endpoint, rows: number, reason: string): void {
+    const key = `failed (${reason})`;
+    this.#lost.set(key, (this.#lost.get(key) ?? 0) + rows);
+    if (this.#warnedFailed) return;
+    this.#warnedFailed = true;
+    warn(
+      `gave up on ${rows} row${rows === 1 ? '' : 's'} (${endpoint}): ${reason}; later give-ups are counted in stats().failed and reported by close().`,
+    );
+  }
+
+  /** #noteRejected counts rows the server refused and warns about the first refusal. */
+  #noteRejected(endpoint: Endpoint, rows: number, reason: string): void {
+    this.#firstRejection ??= reason;
+    if (this.#warnedRejected) return;
+    this.#warnedRejected = true;
+    warn(
+      `${rows} invalid row${rows === 1 ? '' : 's'} (${endpoint}) rejected: ${reason}; rejected rows are counted in stats().rejected, reported to onError with the row, and by close().`,
+    );
   }
 
   #pause(ms: number): Promise<void> {
@@ -369,17 +439,41 @@ export class VigilClient<P extends OverflowPolicy = 'drop-oldest'> {
     this.#flushWaiters = still;
   }
 
-  async #shutdown(): Promise<void> {
+  async #shutdown(): Promise<VigilCloseResult> {
     this.#closed = true;
     clearInterval(this.#timer);
     openClients.delete(this);
     if (openClients.size === 0) process.off('beforeExit', closeOpenClients);
-    const deadline = setTimeout(() => this.#abandon(), this.#closeTimeoutMs);
+    // The deadline counts time without progress: while the server accepts batches close() goes
+    // on, however long the backlog takes; closeTimeoutMs without an accepted batch ends it.
+    const closeStart = Date.now();
+    let deadline: NodeJS.Timeout | undefined;
+    const arm = (ms: number) => {
+      deadline = setTimeout(() => {
+        const since = Date.now() - Math.max(closeStart, this.#lastProgress);
+        if (since >= this.#closeTimeoutMs) this.#abandon();
+        else arm(this.#closeTimeoutMs - since);
+      }, ms);
+    };
+    arm(this.#closeTimeoutMs);
     try {
       await this.flush();
     } finally {
       clearTimeout(deadline);
     }
+    const stats = this.stats();
+    const lost = stats.dropped + stats.failed + stats.rejected;
+    if (lost > 0) {
+      const parts = [...this.#lost.entries()].map(([why, n]) => `${n} ${why}`);
+      if (stats.rejected > 0)
+        parts.push(`${stats.rejected} rejected as invalid (first: ${this.#firstRejection ?? 'see onError'})`);
+      if (stats.dropped > 0)
+        parts.unshift(
+          `${stats.dropped} dropped (buffer full under onOverflow 'drop-oldest'; use onOverflow: 'block')`,
+        );
+      warn(`close(): ${lost} of ${stats.logged} rows were not stored: ${parts.join('; ')}.`);
+    }
+    return { ...stats, lost };
   }
 
   /** #abandon gives up on every unsent row once close() has waited long enough. */
@@ -390,9 +484,12 @@ export class VigilClient<P extends OverflowPolicy = 'drop-oldest'> {
     const left = [...this.#buffer.releaseWaiters(), ...this.#buffer.take(this.#buffer.length)];
     this.#headSeq += left.length;
     this.#failed += left.length;
+    const reason = `close() waited closeTimeoutMs (${this.#closeTimeoutMs} ms) with no batch accepted`;
     for (const endpoint of ['records', 'actuals'] as const) {
       const rows = left.filter((e) => e.endpoint === endpoint).length;
-      if (rows > 0) this.#emit({ type: 'failed', endpoint, rows, message: 'close() deadline passed' });
+      if (rows === 0) continue;
+      this.#noteFailed(endpoint, rows, reason);
+      this.#emit({ type: 'failed', endpoint, rows, message: reason });
     }
     this.#settle();
   }

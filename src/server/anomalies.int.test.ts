@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { useTestServer } from './test-support.js';
+
+const NAB_TAXI = new URL('../../../shared/data/nab/data/realKnownCause/nyc_taxi.csv', import.meta.url)
+  .pathname;
 
 describe('POST /v1/anomalies/detect', () => {
   const t = useTestServer();
@@ -23,6 +27,30 @@ describe('POST /v1/anomalies/detect', () => {
     const flagged = body.points.filter((p) => p.anomaly).map((p) => p.timestamp);
     expect(flagged).toContain(series[24 * 18]?.timestamp);
     expect(flagged.length).toBeLessThan(5);
+  });
+
+  it('flags only points outside the band it answers with, and gives a count series no negative bound (nyc_taxi)', async () => {
+    const series = readFileSync(NAB_TAXI, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => {
+        const [t, v] = l.split(',');
+        return { timestamp: `${(t ?? '').replace(' ', 'T')}Z`, value: Number(v) };
+      });
+    const res = await t.server.app.inject({
+      method: 'POST',
+      url: '/v1/anomalies/detect',
+      payload: { series },
+    });
+    expect(res.statusCode).toBe(200);
+    const { points } = res.json() as {
+      points: Array<{ value: number; anomaly: boolean; expected: number; lower: number; upper: number }>;
+    };
+    expect(points).toHaveLength(10320);
+    expect(points.filter((p) => p.anomaly).length).toBeGreaterThan(0);
+    expect(points.filter((p) => p.anomaly && p.lower <= p.value && p.value <= p.upper)).toEqual([]);
+    expect(points.filter((p) => p.lower < 0 || p.upper < 0 || p.expected < 0)).toEqual([]);
   });
 
   it('answers 400 naming the bad point', async () => {

@@ -80,15 +80,30 @@ def outage(a):
     say("done", {"stats": c.stats(), "records": logged, "actuals": actuals})
 
 
+def issue22(a):
+    """Issue 22: block mode, 100,000 records then 100,000 actuals; the test stops the server 2 s in
+    and restarts it 20 s later. close_timeout is short on purpose: the backlog after the restart
+    takes longer than that, and close() must go on while the server keeps accepting batches."""
+    c = VigilClient(a.url, batch_size=1000, flush_interval=0.2, on_overflow="block", close_timeout=3.0)
+    for i in range(100000):
+        c.log(record(a.model, i))
+        if i % 5000 == 0:
+            time.sleep(0.15)
+    for i in range(100000):
+        c.log_actual(a.model, pad(i), {"label": "fraud" if i % 7 == 0 else "legit"})
+    result = c.close()
+    say("done", {"stats": result, "records": 100000, "actuals": 100000})
+
+
 def drop(a):
     """drop-oldest: 3,000 records into a 1,000-row buffer while the server is away."""
-    c = VigilClient(a.url, batch_size=100, max_buffer=1000, retry_max=0.5)
+    c = VigilClient(a.url, batch_size=100, max_buffer=1000, retry_max=0.5, on_overflow="drop-oldest")
     for i in range(3000):
         c.log(record(a.model, i))
     say("progress", c.stats())
     sys.stdin.readline()  # the test starts the server, then says "up"
-    c.close()
-    say("done", {"stats": c.stats(), "records": 3000})
+    result = c.close()
+    say("done", {"stats": result, "records": 3000})
 
 
 def block(a):
@@ -126,7 +141,7 @@ def shutdown(a):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("name", choices=["volume", "outage", "drop", "block", "shutdown"])
+    p.add_argument("name", choices=["volume", "outage", "issue22", "drop", "block", "shutdown"])
     p.add_argument("--url", required=True)
     p.add_argument("--model", required=True)
     p.add_argument("--retry-max", type=float, default=1.0, help="backoff cap in seconds (outage)")

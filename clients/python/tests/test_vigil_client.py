@@ -9,11 +9,12 @@ import sys
 import threading
 import time
 import unittest
+import warnings
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import vigil_client  # noqa: E402
-from vigil_client import VigilClient, backoff_delay, retry_after_seconds, retry_delay  # noqa: E402
+from vigil_client import VigilClient, VigilWarning, backoff_delay, retry_after_seconds, retry_delay  # noqa: E402
 
 FAST = dict(retry_initial=0.005, retry_max=0.02, flush_interval=60)
 
@@ -164,9 +165,36 @@ class WireTest(unittest.TestCase):
         self.assertEqual(a2, {"model": "m", "id": "p2", "actual": {"value": 3}, "timestamp": 5})
 
 
+def caught():
+    """caught records VigilWarnings (from any thread) until the returned context exits."""
+    ctx = warnings.catch_warnings(record=True)
+    seen = ctx.__enter__()
+    warnings.simplefilter("always", VigilWarning)
+    return ctx, seen
+
+
+def said(seen):
+    return [str(w.message) for w in seen if issubclass(w.category, VigilWarning)]
+
+
 class RetryTest(unittest.TestCase):
     def tearDown(self):
         self.stub.close()
+
+    def test_retries_500_502_408_429_and_delivers_once(self):
+        codes = [500, 502, 408, 429]
+
+        def respond(req, n):
+            if n <= len(codes):
+                return codes[n - 1], {}, {"error": {"code": "x", "message": "later"}}
+            return accept_all(req, n)
+
+        self.stub = Stub(respond)
+        with VigilClient(self.stub.url, **FAST) as c:
+            c.log({"model": "m"})
+        self.assertEqual(len(set(r["headers"]["Idempotency-Key"] for r in self.stub.requests)), 1)
+        s = c.stats()
+        self.assertEqual((s["accepted"], s["failed"], s["retries"], s["requests"]), (1, 0, 4, 5))
 
     def test_retries_503_under_one_idempotency_key_and_the_same_ids(self):
         def respond(req, n):
@@ -228,12 +256,23 @@ class RetryTest(unittest.TestCase):
     def test_gives_up_on_401_and_counts_failed(self):
         self.stub = Stub(lambda req, n: (401, {}, {"error": {"code": "unauthorized", "message": "no key"}}))
         events = []
-        with VigilClient(self.stub.url, on_error=events.append, **FAST) as c:
+        ctx, seen = caught()
+        try:
+            c = VigilClient(self.stub.url, on_error=events.append, **FAST)
             c.log({"model": "m"})
+            result = c.close()
+        finally:
+            ctx.__exit__(None, None, None)
         self.assertEqual(len(self.stub.requests), 1)
         self.assertEqual((c.stats()["failed"], c.stats()["retries"]), (1, 0))
         self.assertEqual(events[0]["status"], 401)
         self.assertEqual(events[0]["message"], "unauthorized: no key")
+        # Loud: a warning names the count and the reason; close() returns and repeats the loss.
+        self.assertEqual(result["lost"], 1)
+        msgs = said(seen)
+        self.assertEqual(len(msgs), 2, msgs)
+        self.assertIn("gave up on 1 row (records): HTTP 401 unauthorized: no key", msgs[0])
+        self.assertIn("close(): 1 of 1 rows were not stored: 1 failed (HTTP 401 unauthorized: no key)", msgs[1])
 
 
 class OverflowTest(unittest.TestCase):
@@ -242,9 +281,14 @@ class OverflowTest(unittest.TestCase):
 
     def test_drop_oldest_keeps_the_newest_and_counts_the_dropped(self):
         self.stub = Stub(unavailable)
-        c = VigilClient(self.stub.url, batch_size=5, max_buffer=5, **FAST)
+        ctx, seen = caught()
+        self.addCleanup(ctx.__exit__, None, None, None)
+        c = VigilClient(self.stub.url, batch_size=5, max_buffer=5, on_overflow="drop-oldest", **FAST)
         for i in range(20):
             c.log({"model": "m", "id": "r%02d" % i})
+        msgs = said(seen)
+        self.assertEqual(len(msgs), 1, msgs)  # loud at the first drop, naming the fix
+        self.assertIn('on_overflow="block"', msgs[0])
         wait_for(lambda: c.stats()["retries"] > 0)
         s = c.stats()
         # The sender thread may have taken r0..r4 in flight before the rest arrived, or not.
@@ -253,10 +297,14 @@ class OverflowTest(unittest.TestCase):
         self.assertGreaterEqual(s["dropped"], 10)
         self.assertTrue(balanced(s), s)
         self.stub.respond = accept_all
-        c.close()
+        result = c.close()
         s = c.stats()
         self.assertEqual(s["accepted"] + s["dropped"], 20)
         self.assertEqual(s["failed"], 0)
+        self.assertEqual(result["lost"], s["dropped"])
+        msgs = said(seen)
+        self.assertEqual(len(msgs), 2, msgs)
+        self.assertIn("close(): %d of 20 rows were not stored: %d dropped" % (s["dropped"], s["dropped"]), msgs[1])
         delivered = [x["id"] for r in self.stub.requests[-1:] for x in r["rows"]]
         self.assertEqual(delivered, ["r15", "r16", "r17", "r18", "r19"])  # the newest survive
 
@@ -287,9 +335,39 @@ class OverflowTest(unittest.TestCase):
         self.assertEqual((s["accepted"], s["dropped"], s["failed"]), (10, 0, 0))
 
 
+    def test_block_is_the_default_and_a_fast_loop_loses_nothing(self):
+        def slow(req, n):
+            time.sleep(0.005)
+            return accept_all(req, n)
+
+        self.stub = Stub(slow)
+        ctx, seen = caught()
+        self.addCleanup(ctx.__exit__, None, None, None)
+        c = VigilClient(self.stub.url, batch_size=10, max_buffer=20, **FAST)
+        for i in range(500):
+            c.log({"model": "m", "id": "r%d" % i})
+        result = c.close()
+        self.assertEqual((result["accepted"], result["dropped"], result["lost"]), (500, 0, 0))
+        self.assertEqual([x["id"] for r in self.stub.requests for x in r["rows"]], ["r%d" % i for i in range(500)])
+        self.assertEqual(said(seen), [])
+
+
 class ShutdownTest(unittest.TestCase):
     def tearDown(self):
         self.stub.close()
+
+    def test_close_goes_on_while_the_server_keeps_accepting(self):
+        def slow(req, n):
+            time.sleep(0.06)
+            return accept_all(req, n)
+
+        self.stub = Stub(slow)
+        c = VigilClient(self.stub.url, batch_size=10, close_timeout=0.15, **FAST)
+        for _ in range(200):
+            c.log({"model": "m"})
+        # 20 batches of 60 ms: ~8 close_timeouts of backlog, but every answer is progress.
+        result = c.close()
+        self.assertEqual((result["accepted"], result["failed"], result["lost"]), (200, 0, 0))
 
     def test_close_sends_a_partial_batch_and_later_logs_count_as_failed(self):
         self.stub = Stub()
@@ -310,7 +388,13 @@ class ShutdownTest(unittest.TestCase):
         producer = threading.Thread(target=lambda: [c.log({"model": "m"}) for _ in range(7)])
         producer.start()
         wait_for(lambda: c.stats()["waiting"] == 1)
-        c.close(timeout=0.2)
+        ctx, seen = caught()
+        try:
+            result = c.close(timeout=0.2)
+        finally:
+            ctx.__exit__(None, None, None)
+        self.assertEqual(result["lost"], result["logged"])
+        self.assertIn("with no batch accepted", said(seen)[-1])
         producer.join(2)
         self.assertFalse(producer.is_alive())
         s = c.stats()
@@ -358,6 +442,18 @@ class DataFrameTest(unittest.TestCase):
                               "actual": {"label": "legit"}})
         self.assertEqual(r2["features"], {"amount": None, "country": None})
         self.assertNotIn("actual", r2)
+
+    def test_log_dataframe_never_drops_even_under_drop_oldest(self):
+        def slow(req, n):
+            time.sleep(0.005)
+            return accept_all(req, n)
+
+        self.stub.respond = slow
+        df = FakeFrame([{"txn": i, "amount": float(i)} for i in range(300)])
+        c = VigilClient(self.stub.url, batch_size=10, max_buffer=20, on_overflow="drop-oldest", **FAST)
+        self.assertEqual(c.log_dataframe(df, model="m", id_column="txn"), 300)
+        result = c.close()
+        self.assertEqual((result["accepted"], result["dropped"], result["lost"]), (300, 0, 0))
 
     @unittest.skipIf(vigil_client._pd is None, "pandas is not installed")
     def test_log_dataframe_with_pandas(self):  # pragma: no cover - runs where pandas is

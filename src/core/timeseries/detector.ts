@@ -9,7 +9,12 @@
 //   3. reports an anomaly only when the evidence is new: evidence that does not exceed everything seen
 //      in the last `noveltyWindow` points is damped, so an event is flagged when it starts or grows,
 //      not at every point it lasts. This is the "flag it once" half of re-baselining, for spikes too.
-// The output explains each point with the forecast and the band outside which the point test fires.
+// The output explains each point with the forecast and a band [lower, upper] that agrees with the flag:
+// a flagged point always lies outside its band. The band is where the point test accepts the value;
+// when the shift test decides the flag instead (a level shift building up, with this value inside the
+// point band), the band is narrowed to the values that would have kept both tests quiet, which can be
+// empty (the points before it decided the shift): then it collapses to the forecast. A series that
+// has only been non-negative (counts, rates) gets no negative bound or forecast.
 import type { SeasonalProfile } from './decompose.js';
 import { ResidualScorer, type ScorerTuning } from './residual-scorer.js';
 import { RingBuffer } from './ring-buffer.js';
@@ -41,7 +46,10 @@ export interface DetectorPoint {
   readonly value: number;
   /** expected is the one-step forecast made before seeing the value. */
   readonly expected: number;
-  /** lower and upper bound the values the point test accepts at the chosen sensitivity. */
+  /**
+   * lower and upper bound the values accepted at the chosen sensitivity: no point inside its band is
+   * flagged. Never negative for a series that has only been non-negative.
+   */
   readonly lower: number;
   readonly upper: number;
   /** score in [0, 1): new evidence e as e/(e+1); 0.5 is the medium threshold. */
@@ -133,6 +141,7 @@ class StreamingDetector implements Detector {
   private decision: SeasonalityDecision = NO_SEASONALITY;
   private nextSeasonalityCheck = Number.NEGATIVE_INFINITY;
   private scored = 0;
+  private minValue = Number.POSITIVE_INFINITY;
 
   constructor(options: DetectorOptions) {
     this.tuning = { ...DEFAULT_TUNING, ...options.tuning };
@@ -156,6 +165,7 @@ class StreamingDetector implements Detector {
     if (!Number.isFinite(timestamp))
       throw new RangeError(`timestamp must be a finite number, got ${timestamp}`);
     if (!Number.isFinite(value)) return this.missing(timestamp, value);
+    if (value < this.minValue) this.minValue = value;
 
     this.trackSeasonality(timestamp, value);
     this.historyTimes.push(timestamp);
@@ -168,14 +178,39 @@ class StreamingDetector implements Detector {
     this.novelty.push(evidence);
     const effective = novel ? evidence : evidence * this.tuning.repeatDamping;
     const half = Number.isFinite(step.threshold) ? this.cutoff * step.threshold : 0;
+    let expected = step.expected;
+    let lower = expected - half;
+    let upper = expected + half;
+    let anomaly = effective >= this.cutoff;
+    if (anomaly && value >= lower && value <= upper) {
+      // The shift test decided: report the values that would have kept both tests quiet.
+      const band = this.scorer.shiftAcceptBand(this.cutoff * step.shiftThreshold);
+      if (band === null) {
+        lower = expected;
+        upper = expected;
+      } else {
+        lower = Math.max(lower, expected + band.lo);
+        upper = Math.min(upper, expected + band.hi);
+        if (lower > upper) lower = upper = expected;
+      }
+    }
+    if (this.minValue >= 0) {
+      // Counts and rates: a negative forecast or bound explains nothing.
+      expected = Math.max(0, expected);
+      lower = Math.max(0, lower);
+      upper = Math.max(0, upper);
+    }
+    // The flag agrees with the band shown. This only bites at the band's edges (rounding, a collapsed
+    // band, a clamped one), never on the evidence itself.
+    if (value >= lower && value <= upper) anomaly = false;
     return {
       timestamp,
       value,
-      expected: step.expected,
-      lower: step.expected - half,
-      upper: step.expected + half,
+      expected,
+      lower,
+      upper,
       score: evidenceToScore(effective),
-      anomaly: effective >= this.cutoff,
+      anomaly,
       changepoint: step.changepoint,
     };
   }
@@ -183,7 +218,7 @@ class StreamingDetector implements Detector {
   /** missing answers a non-finite value without learning from it. */
   private missing(timestamp: number, value: number): DetectorPoint {
     const last = this.historyValues.last();
-    const expected = Number.isNaN(last) ? 0 : last;
+    const expected = Number.isNaN(last) ? 0 : this.minValue >= 0 ? Math.max(0, last) : last;
     return {
       timestamp,
       value,

@@ -56,6 +56,8 @@ export interface StepResult {
   readonly expected: number;
   /** threshold is the |residual| at which point evidence reaches 1 (NaN during warm-up). */
   readonly threshold: number;
+  /** shiftThreshold is the |median of the last shiftWindow residuals| at which shift evidence reaches 1. */
+  readonly shiftThreshold: number;
   readonly pointEvidence: number;
   readonly shiftEvidence: number;
   readonly changepoint: boolean;
@@ -84,6 +86,10 @@ export class ResidualScorer {
   private minValue = Number.POSITIVE_INFINITY;
   private calmPoint = 0;
   private calmShift = 0;
+  /** shiftOthers holds, sorted, the shiftWindow − 1 residuals before the last scored one (taken when needed). */
+  private readonly shiftOthers: Float64Array;
+  private shiftOthersCount = 0;
+  private shiftOthersKept = false;
 
   constructor(tuning: ScorerTuning, profiles: readonly SeasonalProfile[] = []) {
     this.t = tuning;
@@ -97,6 +103,7 @@ export class ResidualScorer {
       Math.max(tuning.residualWindow, tuning.changeLookback, tuning.shiftWindow),
     );
     this.scratch2 = new Float64Array(tuning.changeLookback);
+    this.shiftOthers = new Float64Array(Math.max(0, tuning.shiftWindow - 1));
     this.lambda = esdCriticalValue(tuning.residualWindow, 1, tuning.esdAlpha);
     this.longestPeriodMs = Math.max(0, ...profiles.map((p) => p.periodMs));
     const perCycle = (rates: CycleRates) =>
@@ -148,7 +155,14 @@ export class ResidualScorer {
       this.pointTail.push(Math.abs(r));
       this.shiftTail.push(Math.abs(shift));
       this.model.update(timestamp, value, Number.POSITIVE_INFINITY, this.rates(timestamp));
-      return { expected, threshold: Number.NaN, pointEvidence: 0, shiftEvidence: 0, changepoint: false };
+      return {
+        expected,
+        threshold: Number.NaN,
+        shiftThreshold: Number.NaN,
+        pointEvidence: 0,
+        shiftEvidence: 0,
+        changepoint: false,
+      };
     }
     if (this.scaleAge >= this.t.scaleEveryPoints) this.refreshScale();
     this.scaleAge += 1;
@@ -156,6 +170,7 @@ export class ResidualScorer {
     const pointEvidence = Math.abs(r) / threshold;
     const shiftThreshold = Math.max(this.t.shiftFloorSigmas * this.sigma, this.shiftTail.value());
     const shiftEvidence = Math.abs(shift) / shiftThreshold;
+    this.shiftOthersKept = false;
     // The tails learn what is normal for this series. An anomaly enters them winsorised at a multiple of
     // the last calm point's threshold (a cap relative to the current one would ratchet up during a long
     // event), so one event raises the threshold at most that much for a tail window. Some raise is
@@ -167,11 +182,70 @@ export class ResidualScorer {
     const changepoint =
       shiftEvidence >= this.t.rebaselineEvidence && this.n - this.lastChange >= this.t.shiftWindow;
     if (changepoint) {
+      // shiftAcceptBand needs the residuals as they were scored; the re-baseline rewrites them.
+      this.keepShiftOthers();
       this.rebaseline(timestamp, shift);
     } else {
       this.model.update(timestamp, value, this.t.clipSigmas * this.sigma, this.rates(timestamp));
     }
-    return { expected, threshold, pointEvidence, shiftEvidence, changepoint };
+    return { expected, threshold, shiftThreshold, pointEvidence, shiftEvidence, changepoint };
+  }
+
+  /** keepShiftOthers copies the residuals the last shift statistic shared with the scored one (before a re-baseline rewrites them). */
+  private keepShiftOthers(): void {
+    const m = Math.min(this.residuals.size - 1, this.shiftOthers.length);
+    for (let i = 0; i < m; i++) this.shiftOthers[i] = this.residuals.last(i + 1);
+    this.shiftOthers.subarray(0, m).sort();
+    this.shiftOthersCount = m;
+    this.shiftOthersKept = true;
+  }
+
+  /**
+   * shiftAcceptBand is the interval of residuals the last scored point could have had with the shift
+   * statistic (the median of it and the shiftWindow − 1 residuals before it) inside (−bound, bound):
+   * [lo, hi] with the statistic strictly inside at both ends, or null when no residual would do (the
+   * earlier residuals alone put the median out). The statistic is monotone in the residual.
+   */
+  shiftAcceptBand(bound: number): { lo: number; hi: number } | null {
+    if (!this.shiftOthersKept) this.keepShiftOthers();
+    const n = this.shiftOthersCount;
+    const s = this.shiftOthers;
+    const median = (x: number): number => {
+      let pos = 0;
+      while (pos < n && (s[pos] ?? 0) <= x) pos++;
+      const at = (j: number) => (j < pos ? (s[j] ?? 0) : j === pos ? x : (s[j - 1] ?? 0));
+      return at((n + 1) >> 1); // medianInPlace's median: the element at index ⌊size/2⌋
+    };
+    if (n === 0) return bound > 0 ? { lo: -bound, hi: bound } : null;
+    const first = s[0] ?? 0;
+    const last = s[n - 1] ?? 0;
+    // Outside [first, last] the median no longer moves with x; inside, bisect the crossing.
+    const lo = (() => {
+      if (median(Math.min(first, -bound)) > -bound) return Number.NEGATIVE_INFINITY;
+      if (median(Math.max(last, bound)) <= -bound) return null;
+      let a = Math.min(first, -bound); // median(a) <= -bound
+      let b = Math.max(last, bound); // median(b) > -bound
+      for (let i = 0; i < 60; i++) {
+        const mid = a + (b - a) / 2;
+        if (median(mid) > -bound) b = mid;
+        else a = mid;
+      }
+      return b;
+    })();
+    const hi = (() => {
+      if (median(Math.max(last, bound)) < bound) return Number.POSITIVE_INFINITY;
+      if (median(Math.min(first, -bound)) >= bound) return null;
+      let a = Math.min(first, -bound); // median(a) < bound
+      let b = Math.max(last, bound); // median(b) >= bound
+      for (let i = 0; i < 60; i++) {
+        const mid = a + (b - a) / 2;
+        if (median(mid) < bound) a = mid;
+        else b = mid;
+      }
+      return a;
+    })();
+    if (lo === null || hi === null || lo > hi) return null;
+    return { lo, hi };
   }
 
   /**

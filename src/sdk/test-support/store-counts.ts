@@ -13,6 +13,8 @@ export interface StoreCounts {
   actualIds: number;
   /** rawRecords counts rows before ReplacingMergeTree folds re-sent ids: a double insert shows here. */
   rawRecords: number;
+  /** rawActuals counts actual rows before folding: a double insert of a batch of actuals shows here. */
+  rawActuals: number;
   /** minId and maxId bound the record ids (ids zero-padded by the tests sort as numbers do). */
   minId: string;
   maxId: string;
@@ -38,6 +40,7 @@ export function storeCounts(dataDir: string, database: string, model: string): S
       actuals: await one(\`SELECT count() AS n FROM \${store.table('actuals')} FINAL WHERE model = \${m}\`),
       actualIds: await one(\`SELECT uniqExact(id) AS n FROM \${store.table('actuals')} FINAL WHERE model = \${m}\`),
       rawRecords: await one(\`SELECT count() AS n FROM \${store.table('records')} WHERE model = \${m}\`),
+      rawActuals: await one(\`SELECT count() AS n FROM \${store.table('actuals')} WHERE model = \${m}\`),
       minId: ids.lo ?? '',
       maxId: ids.hi ?? '',
     };

@@ -13,6 +13,8 @@ export interface StubAnswer {
   status: number;
   headers?: Record<string, string>;
   body?: unknown;
+  /** delayMs holds the answer back, as a busy server does. */
+  delayMs?: number;
 }
 
 /** Responder decides the answer to a request; the default accepts every row. */
@@ -43,8 +45,12 @@ export async function startStub(respond: Responder = acceptAll) {
       const seen: StubRequest = { path: req.url ?? '', headers: req.headers, rows };
       requests.push(seen);
       const a = responder(seen, requests.length);
-      res.writeHead(a.status, { 'content-type': 'application/json', ...a.headers });
-      res.end(a.body === undefined ? '' : JSON.stringify(a.body));
+      const answer = () => {
+        res.writeHead(a.status, { 'content-type': 'application/json', ...a.headers });
+        res.end(a.body === undefined ? '' : JSON.stringify(a.body));
+      };
+      if (a.delayMs === undefined) answer();
+      else setTimeout(answer, a.delayMs);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
