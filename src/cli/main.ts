@@ -33,6 +33,31 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
+/**
+ * versionAfterCommand: `--version` (and `-V`) is the program's own option, so commander prints the
+ * version even after a command name (`vigil ingest --version v1` printed 0.1.0 and exited 0
+ * without importing anything). After a command it is an error that says what to use instead.
+ */
+function versionAfterCommand(argv: readonly string[]): string | null {
+  const args = argv.slice(2);
+  const end = args.indexOf('--');
+  const scoped = end === -1 ? args : args.slice(0, end);
+  const command = scoped.findIndex((a) => !a.startsWith('-'));
+  if (command === -1) return null;
+  const flag = scoped.slice(command + 1).find((a) => a === '--version' || a === '-V' || a.startsWith('--version='));
+  if (!flag) return null;
+  const name = scoped[command];
+  return name === 'ingest'
+    ? `${flag} is the program's version; the model version of the imported rows is --model-version (vigil ingest FILE --model M --model-version v1)`
+    : `${flag} is not an option of vigil ${name}; \`vigil --version\` prints the program's version`;
+}
+
+const misplacedVersion = versionAfterCommand(process.argv);
+if (misplacedVersion) {
+  console.error(`vigil: ${misplacedVersion}`);
+  process.exit(2);
+}
+
 const program = new Command()
   .name('vigil')
   .description('Vigil: an ML model observatory (ingest, drift, performance, alerts)')
@@ -84,7 +109,7 @@ addStoreOptions(
         'lab',
       ]),
     )
-    .option('--version <version>', 'model version')
+    .option('--model-version <version>', 'model version (--version is the program version)')
     .option('--target <col>', 'column with the actual (ground truth)')
     .option('--prediction <col>', 'column with the predicted label or value')
     .option('--score <col>', 'column with the predicted probability of the positive class')
@@ -106,7 +131,11 @@ addStoreOptions(
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text')),
 ).action(async (files: string[], opts) => {
   try {
-    process.exitCode = await runIngest(files, { ...opts, tags: opts.tag }, storeOptionsOf(opts));
+    process.exitCode = await runIngest(
+      files,
+      { ...opts, version: opts.modelVersion, tags: opts.tag },
+      storeOptionsOf(opts),
+    );
   } catch (e) {
     fail(e);
   }
