@@ -15,6 +15,7 @@ export function plainClickhouseText(raw: string): string {
     .replace(/DB::Exception:\s*/g, '')
     .replace(/\s*\([A-Z_]+\)/g, '')
     .replace(/\s*\(version [^)]*\)/g, '')
+    .replace(/:? In scope .*$/, '')
     .replace(/\s*Error:$/, '')
     .replace(/\.$/, '')
     .slice(0, 300);
