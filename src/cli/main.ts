@@ -44,7 +44,9 @@ function versionAfterCommand(argv: readonly string[]): string | null {
   const scoped = end === -1 ? args : args.slice(0, end);
   const command = scoped.findIndex((a) => !a.startsWith('-'));
   if (command === -1) return null;
-  const flag = scoped.slice(command + 1).find((a) => a === '--version' || a === '-V' || a.startsWith('--version='));
+  const flag = scoped
+    .slice(command + 1)
+    .find((a) => a === '--version' || a === '-V' || a.startsWith('--version='));
   if (!flag) return null;
   const name = scoped[command];
   return name === 'ingest'
@@ -186,14 +188,20 @@ program
     if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('--threshold must be a number in [0, 1]');
     return n;
   })
-  .addOption(new Option('--format <format>', 'output format').choices(['html', 'json', 'md']).default('html'))
-  .option('-o, --output <file>', 'write to a file instead of stdout')
+  .addOption(
+    new Option(
+      '--format <format>',
+      'output format (default: from the -o extension; text on a terminal; html otherwise)',
+    ).choices(['text', 'html', 'json', 'md']),
+  )
+  .option('-o, --output <file>', 'write to a file (.html, .json, .md or .txt) instead of stdout')
   .addOption(
     new Option('--fail-on <verdict>', 'exit 1 when this verdict is true (CI gates)').choices([
       'drift',
       'performance',
     ]),
   )
+  .option('--allow-missing', 'with --fail-on drift: a feature missing from one file does not fail', false)
   .action(async (opts) => {
     try {
       process.exitCode = await runReport(opts);

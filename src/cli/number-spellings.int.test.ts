@@ -19,7 +19,11 @@ interface JsonReport {
     stats: Record<string, { statistic: number; p_value: number } | number>;
   }>;
   skipped: Array<{ name: string; reason: string }>;
-  infinite: Array<{ name: string; reference: { pos: number; neg: number }; current: { pos: number; neg: number } }>;
+  infinite: Array<{
+    name: string;
+    reference: { pos: number; neg: number };
+    current: { pos: number; neg: number };
+  }>;
 }
 
 function report(reference: string, current: string, ...args: string[]): JsonReport {
@@ -32,7 +36,9 @@ function report(reference: string, current: string, ...args: string[]): JsonRepo
 /** closeTo asserts |actual − expected| ≤ 1e-9·|expected| (1e-300 absolute for a zero). */
 function closeTo(actual: unknown, expected: number) {
   expect(typeof actual).toBe('number');
-  expect(Math.abs((actual as number) - expected)).toBeLessThanOrEqual(Math.max(1e-9 * Math.abs(expected), 1e-300));
+  expect(Math.abs((actual as number) - expected)).toBeLessThanOrEqual(
+    Math.max(1e-9 * Math.abs(expected), 1e-300),
+  );
 }
 
 describe('number spellings in files', () => {

@@ -6,8 +6,8 @@ import type { DriftFile, InfiniteCount } from '../analysis/file-drift-aggregates
 import { type FileRoleColumns, insertFileSql } from '../analysis/file-import.js';
 import type { Task } from '../analysis/models.js';
 import { measurePerformance, resolvePositiveLabel } from '../analysis/performance.js';
-import { CLICKHOUSE_FORMAT, formatOf } from '../ingest/files/file-format.js';
 import { fileReadError } from '../ingest/files/file-errors.js';
+import { CLICKHOUSE_FORMAT, formatOf } from '../ingest/files/file-format.js';
 import type { FileColumn } from '../ingest/files/index.js';
 import { FILE_READ_SETTINGS } from '../ingest/files/number-spelling.js';
 import { VigilError } from '../shared/errors.js';
@@ -174,8 +174,21 @@ export async function buildOfflineReport(opts: ReportOptions): Promise<OfflineRe
         : Promise.resolve(null),
     ]);
     const { rows, ...rest } = drift;
+    // Say which file lacks a skipped feature: the column itself, or only its values.
+    const has = (cols: FileColumn[], name: string) => cols.some((c) => c.name === name);
+    const skipped = drift.skipped.map(({ name }) => ({
+      name,
+      reason: !has(curCols, name)
+        ? 'only in the reference file (no such column in the current file)'
+        : !has(refCols, name)
+          ? 'only in the current file (no such column in the reference file)'
+          : /current/.test(drift.skipped.find((x) => x.name === name)?.reason ?? '')
+            ? 'no values in the current file (every cell empty or missing)'
+            : 'no values in the reference file (every cell empty or missing)',
+    }));
     return {
       ...rest,
+      skipped,
       baseline: { file: opts.reference, records: rows.reference },
       current: { file: opts.current, records: rows.current },
       performance,

@@ -38,9 +38,9 @@ try {
   const settings =
     `SETTINGS ${readSettings}, output_format_json_quote_64bit_integers = 0, ` +
     "output_format_json_quote_denormals = 0, input_format_csv_empty_as_default = 0, date_time_output_format = 'iso'";
-  const described = (await rows(`DESCRIBE file(${str(path)}, ${str(format)}) SETTINGS ${FILE_READ_SETTINGS}`)).map(
-    (c) => ({ name: String(c['name']), type: String(c['type']) }),
-  );
+  const described = (
+    await rows(`DESCRIBE file(${str(path)}, ${str(format)}) SETTINGS ${FILE_READ_SETTINGS}`)
+  ).map((c) => ({ name: String(c['name']), type: String(c['type']) }));
   if (described.length === 0) throw new Error('the file is empty');
   const { source, columns, total, infinite } = await readPlan(described);
   await write(`${JSON.stringify({ columns, total, infinite })}\n`);
