@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { VERSION } from '../server/index.js';
-import { isVigilError } from '../shared/errors.js';
 import { DEFAULT_PROJECT } from '../shared/names.js';
+import { failCli } from './cli-errors.js';
 import { runDetect } from './detect-command.js';
 import { runIngest } from './ingest-command.js';
 import { registerKeysCommands } from './keys-command.js';
@@ -22,9 +22,7 @@ function integer(name: string, min: number, max: number) {
 
 /** fail prints a clear message and exits 2, the CLI's code for "could not do it". */
 function fail(e: unknown): never {
-  if (isVigilError(e)) console.error(`vigil: ${e.message}`);
-  else console.error(`vigil: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-  process.exit(2);
+  return failCli(e);
 }
 
 // A reader that stops early (`vigil detect … | head`) is not an error.

@@ -6,7 +6,8 @@ import { systemClock } from '../shared/clock.js';
 import { type Logger, stderrLogger } from '../shared/logger.js';
 import { DEFAULT_PROJECT } from '../shared/names.js';
 import { Entities } from '../store/entities.js';
-import { openStore, type StoreOptions } from '../store/index.js';
+import type { StoreOptions } from '../store/index.js';
+import { openCliStore } from './cli-errors.js';
 import { readMonitorsFile } from './monitor-command.js';
 
 export interface ServeOptions {
@@ -37,7 +38,10 @@ export async function runServe(opts: ServeOptions, storeOpts: StoreOptions): Pro
   const logger = stderrLogger();
   // A bad monitors file stops the start before anything is opened.
   const monitorSpecs = opts.monitors === undefined ? undefined : await readMonitorsFile(opts.monitors);
-  const store = await openStore(storeOpts);
+  const store = await openCliStore(
+    storeOpts,
+    'Stop that server first, or give this one another --data folder.',
+  );
   const auth = authEnabled(opts);
   let server: VigilServer | undefined;
   try {

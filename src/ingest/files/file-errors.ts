@@ -26,8 +26,9 @@ export function plainClickhouseText(raw: string): string {
  * for the user (`--current today.csv`, `today.csv`). No raw ClickHouse message reaches a user.
  */
 export function fileReadError(what: string, format: string, e: unknown): VigilError {
-  if (e instanceof VigilError) return e;
-  const raw = errorMessage(e);
+  // The store wraps ClickHouse's failures (store/errors.ts); the file's own words are in the cause.
+  if (e instanceof VigilError && e.code !== 'store_error') return e;
+  const raw = e instanceof VigilError ? `${errorMessage(e.cause ?? e)}\n${e.message}` : errorMessage(e);
   const opts = { field: what.split(' ')[0] ?? 'FILE', cause: e };
   if (/the file is empty|EMPTY_DATA_PASSED|Cannot read rows from the data|Code: 92\b/.test(raw))
     return new VigilError(
