@@ -273,7 +273,13 @@ export interface InfiniteCount {
 export async function aggregateFileDrift(
   store: Store,
   files: { reference: DriftFile; current: DriftFile },
-  opts: { regression: boolean; outputs: boolean; infinite?: InfiniteCount[] },
+  opts: {
+    regression: boolean;
+    outputs: boolean;
+    infinite?: InfiniteCount[];
+    /** mixed, when given, receives the features numeric in one file and text in the other. */
+    mixed?: Array<{ name: string; numericIn: 'reference' | 'current' }>;
+  },
 ): Promise<DriftAggregates[]> {
   const parts = opts.outputs ? 2 : 1;
   const ids = new Map<string, KeyOf & { id: number }>();
@@ -314,7 +320,16 @@ export async function aggregateFileDrift(
     await store.exec(
       countValuesSql(raw, [files.reference, files.current], [sides[0] ?? [], sides[1] ?? []], all),
     );
-    await judgeSpellings(store, raw, counts, all);
+    for (const split of await judgeSpellings(store, raw, counts, all)) {
+      // The file where the column spells numbers owns the numeric key, the other the categorical.
+      const list = sides[split.numericSide];
+      if (list) list[list.indexOf(split.of)] = split.key;
+      if (split.of.part === 0)
+        opts.mixed?.push({
+          name: split.of.name,
+          numericIn: split.numericSide === 0 ? 'reference' : 'current',
+        });
+    }
     const numericIds = all.filter((k) => k.kind === 'numeric').map((k) => k.id);
     const categoricalIds = all.filter((k) => k.kind === 'categorical').map((k) => k.id);
     const [totals, numeric, categories] = await Promise.all([
@@ -358,36 +373,79 @@ export async function aggregateFileDrift(
 }
 
 /**
- * judgeSpellings copies the value counts of `raw` into `counts`, deciding each spelled key: it
- * is numeric when every value that is not missing spells a number (and one does), and its
- * counts are then regrouped by the number (`1.0`, `1` and `+1E0` are one value); otherwise it
- * is categorical, its missing spellings counted as missing. Keys' `kind` is set accordingly.
+ * judgeSpellings copies the value counts of `raw` into `counts`, deciding each spelled key per
+ * file, as ingest decides per file: numeric in a file when every value there that is not
+ * missing spells a number (and one does), categorical otherwise; a file with no values at all
+ * takes the other file's kind. Numeric counts are regrouped by the number (`1.0`, `1` and `+1E0`
+ * are one value) and missing spellings count as missing. A column numeric in one file and text
+ * in the other becomes two keys, as stored records would have it (each absent from the other
+ * side): the key gets its kind, and the returned splits name the new numeric key.
  */
 async function judgeSpellings(
   store: Store,
   raw: string,
   counts: string,
   keys: Array<KeyOf & { id: number }>,
-): Promise<void> {
+): Promise<Array<{ of: KeyOf & { id: number }; key: KeyOf & { id: number }; numericSide: 0 | 1 }>> {
   const list = (ids: number[]) => (ids.length ? ids.map(int).join(', ') : '0');
-  const spelled = keys.filter((k) => k.spelled).map((k) => k.id);
+  const spelled = keys.filter((k) => k.spelled);
   await store.exec(
-    `INSERT INTO ${counts} SELECT f, v, s, c0, c1 FROM ${raw} WHERE f NOT IN (${list(spelled)})`,
+    `INSERT INTO ${counts} SELECT f, v, s, c0, c1 FROM ${raw} WHERE f NOT IN (${list(spelled.map((k) => k.id))})`,
   );
-  if (spelled.length === 0) return;
-  const judged = await store.query<{ f: number; numeric: number }>(
-    `SELECT f, countIf(${isNotNumberSql('s')}) = 0 AND countIf(isNotNull(${spelledNumberSql('s')})) > 0 AS numeric
-     FROM ${raw} WHERE f IN (${list(spelled)}) GROUP BY f`,
+  if (spelled.length === 0) return [];
+  const judged = await store.query<{ f: number; bad0: number; num0: number; bad1: number; num1: number }>(
+    `SELECT f, countIf(c0 > 0 AND ${isNotNumberSql('s')}) AS bad0, countIf(c0 > 0 AND isNotNull(${spelledNumberSql('s')})) AS num0,
+            countIf(c1 > 0 AND ${isNotNumberSql('s')}) AS bad1, countIf(c1 > 0 AND isNotNull(${spelledNumberSql('s')})) AS num1
+     FROM ${raw} WHERE f IN (${list(spelled.map((k) => k.id))}) GROUP BY f`,
   );
-  const numeric = new Set(judged.filter((j) => Number(j.numeric) === 1).map((j) => Number(j.f)));
-  for (const k of keys) if (k.spelled) k.kind = numeric.has(k.id) ? 'numeric' : 'categorical';
-  const nums = list([...numeric]);
-  await store.exec(
-    `INSERT INTO ${counts}
-     SELECT f, if(f IN (${nums}), ${spelledNumberSql('s')}, NULL) AS v2,
-            if(f IN (${nums}) OR ${isMissingSql('s')}, NULL, s) AS s2, sum(c0), sum(c1)
-     FROM ${raw} WHERE f IN (${list(spelled)}) GROUP BY f, v2, s2`,
-  );
+  const byId = new Map(judged.map((j) => [Number(j.f), j]));
+  const kindOf = (bad: number, num: number) =>
+    Number(bad) > 0 ? 'categorical' : Number(num) > 0 ? 'numeric' : undefined;
+  // Per spelled key and side (f·2 + side): numeric, or categorical.
+  const numericSides: number[] = [];
+  const categoricalSides: number[] = [];
+  const numericId = new Map<number, number>();
+  const splits: Array<{ of: KeyOf & { id: number }; key: KeyOf & { id: number }; numericSide: 0 | 1 }> = [];
+  let next = Math.max(...keys.map((k) => k.id)) + 1;
+  for (const k of spelled) {
+    const j = byId.get(k.id);
+    const ref = j ? kindOf(j.bad0, j.num0) : undefined;
+    const cur = j ? kindOf(j.bad1, j.num1) : undefined;
+    const sides = [ref ?? cur ?? 'categorical', cur ?? ref ?? 'categorical'] as const;
+    sides.forEach((kind, side) => {
+      (kind === 'numeric' ? numericSides : categoricalSides).push(k.id * 2 + side);
+    });
+    if (sides[0] === sides[1]) {
+      k.kind = sides[0];
+      if (k.kind === 'numeric') numericId.set(k.id, k.id);
+      continue;
+    }
+    const key = { ...k, kind: 'numeric' as const, spelled: false, id: next++ };
+    k.kind = 'categorical';
+    keys.push(key);
+    numericId.set(k.id, key.id);
+    splits.push({ of: k, key, numericSide: sides[0] === 'numeric' ? 0 : 1 });
+  }
+  // Each raw row holds both sides' counts: split it per side, read each side by its kind.
+  const perSide = `FROM ${raw} ARRAY JOIN [toUInt8(0), toUInt8(1)] AS side, [c0, c1] AS c`;
+  const numericFs = [...numericId.keys()];
+  if (numericFs.length)
+    await store.exec(
+      `INSERT INTO ${counts}
+       SELECT transform(f, [${list(numericFs)}], [${list(numericFs.map((f) => numericId.get(f) ?? f))}], f) AS id,
+              if(has([${list(numericSides)}], f * 2 + side), ${spelledNumberSql('s')}, NULL) AS v2,
+              NULL, sumIf(c, side = 0), sumIf(c, side = 1)
+       ${perSide} WHERE f IN (${list(numericFs)}) GROUP BY id, v2`,
+    );
+  const categoricalFs = spelled.filter((k) => k.kind === 'categorical').map((k) => k.id);
+  if (categoricalFs.length)
+    await store.exec(
+      `INSERT INTO ${counts}
+       SELECT f, NULL, if(has([${list(categoricalSides)}], f * 2 + side) AND NOT ${isMissingSql('s')}, s, NULL) AS s2,
+              sumIf(c, side = 0), sumIf(c, side = 1)
+       ${perSide} WHERE f IN (${list(categoricalFs)}) GROUP BY f, s2`,
+    );
+  return splits;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { type DriftReport, driftReportOf } from '../analysis/drift.js';
-import { aggregateFileDrift, type DriftFile, type InfiniteCount } from '../analysis/file-drift-aggregates.js';
+import { aggregateFileDrift, type DriftFile } from '../analysis/file-drift-aggregates.js';
 import type { Store } from '../store/index.js';
 
 /**
@@ -10,7 +10,7 @@ import type { Store } from '../store/index.js';
 export async function measureFileDrift(
   store: Store,
   files: { reference: DriftFile; current: DriftFile },
-  opts: { regression: boolean; outputs: boolean; infinite?: InfiniteCount[] },
+  opts: Parameters<typeof aggregateFileDrift>[2],
 ): Promise<DriftReport> {
   const [features, outputAgg] = await aggregateFileDrift(store, files, opts);
   if (!features) throw new Error('file drift aggregation returned no parts');

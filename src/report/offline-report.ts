@@ -161,11 +161,13 @@ export async function buildOfflineReport(opts: ReportOptions): Promise<OfflineRe
     // Drift straight from the files; records (role columns only) just for performance metrics.
     // Both settle before the store closes (a failure must not remove the folder under the other).
     const infinite: InfiniteCount[] = [];
+    const mixed: Array<{ name: string; numericIn: 'reference' | 'current' }> = [];
     const [drift, performance] = await settleAll([
       measureFileDrift(store, files, {
         regression,
         outputs: opts.score !== undefined || opts.prediction !== undefined,
         infinite,
+        mixed,
       }),
       opts.target
         ? loadRoleRecords(store, files, regression).then(() =>
@@ -176,15 +178,18 @@ export async function buildOfflineReport(opts: ReportOptions): Promise<OfflineRe
     const { rows, ...rest } = drift;
     // Say which file lacks a skipped feature: the column itself, or only its values.
     const has = (cols: FileColumn[], name: string) => cols.some((c) => c.name === name);
+    const kinds = new Map(mixed.map((m) => [m.name, m.numericIn]));
     const skipped = drift.skipped.map(({ name }) => ({
       name,
-      reason: !has(curCols, name)
-        ? 'only in the reference file (no such column in the current file)'
-        : !has(refCols, name)
-          ? 'only in the current file (no such column in the reference file)'
-          : /current/.test(drift.skipped.find((x) => x.name === name)?.reason ?? '')
-            ? 'no values in the current file (every cell empty or missing)'
-            : 'no values in the reference file (every cell empty or missing)',
+      reason: kinds.has(name)
+        ? `numbers in the ${kinds.get(name)} file but text in the ${kinds.get(name) === 'current' ? 'reference' : 'current'} file`
+        : !has(curCols, name)
+          ? 'only in the reference file (no such column in the current file)'
+          : !has(refCols, name)
+            ? 'only in the current file (no such column in the reference file)'
+            : /current/.test(drift.skipped.find((x) => x.name === name)?.reason ?? '')
+              ? 'no values in the current file (every cell empty or missing)'
+              : 'no values in the reference file (every cell empty or missing)',
     }));
     return {
       ...rest,
