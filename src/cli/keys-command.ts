@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import { AuditLog, isKeyId, KeyStore, ROLES, type Role } from '../auth/index.js';
 import { systemClock } from '../shared/clock.js';
-import { isVigilError, VigilError } from '../shared/errors.js';
+import { VigilError } from '../shared/errors.js';
 import { checkName } from '../shared/names.js';
 import type { StoreOptions } from '../store/index.js';
 import { apiCall } from './api-client.js';
