@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -130,6 +131,30 @@ describe('number spellings in files', () => {
       ['grp', 'categorical'],
       ['x', 'numeric'],
     ]);
+  });
+
+  it('vigil report reads Parquet: NaN is missing, ±inf counted apart, text columns by spelling', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-parquet-'));
+    try {
+      const parquet = join(dir, 'floats.parquet');
+      // Written with chdb in a child process (this test process must not hold an engine).
+      const script = `import { Session } from 'chdb'; const s = new Session();
+        s.query("INSERT INTO FUNCTION file('${parquet}', Parquet) SELECT multiIf(number = 3, nan, number = 5, inf, number = 7, -inf, number / 10) AS f, multiIf(number = 2, 'NA', number = 4, '', toString(number * 1e-5)) AS t FROM numbers(20)");
+        s.close();`;
+      const gen = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+      expect(gen.stderr).toBe('');
+      const out = report(parquet, parquet);
+      expect(out.skipped).toEqual([]);
+      expect(out.features.map((f) => [f.name, f.type])).toEqual([
+        ['f', 'numeric'],
+        ['t', 'numeric'],
+      ]);
+      expect(out.infinite).toEqual([
+        expect.objectContaining({ name: 'f', reference: { pos: 1, neg: 1 }, current: { pos: 1, neg: 1 } }),
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('vigil detect reads a pandas series with exponents, skipping NaN and inf and saying so', () => {
