@@ -104,7 +104,7 @@ const serverOptions = (cmd: Command) =>
       '--server <url>',
       'go through a running Vigil server (its /v1/keys, admin key) instead of the store',
     )
-    .option('--api-key <key>', 'admin API key for --server', process.env['VIGIL_API_KEY']);
+    .option('--api-key <key>', 'admin API key for --server (default: $VIGIL_API_KEY)');
 
 interface ApiKeyRow {
   id: string;
@@ -120,7 +120,11 @@ async function keysOverHttp(
   action: 'create' | 'list' | 'revoke',
   opts: ServerFlags & { project?: string; role?: Role; name?: string; format: Format; id?: string },
 ): Promise<string> {
-  const server = { server: opts.server ?? '', apiKey: opts.apiKey, project: opts.project };
+  const server = {
+    server: opts.server ?? '',
+    apiKey: opts.apiKey ?? process.env['VIGIL_API_KEY'],
+    project: opts.project,
+  };
   if (action === 'create') {
     const r = await apiCall<{ id: string; key: string; project: string; role: string; name: string }>(
       server,
