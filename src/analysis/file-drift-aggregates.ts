@@ -1,5 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { type FileColumn, isNumericType } from '../ingest/files/index.js';
+import {
+  FILE_READ_SETTINGS,
+  isMissingSql,
+  isNotNumberSql,
+  readTypeOf,
+  spelledNumberSql,
+} from '../ingest/files/number-spelling.js';
 import { columnIdent as ident, int, type Store, str } from '../store/index.js';
 import {
   type CategoricalAggregate,
@@ -41,30 +48,66 @@ interface KeyOf {
   kind: 'numeric' | 'categorical';
   /** sql reads it from a file row as Nullable(Float64) or Nullable(String). */
   sql: string;
+  /**
+   * spelled: read as text and judged after counting — numeric when every value that is not
+   * missing spells a number (number-spelling.ts), categorical otherwise.
+   */
+  spelled?: boolean;
 }
 
 /** DECILE_LEVELS are the reference quantiles that give the bin edges (drift-aggregates' deciles). */
 const DECILE_LEVELS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 
+/** readsAsNumber: the file reads the column as a number (typed formats; CSV/TSV read text). */
+const readsAsNumber = (file: DriftFile, c: FileColumn) => isNumericType(readTypeOf(c.type, file.format));
+
+/**
+ * textFeatures names the features read as text on at least one side: they are counted by
+ * spelling and judged numeric or categorical once both files are counted, so a column spelled
+ * `8.2e-05` in one file and read as Float64 in the other is one numeric feature.
+ */
+export function textFeatures(files: readonly DriftFile[]): Set<string> {
+  const out = new Set<string>();
+  for (const file of files) for (const c of file.columns) if (!readsAsNumber(file, c)) out.add(c.name);
+  return out;
+}
+
 /**
  * fileKeys lists what one file contributes, read as insertFileSql (file-import.ts) reads it
- * into records: numeric columns as numbers, the rest as strings, role columns left out; with
- * outputs, the score and a regression prediction as numeric `score` / `value` and a class
- * prediction as categorical `label` (the outputs part of drift-parts.ts). `+ 0` turns −0 into 0:
- * GROUP BY keeps them apart (bitwise) though they compare equal, and the drift core rejects value
- * counts that do not strictly ascend (stored records still have this flaw: see the report).
+ * into records: numeric columns as numbers (NaN missing), text columns by spelling (see
+ * KeyOf.spelled), role columns left out; with outputs, the score and a regression prediction as
+ * numeric `score` / `value` and a class prediction as categorical `label` (the outputs part of
+ * drift-parts.ts). `+ 0` turns −0 into 0: GROUP BY keeps them apart (bitwise) though they
+ * compare equal, and the drift core rejects value counts that do not strictly ascend (stored
+ * records still have this flaw: see the report).
  */
-export function fileKeys(file: DriftFile, regression: boolean, outputs: boolean): KeyOf[] {
+export function fileKeys(
+  file: DriftFile,
+  regression: boolean,
+  outputs: boolean,
+  text: ReadonlySet<string> = textFeatures([file]),
+): KeyOf[] {
   const roles = new Set(Object.values(file.roles).filter((v): v is string => v !== undefined));
   const keys: KeyOf[] = file.columns
     .filter((c) => !roles.has(c.name))
     .map((c) =>
-      isNumericType(c.type)
-        ? { part: 0, name: c.name, kind: 'numeric', sql: `toNullable(toFloat64(${ident(c.name)})) + 0` }
-        : { part: 0, name: c.name, kind: 'categorical', sql: `toNullable(toString(${ident(c.name)}))` },
+      text.has(c.name)
+        ? {
+            part: 0,
+            name: c.name,
+            kind: 'categorical',
+            spelled: true,
+            sql: `toNullable(toString(${ident(c.name)}))`,
+          }
+        : {
+            part: 0,
+            name: c.name,
+            kind: 'numeric',
+            sql: `if(isNaN(toFloat64(${ident(c.name)})), NULL, toNullable(toFloat64(${ident(c.name)})) + 0)`,
+          },
     );
   if (!outputs) return keys;
-  const number = (col: string) => `toFloat64OrNull(toString(${ident(col)})) + 0`;
+  const number = (col: string) => spelledNumberSql(`toString(${ident(col)})`);
   const { score, prediction } = file.roles;
   if (score) keys.push({ part: 1, name: 'score', kind: 'numeric', sql: number(score) });
   if (prediction)
@@ -75,7 +118,7 @@ export function fileKeys(file: DriftFile, regression: boolean, outputs: boolean)
             part: 1,
             name: 'label',
             kind: 'categorical',
-            sql: `if(isNull(${ident(prediction)}), NULL, toString(${ident(prediction)}))`,
+            sql: `if(${isMissingSql(`toString(${ident(prediction)})`)}, NULL, toString(${ident(prediction)}))`,
           },
     );
   return keys;
@@ -120,7 +163,7 @@ function countValuesSql(
              ${keys.map((_, i) => k(i)).join(', ')}, countIf(__vigil_side = 0) AS c0, countIf(__vigil_side = 1) AS c1
       FROM (${read(0)} UNION ALL ${read(1)})
       GROUP BY GROUPING SETS (${keys.map((_, i) => `(${k(i)})`).join(', ')}))
-    SETTINGS storage_file_read_method = 'pread', input_format_parallel_parsing = ${availableParallelism() > 2 ? 1 : 0}`;
+    SETTINGS storage_file_read_method = 'pread', ${FILE_READ_SETTINGS}, input_format_parallel_parsing = ${availableParallelism() > 2 ? 1 : 0}`;
 }
 
 /**
@@ -209,23 +252,40 @@ function numericSql(counts: string, ids: readonly number[]): string {
       FROM (SELECT f, groupArray(assumeNotNull(v)) AS unsorted, arraySort(unsorted) AS vs,
                    arraySort((c, x) -> x, groupArray(c0), unsorted) AS c0s,
                    arraySort((c, x) -> x, groupArray(c1), unsorted) AS c1s
-            FROM ${counts} WHERE f IN (${ids.map(int).join(', ')}) AND isNotNull(v) GROUP BY f))`;
+            FROM ${counts} WHERE f IN (${ids.map(int).join(', ')}) AND isFinite(v) GROUP BY f))`;
+}
+
+/** InfiniteCount is how many ±inf values a numeric column holds per side (left out of its statistics). */
+export interface InfiniteCount {
+  name: string;
+  /** part: 0 a feature, 1 a model output (score, value). */
+  part: number;
+  reference: { pos: number; neg: number };
+  current: { pos: number; neg: number };
 }
 
 /**
  * aggregateFileDrift compares a reference and a current file (side 0 and 1) and returns one
  * DriftAggregates per part (features, then the model's outputs when `outputs`), as
- * aggregateDriftParts does for stored records.
+ * aggregateDriftParts does for stored records. Numeric statistics are those of the finite
+ * values; `infinite`, when given, receives the ±inf counts of the columns that hold some.
  */
 export async function aggregateFileDrift(
   store: Store,
   files: { reference: DriftFile; current: DriftFile },
-  opts: { regression: boolean; outputs: boolean },
+  opts: {
+    regression: boolean;
+    outputs: boolean;
+    infinite?: InfiniteCount[];
+    /** mixed, when given, receives the features numeric in one file and text in the other. */
+    mixed?: Array<{ name: string; numericIn: 'reference' | 'current' }>;
+  },
 ): Promise<DriftAggregates[]> {
   const parts = opts.outputs ? 2 : 1;
   const ids = new Map<string, KeyOf & { id: number }>();
+  const text = textFeatures([files.reference, files.current]);
   const sides = [files.reference, files.current].map((file) =>
-    fileKeys(file, opts.regression, opts.outputs).map((k) => {
+    fileKeys(file, opts.regression, opts.outputs, text).map((k) => {
       let known = ids.get(keyId(k));
       if (!known) {
         known = { ...k, id: ids.size + 1 };
@@ -239,7 +299,8 @@ export async function aggregateFileDrift(
   if (all.length === 0) {
     // Nothing to compare: the row counts are all there is.
     const [r] = await store.query<{ ref: number; cur: number }>(
-      `SELECT (SELECT count() FROM ${source(files.reference)}) AS ref, (SELECT count() FROM ${source(files.current)}) AS cur`,
+      `SELECT (SELECT count() FROM ${source(files.reference)}) AS ref, (SELECT count() FROM ${source(files.current)}) AS cur
+       SETTINGS ${FILE_READ_SETTINGS}`,
     );
     const rows = { ref: Number(r?.ref ?? 0), cur: Number(r?.cur ?? 0) };
     return Array.from({ length: parts }, () => ({
@@ -249,14 +310,26 @@ export async function aggregateFileDrift(
       explicitNull: new Map(),
     }));
   }
+  const raw = `${counts}_raw`;
   await store.exec(`CREATE DATABASE IF NOT EXISTS ${store.database}`);
-  await store.exec(
-    `CREATE TABLE ${counts} (f UInt32, v Nullable(Float64), s Nullable(String), c0 UInt64, c1 UInt64) ENGINE = Memory`,
-  );
+  for (const t of [counts, raw])
+    await store.exec(
+      `CREATE TABLE ${t} (f UInt32, v Nullable(Float64), s Nullable(String), c0 UInt64, c1 UInt64) ENGINE = Memory`,
+    );
   try {
     await store.exec(
-      countValuesSql(counts, [files.reference, files.current], [sides[0] ?? [], sides[1] ?? []], all),
+      countValuesSql(raw, [files.reference, files.current], [sides[0] ?? [], sides[1] ?? []], all),
     );
+    for (const split of await judgeSpellings(store, raw, counts, all)) {
+      // The file where the column spells numbers owns the numeric key, the other the categorical.
+      const list = sides[split.numericSide];
+      if (list) list[list.indexOf(split.of)] = split.key;
+      if (split.of.part === 0)
+        opts.mixed?.push({
+          name: split.of.name,
+          numericIn: split.numericSide === 0 ? 'reference' : 'current',
+        });
+    }
     const numericIds = all.filter((k) => k.kind === 'numeric').map((k) => k.id);
     const categoricalIds = all.filter((k) => k.kind === 'categorical').map((k) => k.id);
     const [totals, numeric, categories] = await Promise.all([
@@ -275,11 +348,104 @@ export async function aggregateFileDrift(
           )
         : Promise.resolve([]),
     ]);
+    if (opts.infinite && numericIds.length) {
+      const rows = await store.query<{ f: number; rp: number; rn: number; cp: number; cn: number }>(
+        `SELECT f, sumIf(c0, v > 0) AS rp, sumIf(c0, v < 0) AS rn, sumIf(c1, v > 0) AS cp, sumIf(c1, v < 0) AS cn
+         FROM ${counts} WHERE isInfinite(v) GROUP BY f ORDER BY f`,
+      );
+      for (const r of rows) {
+        const k = all.find((x) => x.id === Number(r.f));
+        if (k)
+          opts.infinite.push({
+            name: k.name,
+            part: k.part,
+            reference: { pos: Number(r.rp), neg: Number(r.rn) },
+            current: { pos: Number(r.cp), neg: Number(r.cn) },
+          });
+      }
+    }
     const own = sides.map((keys) => new Set(keys.map((k) => k.id)));
     return assemble(parts, all, own, totals, numeric, categories);
   } finally {
     await store.exec(`DROP TABLE IF EXISTS ${counts}`);
+    await store.exec(`DROP TABLE IF EXISTS ${raw}`);
   }
+}
+
+/**
+ * judgeSpellings copies the value counts of `raw` into `counts`, deciding each spelled key per
+ * file, as ingest decides per file: numeric in a file when every value there that is not
+ * missing spells a number (and one does), categorical otherwise; a file with no values at all
+ * takes the other file's kind. Numeric counts are regrouped by the number (`1.0`, `1` and `+1E0`
+ * are one value) and missing spellings count as missing. A column numeric in one file and text
+ * in the other becomes two keys, as stored records would have it (each absent from the other
+ * side): the key gets its kind, and the returned splits name the new numeric key.
+ */
+async function judgeSpellings(
+  store: Store,
+  raw: string,
+  counts: string,
+  keys: Array<KeyOf & { id: number }>,
+): Promise<Array<{ of: KeyOf & { id: number }; key: KeyOf & { id: number }; numericSide: 0 | 1 }>> {
+  const list = (ids: number[]) => (ids.length ? ids.map(int).join(', ') : '0');
+  const spelled = keys.filter((k) => k.spelled);
+  await store.exec(
+    `INSERT INTO ${counts} SELECT f, v, s, c0, c1 FROM ${raw} WHERE f NOT IN (${list(spelled.map((k) => k.id))})`,
+  );
+  if (spelled.length === 0) return [];
+  const judged = await store.query<{ f: number; bad0: number; num0: number; bad1: number; num1: number }>(
+    `SELECT f, countIf(c0 > 0 AND ${isNotNumberSql('s')}) AS bad0, countIf(c0 > 0 AND isNotNull(${spelledNumberSql('s')})) AS num0,
+            countIf(c1 > 0 AND ${isNotNumberSql('s')}) AS bad1, countIf(c1 > 0 AND isNotNull(${spelledNumberSql('s')})) AS num1
+     FROM ${raw} WHERE f IN (${list(spelled.map((k) => k.id))}) GROUP BY f`,
+  );
+  const byId = new Map(judged.map((j) => [Number(j.f), j]));
+  const kindOf = (bad: number, num: number) =>
+    Number(bad) > 0 ? 'categorical' : Number(num) > 0 ? 'numeric' : undefined;
+  // Per spelled key and side (f·2 + side): numeric, or categorical.
+  const numericSides: number[] = [];
+  const categoricalSides: number[] = [];
+  const numericId = new Map<number, number>();
+  const splits: Array<{ of: KeyOf & { id: number }; key: KeyOf & { id: number }; numericSide: 0 | 1 }> = [];
+  let next = Math.max(...keys.map((k) => k.id)) + 1;
+  for (const k of spelled) {
+    const j = byId.get(k.id);
+    const ref = j ? kindOf(j.bad0, j.num0) : undefined;
+    const cur = j ? kindOf(j.bad1, j.num1) : undefined;
+    const sides = [ref ?? cur ?? 'categorical', cur ?? ref ?? 'categorical'] as const;
+    sides.forEach((kind, side) => {
+      (kind === 'numeric' ? numericSides : categoricalSides).push(k.id * 2 + side);
+    });
+    if (sides[0] === sides[1]) {
+      k.kind = sides[0];
+      if (k.kind === 'numeric') numericId.set(k.id, k.id);
+      continue;
+    }
+    const key = { ...k, kind: 'numeric' as const, spelled: false, id: next++ };
+    k.kind = 'categorical';
+    keys.push(key);
+    numericId.set(k.id, key.id);
+    splits.push({ of: k, key, numericSide: sides[0] === 'numeric' ? 0 : 1 });
+  }
+  // Each raw row holds both sides' counts: split it per side, read each side by its kind.
+  const perSide = `FROM ${raw} ARRAY JOIN [toUInt8(0), toUInt8(1)] AS side, [c0, c1] AS c`;
+  const numericFs = [...numericId.keys()];
+  if (numericFs.length)
+    await store.exec(
+      `INSERT INTO ${counts}
+       SELECT transform(f, [${list(numericFs)}], [${list(numericFs.map((f) => numericId.get(f) ?? f))}], f) AS id,
+              if(has([${list(numericSides)}], f * 2 + side), ${spelledNumberSql('s')}, NULL) AS v2,
+              NULL, sumIf(c, side = 0), sumIf(c, side = 1)
+       ${perSide} WHERE f IN (${list(numericFs)}) GROUP BY id, v2`,
+    );
+  const categoricalFs = spelled.filter((k) => k.kind === 'categorical').map((k) => k.id);
+  if (categoricalFs.length)
+    await store.exec(
+      `INSERT INTO ${counts}
+       SELECT f, NULL, if(has([${list(categoricalSides)}], f * 2 + side) AND NOT ${isMissingSql('s')}, s, NULL) AS s2,
+              sumIf(c, side = 0), sumIf(c, side = 1)
+       ${perSide} WHERE f IN (${list(categoricalFs)}) GROUP BY f, s2`,
+    );
+  return splits;
 }
 
 /**
@@ -288,7 +454,7 @@ export async function aggregateFileDrift(
  * filled with the insertion table's types (a blank String cell then reads as '' instead of NULL).
  */
 const source = (file: DriftFile) =>
-  `file(${str(file.path)}, ${str(file.format)}, ${str(file.columns.map((c) => `${ident(c.name)} ${c.type}`).join(', '))})`;
+  `file(${str(file.path)}, ${str(file.format)}, ${str(file.columns.map((c) => `${ident(c.name)} ${readTypeOf(c.type, file.format)}`).join(', '))})`;
 
 interface Totals {
   f: number;

@@ -1,4 +1,10 @@
 import { type FileColumn, isNumericType as isNumeric } from '../ingest/files/index.js';
+import {
+  FILE_READ_SETTINGS,
+  isMissingSql,
+  readTypeOf,
+  spelledNumberSql,
+} from '../ingest/files/number-spelling.js';
 import { columnIdent as ident, type Store, str } from '../store/index.js';
 
 /** FileRoleColumns name the columns of a file that are not features. */
@@ -10,10 +16,13 @@ export interface FileRoleColumns {
   timestamp?: string | undefined;
 }
 
-/** timestampSql reads a time column: numbers are epoch milliseconds, anything else is parsed. */
+/**
+ * timestampSql reads a time column: numbers (typed, or text that spells a number) are epoch
+ * milliseconds, anything else is parsed.
+ */
 function timestampSql(col: string, columns: readonly FileColumn[]): string {
   const type = columns.find((c) => c.name === col)?.type ?? '';
-  if (isNumeric(type)) return `toInt64(ifNull(${ident(col)}, 0))`;
+  if (isNumeric(type)) return `toInt64(ifNull(toFloat64OrNull(toString(${ident(col)})), 0))`;
   return `ifNull(toUnixTimestamp64Milli(parseDateTime64BestEffortOrNull(toString(${ident(col)}), 3, 'UTC')), 0)`;
 }
 
@@ -34,20 +43,26 @@ export function insertFileSql(
   const features = file.columns.filter((c) => !roleNames.has(c.name));
   const numeric = features.filter((c) => isNumeric(c.type));
   const categorical = features.filter((c) => !isNumeric(c.type));
+  // Role values by the number spellings (number-spelling.ts); a metric takes finite numbers only.
+  const label = (col: string) =>
+    `if(${isMissingSql(`toString(${ident(col)})`)}, NULL, toString(${ident(col)}))`;
+  const value = (col: string) =>
+    `if(isFinite(${spelledNumberSql(`toString(${ident(col)})`)}), ${spelledNumberSql(`toString(${ident(col)})`)}, NULL)`;
+  const isNum = new Set(numeric.map((c) => c.name));
+  const read = (c: FileColumn) => (isNum.has(c.name) ? value(c.name) : `toString(${ident(c.name)})`);
   const keys = (cols: readonly FileColumn[], present: boolean) =>
     cols.length === 0
       ? 'emptyArrayString()'
-      : `arrayFilter(k -> k != '', [${cols.map((c) => `if(isNull(${ident(c.name)}) = ${present ? 0 : 1}, ${str(c.name)}, '')`).join(', ')}])`;
+      : `arrayFilter(k -> k != '', [${cols.map((c) => `if(isNull(${read(c)}) = ${present ? 0 : 1}, ${str(c.name)}, '')`).join(', ')}])`;
   const numValues =
     numeric.length === 0
       ? 'emptyArrayFloat64()'
-      : `arrayMap(v -> assumeNotNull(v), arrayFilter(v -> isNotNull(v), [${numeric.map((c) => `toFloat64(${ident(c.name)})`).join(', ')}]))`;
+      : `arrayMap(v -> assumeNotNull(v), arrayFilter(v -> isNotNull(v), [${numeric.map(read).join(', ')}]))`;
   const catValues =
     categorical.length === 0
       ? 'emptyArrayString()'
-      : `arrayMap(v -> assumeNotNull(v), arrayFilter(v -> isNotNull(v), [${categorical.map((c) => `toString(${ident(c.name)})`).join(', ')}]))`;
-  const label = (col: string) => `if(isNull(${ident(col)}), NULL, toString(${ident(col)}))`;
-  const value = (col: string) => `toFloat64OrNull(toString(${ident(col)}))`;
+      : `arrayMap(v -> assumeNotNull(v), arrayFilter(v -> isNotNull(v), [${categorical.map(read).join(', ')}]))`;
+  const readAs = (c: FileColumn) => readTypeOf(c.type, file.format);
   const cols: Array<[string, string]> = [
     ['project', str(target.project)],
     ['model', str(target.model)],
@@ -68,9 +83,14 @@ export function insertFileSql(
   if (roles.score && !roles.prediction) cols.push(['pred_label', 'NULL']);
   if (roles.target) {
     cols.push(regression ? ['act_value', value(roles.target)] : ['act_label', label(roles.target)]);
-    cols.push(['has_actual', `toUInt8(isNotNull(${ident(roles.target)}))`]);
+    cols.push([
+      'has_actual',
+      `toUInt8(isNotNull(${regression ? value(roles.target) : label(roles.target)}))`,
+    ]);
   }
   return `INSERT INTO ${store.table('records')} (${cols.map((c) => c[0]).join(', ')})
-    SELECT ${cols.map((c) => c[1]).join(', ')} FROM file(${str(file.path)}, ${str(file.format)})
-    SETTINGS storage_file_read_method = 'pread'`;
+    SELECT ${cols.map((c) => c[1]).join(', ')} FROM file(${str(file.path)}, ${str(file.format)}, ${str(
+      file.columns.map((c) => `${ident(c.name)} ${readAs(c)}`).join(', '),
+    )})
+    SETTINGS storage_file_read_method = 'pread', ${FILE_READ_SETTINGS}`;
 }

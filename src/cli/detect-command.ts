@@ -103,6 +103,14 @@ export async function runDetect(file: string, opts: DetectCommandOptions): Promi
     );
   }
   if (opts.output) await new Promise<void>((resolve) => out.end(resolve));
+  const skipped = rows.total - done;
+  if (skipped > 0) {
+    const inf = probe.infinite[opts.value] ?? 0;
+    console.error(
+      `vigil detect: ${skipped} rows had no time or no finite value and were skipped` +
+        (inf > 0 ? ` (${inf} of them ±inf, the rest empty, NA or NaN)` : ' (empty, NA or NaN)'),
+    );
+  }
   if (merged > 0)
     console.error(
       `vigil detect: ${merged} rows shared a timestamp with another and were merged into their mean`,

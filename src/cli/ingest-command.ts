@@ -58,6 +58,12 @@ export async function runIngest(
     files: [] as Array<{ file: string; accepted: number; rejected: number }>,
   };
   const errors: Array<IngestError & { file: string }> = [];
+  const notes: string[] = [];
+  for (const { file, rows } of opened)
+    for (const [col, n] of Object.entries(rows.infinite))
+      notes.push(
+        `${file}: ${col} held ${n} ±inf value${n === 1 ? '' : 's'}, stored as missing (records hold finite numbers)`,
+      );
   try {
     for (const { file, rows, mapping } of opened) {
       const bar = progressBar(basename(file), rows.total);
@@ -97,8 +103,9 @@ export async function runIngest(
     await sink.close();
   }
   if (opts.format === 'json') {
-    console.log(JSON.stringify({ ...summary, errors: errors.slice(0, 100) }));
+    console.log(JSON.stringify({ ...summary, errors: errors.slice(0, 100), notes }));
   } else {
+    for (const n of notes) console.log(n);
     for (const f of summary.files) console.log(`${f.file}: accepted ${f.accepted}, rejected ${f.rejected}`);
     for (const e of errors.slice(0, 10))
       console.log(`  row ${e.index} of ${e.file}: ${e.field || 'row'}: ${e.message}`);

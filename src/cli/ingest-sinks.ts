@@ -3,7 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { IngestKind, IngestResult } from '../ingest/index.js';
 import { IngestService, WriteQueue } from '../ingest/index.js';
 import { errorMessage, VigilError } from '../shared/errors.js';
-import { openStore, type StoreOptions } from '../store/index.js';
+import type { StoreOptions } from '../store/index.js';
+import { openCliStore } from './cli-errors.js';
 
 /** Sink takes record batches from a file import and commits them somewhere. */
 export interface Sink {
@@ -13,7 +14,7 @@ export interface Sink {
 
 /** localSink writes straight into a store this process opens (embedded folder or ClickHouse server). */
 export async function localSink(storeOpts: StoreOptions, project: string): Promise<Sink> {
-  const store = await openStore(storeOpts);
+  const store = await openCliStore(storeOpts);
   const queue = new WriteQueue({ store, maxQueuedRows: 2_000_000 });
   const ingest = new IngestService({ store, queue });
   return {

@@ -1,15 +1,17 @@
 import { type Command, Option } from 'commander';
 import { AuditLog, isKeyId, KeyStore, ROLES, type Role } from '../auth/index.js';
 import { systemClock } from '../shared/clock.js';
-import { isVigilError, VigilError } from '../shared/errors.js';
+import { VigilError } from '../shared/errors.js';
 import { checkName } from '../shared/names.js';
-import { openStore, type StoreOptions } from '../store/index.js';
+import type { StoreOptions } from '../store/index.js';
+import { apiCall } from './api-client.js';
+import { failCli, openCliStore } from './cli-errors.js';
 import { addStoreOptions, storeOptionsOf } from './store-options.js';
 
 type Format = 'text' | 'json';
 
 async function withStore<T>(storeOpts: StoreOptions, fn: (keys: KeyStore, audit: AuditLog) => Promise<T>) {
-  const store = await openStore(storeOpts);
+  const store = await openCliStore(storeOpts);
   try {
     return await fn(new KeyStore(store, systemClock), new AuditLog(store, systemClock));
   } finally {
@@ -87,9 +89,74 @@ export async function runKeysRevoke(id: string, opts: { format: Format }, storeO
 }
 
 function fail(e: unknown): never {
-  if (isVigilError(e)) console.error(`vigil: ${e.message}`);
-  else console.error(`vigil: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-  process.exit(2);
+  return failCli(e);
+}
+
+/** ServerFlags: with --server the command goes through the HTTP API (/v1/keys) instead of the store. */
+interface ServerFlags {
+  server?: string;
+  apiKey?: string;
+}
+
+const serverOptions = (cmd: Command) =>
+  cmd
+    .option(
+      '--server <url>',
+      'go through a running Vigil server (its /v1/keys, admin key) instead of the store',
+    )
+    .option('--api-key <key>', 'admin API key for --server (default: $VIGIL_API_KEY)');
+
+interface ApiKeyRow {
+  id: string;
+  role: string;
+  name: string;
+  created: string;
+  last_used: string | null;
+  revoked: string | null;
+}
+
+/** keysOverHttp runs create | list | revoke through a server's /v1/keys (the key decides the project). */
+async function keysOverHttp(
+  action: 'create' | 'list' | 'revoke',
+  opts: ServerFlags & { project?: string; role?: Role; name?: string; format: Format; id?: string },
+): Promise<string> {
+  const server = {
+    server: opts.server ?? '',
+    apiKey: opts.apiKey ?? process.env['VIGIL_API_KEY'],
+    project: opts.project,
+  };
+  if (action === 'create') {
+    const r = await apiCall<{ id: string; key: string; project: string; role: string; name: string }>(
+      server,
+      'POST',
+      '/v1/keys',
+      { role: opts.role, name: opts.name ?? '' },
+    );
+    if (opts.format === 'json') return `${JSON.stringify(r)}\n`;
+    return [
+      `created ${r.role} key ${r.id} for project ${r.project}`,
+      r.key,
+      'store it now: Vigil keeps only a hash and cannot show it again',
+      '',
+    ].join('\n');
+  }
+  if (action === 'revoke') {
+    const r = await apiCall<{ id: string; revoked: string }>(
+      server,
+      'DELETE',
+      `/v1/keys/${encodeURIComponent(opts.id ?? '')}`,
+    );
+    return opts.format === 'json'
+      ? `${JSON.stringify(r)}\n`
+      : `revoked key ${opts.id}; running servers refuse it within seconds\n`;
+  }
+  const { keys } = await apiCall<{ keys: ApiKeyRow[] }>(server, 'GET', '/v1/keys');
+  if (opts.format === 'json') return `${JSON.stringify({ keys }, null, 2)}\n`;
+  if (keys.length === 0) return 'no keys\n';
+  const rows = keys.map((k) =>
+    [k.id, k.role, k.revoked ? `revoked ${k.revoked}` : 'active', k.last_used ?? 'never', k.name].join('\t'),
+  );
+  return `${['id', 'role', 'state', 'last_used', 'name'].join('\t')}\n${rows.join('\n')}\n`;
 }
 
 const formatOption = () =>
@@ -110,9 +177,12 @@ export function registerKeysCommands(program: Command): Command {
       .addOption(new Option('--role <role>', 'what the key may do').choices([...ROLES]).makeOptionMandatory())
       .option('--name <name>', 'a label for the key (who or what uses it)')
       .addOption(formatOption()),
-  ).action(async (opts) => {
+  );
+  serverOptions(keys.commands[keys.commands.length - 1] as Command).action(async (opts) => {
     try {
-      process.stdout.write(await runKeysCreate(opts, storeOptionsOf(opts)));
+      process.stdout.write(
+        opts.server ? await keysOverHttp('create', opts) : await runKeysCreate(opts, storeOptionsOf(opts)),
+      );
     } catch (e) {
       fail(e);
     }
@@ -121,11 +191,14 @@ export function registerKeysCommands(program: Command): Command {
     keys
       .command('list')
       .description('list keys (never the keys themselves), with last use and revocation')
-      .option('--project <name>', 'only this project')
+      .option('--project <name>', 'only this project (with --server: the key decides the project)')
       .addOption(formatOption()),
-  ).action(async (opts) => {
+  );
+  serverOptions(keys.commands[keys.commands.length - 1] as Command).action(async (opts) => {
     try {
-      process.stdout.write(await runKeysList(opts, storeOptionsOf(opts)));
+      process.stdout.write(
+        opts.server ? await keysOverHttp('list', opts) : await runKeysList(opts, storeOptionsOf(opts)),
+      );
     } catch (e) {
       fail(e);
     }
@@ -136,9 +209,14 @@ export function registerKeysCommands(program: Command): Command {
       .description('revoke a key: servers refuse it at once on the node, within seconds elsewhere')
       .argument('<key_id>', 'the id of the key (the part after vgl_, before the next _)')
       .addOption(formatOption()),
-  ).action(async (id: string, opts) => {
+  );
+  serverOptions(keys.commands[keys.commands.length - 1] as Command).action(async (id: string, opts) => {
     try {
-      process.stdout.write(await runKeysRevoke(id, opts, storeOptionsOf(opts)));
+      process.stdout.write(
+        opts.server
+          ? await keysOverHttp('revoke', { ...opts, id })
+          : await runKeysRevoke(id, opts, storeOptionsOf(opts)),
+      );
     } catch (e) {
       fail(e);
     }

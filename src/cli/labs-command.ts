@@ -4,10 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { buildReport, renderHtml, renderMarkdown, tryPrototype } from '../labs/index.js';
 import { systemClock } from '../shared/clock.js';
-import { isVigilError, VigilError } from '../shared/errors.js';
+import { VigilError } from '../shared/errors.js';
 import { checkName, DEFAULT_PROJECT } from '../shared/names.js';
 import { Entities } from '../store/entities.js';
-import { openStore, type StoreOptions } from '../store/index.js';
+import type { StoreOptions } from '../store/index.js';
+import { failCli, openCliStore } from './cli-errors.js';
 import { addStoreOptions, storeOptionsOf } from './store-options.js';
 
 /** TEMPLATE is the prototype scaffold; the same relative path from src/cli and dist/cli. */
@@ -79,7 +80,7 @@ export async function labsReport(
     }
     return opts.format === 'json' ? `${JSON.stringify(JSON.parse(text), null, 2)}\n` : text;
   }
-  const store = await openStore(storeOpts);
+  const store = await openCliStore(storeOpts);
   try {
     const { experiment, report } = await buildReport(
       store,
@@ -109,9 +110,7 @@ function positive(name: string, integer: boolean) {
 
 /** fail prints a clear message and exits 2, the CLI's code for "could not do it". */
 function fail(e: unknown): never {
-  if (isVigilError(e)) console.error(`vigil: ${e.message}`);
-  else console.error(`vigil: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-  process.exit(2);
+  return failCli(e);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { VERSION } from '../server/index.js';
-import { isVigilError } from '../shared/errors.js';
 import { DEFAULT_PROJECT } from '../shared/names.js';
+import { failCli } from './cli-errors.js';
 import { runDetect } from './detect-command.js';
 import { runIngest } from './ingest-command.js';
 import { registerKeysCommands } from './keys-command.js';
@@ -22,9 +22,7 @@ function integer(name: string, min: number, max: number) {
 
 /** fail prints a clear message and exits 2, the CLI's code for "could not do it". */
 function fail(e: unknown): never {
-  if (isVigilError(e)) console.error(`vigil: ${e.message}`);
-  else console.error(`vigil: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-  process.exit(2);
+  return failCli(e);
 }
 
 // A reader that stops early (`vigil detect … | head`) is not an error.
@@ -32,6 +30,33 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(0);
   throw e;
 });
+
+/**
+ * versionAfterCommand: `--version` (and `-V`) is the program's own option, so commander prints the
+ * version even after a command name (`vigil ingest --version v1` printed 0.1.0 and exited 0
+ * without importing anything). After a command it is an error that says what to use instead.
+ */
+function versionAfterCommand(argv: readonly string[]): string | null {
+  const args = argv.slice(2);
+  const end = args.indexOf('--');
+  const scoped = end === -1 ? args : args.slice(0, end);
+  const command = scoped.findIndex((a) => !a.startsWith('-'));
+  if (command === -1) return null;
+  const flag = scoped
+    .slice(command + 1)
+    .find((a) => a === '--version' || a === '-V' || a.startsWith('--version='));
+  if (!flag) return null;
+  const name = scoped[command];
+  return name === 'ingest'
+    ? `${flag} is the program's version; the model version of the imported rows is --model-version (vigil ingest FILE --model M --model-version v1)`
+    : `${flag} is not an option of vigil ${name}; \`vigil --version\` prints the program's version`;
+}
+
+const misplacedVersion = versionAfterCommand(process.argv);
+if (misplacedVersion) {
+  console.error(`vigil: ${misplacedVersion}`);
+  process.exit(2);
+}
 
 const program = new Command()
   .name('vigil')
@@ -90,7 +115,7 @@ addStoreOptions(
         'lab',
       ]),
     )
-    .option('--version <version>', 'model version')
+    .option('--model-version <version>', 'model version (--version is the program version)')
     .option('--target <col>', 'column with the actual (ground truth)')
     .option('--prediction <col>', 'column with the predicted label or value')
     .option('--score <col>', 'column with the predicted probability of the positive class')
@@ -112,7 +137,11 @@ addStoreOptions(
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text')),
 ).action(async (files: string[], opts) => {
   try {
-    process.exitCode = await runIngest(files, { ...opts, tags: opts.tag }, storeOptionsOf(opts));
+    process.exitCode = await runIngest(
+      files,
+      { ...opts, version: opts.modelVersion, tags: opts.tag },
+      storeOptionsOf(opts),
+    );
   } catch (e) {
     fail(e);
   }
@@ -163,14 +192,20 @@ program
     if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('--threshold must be a number in [0, 1]');
     return n;
   })
-  .addOption(new Option('--format <format>', 'output format').choices(['html', 'json', 'md']).default('html'))
-  .option('-o, --output <file>', 'write to a file instead of stdout')
+  .addOption(
+    new Option(
+      '--format <format>',
+      'output format (default: from the -o extension; text on a terminal; html otherwise)',
+    ).choices(['text', 'html', 'json', 'md']),
+  )
+  .option('-o, --output <file>', 'write to a file (.html, .json, .md or .txt) instead of stdout')
   .addOption(
     new Option('--fail-on <verdict>', 'exit 1 when this verdict is true (CI gates)').choices([
       'drift',
       'performance',
     ]),
   )
+  .option('--allow-missing', 'with --fail-on drift: a feature missing from one file does not fail', false)
   .action(async (opts) => {
     try {
       process.exitCode = await runReport(opts);

@@ -8,7 +8,7 @@ import { systemClock } from '../shared/clock.js';
 import { VigilError } from '../shared/errors.js';
 import { checkName, DEFAULT_PROJECT } from '../shared/names.js';
 import { Entities } from '../store/entities.js';
-import { openStore } from '../store/index.js';
+import { openCliStore } from './cli-errors.js';
 import { addStoreOptions, storeOptionsOf } from './store-options.js';
 
 /** readMonitorsFile reads and validates a YAML file of monitors; errors name the item and field. */
@@ -68,7 +68,10 @@ export function registerMonitorCommands(program: Command, fail: (e: unknown) => 
       if ((toMs - fromMs) / stepMs > MAX_STEPS)
         throw new VigilError('invalid_argument', `--step: more than ${MAX_STEPS} steps; use a longer step`);
       const project = checkName(opts.project, '--project');
-      const store = await openStore(storeOptionsOf(opts));
+      const store = await openCliStore(
+        storeOptionsOf(opts),
+        'vigil monitor replay has no HTTP endpoint: stop the server, replay, then start it again.',
+      );
       try {
         const entities = new Entities(store, systemClock);
         let monitors: Monitor[];

@@ -1,10 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chiSquareContingency, ksTwoSample, rocAuc } from '../core/index.js';
 import { mulberry32, normal } from '../demo/random.js';
-import { runVigil } from './test-support/vigil-process.js';
+import { runVigil, VIGIL_BIN } from './test-support/vigil-process.js';
 
 interface Row {
   id: string;
@@ -148,7 +149,114 @@ describe('vigil report', () => {
     expect(missing.stderr).toMatch(/--reference .*nope\.csv: no such file/);
     const col = runVigil(['report', '--reference', refFile, '--current', curFile, '--target', 'lable']);
     expect(col.code).toBe(2);
-    expect(col.stderr).toMatch(/--target lable: neither file has such a column/);
+    expect(col.stderr).toMatch(/--target lable: the current file .*cur\.csv has no such column/);
+  });
+
+  it('a feature in one file only is named in every format and fails --fail-on drift unless --allow-missing', () => {
+    // The reference again, without y: nothing drifts, but y can no longer be judged.
+    const noY = join(dir, 'no-y.csv');
+    writeFileSync(
+      noY,
+      `id,x,c,label,score\n${ref.map((r) => `${r.id},${r.x},${r.c},${r.label},${r.score}`).join('\n')}\n`,
+    );
+    const args = ['report', '--reference', refFile, '--current', noY];
+    const gate = runVigil([...args, '--format', 'md', '--fail-on', 'drift']);
+    expect(gate.code).toBe(1);
+    expect(gate.stdout).toContain('- y: only in the reference file (no such column in the current file)');
+    expect(gate.stderr).toContain('--fail-on drift: y (only in the reference file');
+    expect(runVigil([...args, '--format', 'md', '--fail-on', 'drift', '--allow-missing']).code).toBe(0);
+    expect(runVigil([...args, '--format', 'html']).stdout).toContain(
+      '<li>y: only in the reference file (no such column in the current file)</li>',
+    );
+    expect(runVigil([...args, '--format', 'text']).stdout).toContain(
+      '  y: only in the reference file (no such column in the current file)',
+    );
+    const json = JSON.parse(runVigil([...args, '--format', 'json']).stdout) as { skipped: unknown[] };
+    expect(json.skipped).toEqual([
+      { name: 'y', reason: 'only in the reference file (no such column in the current file)' },
+    ]);
+  });
+
+  it('a flag naming a column the current file lacks, or a performance gate it cannot judge, exits 2', () => {
+    const noLabel = join(dir, 'no-label.csv');
+    writeFileSync(noLabel, `id,x,y,c\n${cur.map((r) => `${r.id},${r.x},${r.y},${r.c}`).join('\n')}\n`);
+    const r = runVigil(['report', '--reference', refFile, '--current', noLabel, '--target', 'label']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(
+      `vigil: --target label: the current file ${noLabel} has no such column; its columns are id, x, y, c`,
+    );
+    const perf = ['report', '--reference', refFile, '--current', curFile, '--fail-on', 'performance'];
+    const noTarget = runVigil(perf);
+    expect(noTarget.code).toBe(2);
+    expect(noTarget.stderr).toContain('--fail-on performance: needs --target COL');
+    const noScore = runVigil([...perf, '--target', 'label']);
+    expect(noScore.code).toBe(2);
+    expect(noScore.stderr).toContain('could not be computed on the current file');
+  });
+
+  it('--format text and a terminal give a readable summary; -o picks the format from its extension and says so', () => {
+    const args = [
+      'report',
+      '--reference',
+      refFile,
+      '--current',
+      curFile,
+      '--target',
+      'label',
+      '--score',
+      'score',
+    ];
+    const text = runVigil([...args, '--format', 'text']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^Vigil drift report\n/);
+    expect(text.stdout).toMatch(/\n {2}x +numeric +ks +0\.\d{4} +\S+ +0\.01 +DRIFTED\n/);
+    expect(text.stdout).toMatch(/Prediction \(score\): \w+ [\d.]+/);
+    expect(text.stdout).toMatch(/Performance \(binary, positive = 1\): auc 0\.\d{3}/);
+    expect(text.stdout).not.toMatch(/<html|<svg/);
+    // A pseudo-terminal (util-linux script): no --format and no -o give the text summary.
+    const cmd = [process.execPath, VIGIL_BIN, ...args].map((a) => `'${a}'`).join(' ');
+    const tty = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', timeout: 300_000 });
+    expect(tty.status).toBe(0);
+    expect(tty.stdout).toContain('Vigil drift report');
+    expect(tty.stdout).not.toContain('<!doctype html>');
+
+    const md = join(dir, 'out.md');
+    const written = runVigil([...args, '-o', md]);
+    expect(written.code).toBe(0);
+    expect(written.stdout).toMatch(
+      new RegExp(`^Wrote the Markdown report to ${md}: \\d+ of 4 features drifted`),
+    );
+    const body = readFileSync(md, 'utf8');
+    expect(body).toMatch(/^# Vigil drift report/);
+    // Counts print as integers.
+    expect(body).toMatch(/\| tp \| \d+ \| /);
+    expect(body).not.toMatch(/\| (tp|fp|tn|fn) \| \d+\.\d/);
+    const bad = runVigil([...args, '-o', join(dir, 'out.xyz')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('cannot tell the format from ".xyz"');
+  });
+
+  it('the HTML report shows prediction drift, and its charts label their axes and categories', () => {
+    const r = runVigil([
+      'report',
+      '--reference',
+      refFile,
+      '--current',
+      curFile,
+      '--target',
+      'label',
+      '--score',
+      'score',
+      '--format',
+      'html',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('<h2>Prediction drift</h2>');
+    expect(r.stdout).toMatch(/<td><b>score<\/b>/);
+    expect(r.stdout.match(/>share of rows<\/text>/g)).toHaveLength(4);
+    expect(r.stdout).toContain('>c (categories)</text>');
+    expect(r.stdout).toMatch(/<text class="cat"[^>]*>d<\/text>/);
   });
 
   it('writes a self-contained HTML file with one chart per feature', () => {

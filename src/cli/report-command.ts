@@ -1,7 +1,12 @@
 import { writeFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import cliProgress from 'cli-progress';
 import type { Task } from '../analysis/models.js';
-import { buildOfflineReport } from '../report/offline-report.js';
-import { renderHtml, renderMarkdown } from '../report/render.js';
+import { buildOfflineReport, type OfflineReport } from '../report/offline-report.js';
+import { renderHtml, renderMarkdown, renderText } from '../report/render.js';
+import { VigilError } from '../shared/errors.js';
+
+export type ReportFormat = 'text' | 'html' | 'json' | 'md';
 
 export interface ReportCommandOptions {
   reference: string;
@@ -14,23 +19,155 @@ export interface ReportCommandOptions {
   task?: Task;
   positiveLabel?: string;
   threshold?: number;
-  format: 'html' | 'json' | 'md';
+  format?: ReportFormat;
   output?: string;
   failOn?: 'drift' | 'performance';
+  allowMissing?: boolean;
+}
+
+const BY_EXTENSION: Record<string, ReportFormat> = {
+  '.html': 'html',
+  '.htm': 'html',
+  '.json': 'json',
+  '.md': 'md',
+  '.markdown': 'md',
+  '.txt': 'text',
+};
+
+const NAME: Record<ReportFormat, string> = {
+  text: 'text summary',
+  html: 'HTML report',
+  json: 'JSON report',
+  md: 'Markdown report',
+};
+
+/**
+ * reportFormat decides what to write: --format when given; else the extension of -o
+ * (.html, .json, .md, .txt); else, on a terminal, the text summary; else (a pipe or a file
+ * redirect, as in `vigil report … > report.html`) HTML, as before the text summary existed.
+ */
+export function reportFormat(opts: { format?: ReportFormat; output?: string }, tty: boolean): ReportFormat {
+  if (opts.format) return opts.format;
+  if (opts.output) {
+    const ext = extname(opts.output).toLowerCase();
+    const f = BY_EXTENSION[ext];
+    if (!f)
+      throw new VigilError(
+        'invalid_option',
+        `-o ${opts.output}: cannot tell the format from "${ext || 'no extension'}"; use .html, .json, .md or .txt, or --format html|json|md|text`,
+        { field: '-o' },
+      );
+    return f;
+  }
+  return tty ? 'text' : 'html';
+}
+
+/**
+ * checkPerformanceGate: --fail-on performance needs a verdict; one that cannot be judged is an
+ * error (exit 2), never a pass.
+ */
+function checkPerformanceGate(report: OfflineReport, opts: ReportCommandOptions): void {
+  const p = report.performance;
+  if (!opts.target)
+    throw new VigilError(
+      'invalid_option',
+      '--fail-on performance: needs --target COL (the actual) and --score COL or --prediction COL',
+      { field: '--fail-on' },
+    );
+  if (!p || p.primary.current === null)
+    throw new VigilError(
+      'not_judged',
+      `--fail-on performance: ${p?.primary.metric ?? 'the primary metric'} could not be computed on the current file ${opts.current}` +
+        (opts.score || opts.prediction
+          ? ' (no row has both an actual and a prediction)'
+          : ': give --score COL or --prediction COL'),
+      { field: '--fail-on' },
+    );
+  if (p.primary.reference === null)
+    throw new VigilError(
+      'not_judged',
+      `--fail-on performance: ${p.primary.metric} could not be computed on the reference file ${opts.reference}` +
+        ` (it needs the --target and --score/--prediction columns with values)`,
+      { field: '--fail-on' },
+    );
+}
+
+/** SLOW_MS: reports that take longer than this show their progress on a terminal. */
+const SLOW_MS = 5000;
+
+/**
+ * withProgress shows, on a terminal (stderr), an elapsed-time bar once the report has taken
+ * more than SLOW_MS; quick reports and pipes stay silent.
+ */
+async function withProgress<T>(label: string, work: Promise<T>): Promise<T> {
+  if (!process.stderr.isTTY) return work;
+  let bar: cliProgress.SingleBar | null = null;
+  const started = Date.now();
+  let tick: NodeJS.Timeout | undefined;
+  const timer = setTimeout(() => {
+    bar = new cliProgress.SingleBar(
+      {
+        stream: process.stderr,
+        format: `${label} {spinner} {elapsed}s`,
+        hideCursor: true,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    bar.start(1, 0, { spinner: '|', elapsed: Math.round((Date.now() - started) / 1000) });
+    let i = 0;
+    tick = setInterval(() => {
+      i++;
+      bar?.update(0, { spinner: '|/-\\'[i % 4], elapsed: Math.round((Date.now() - started) / 1000) });
+    }, 250);
+  }, SLOW_MS);
+  try {
+    return await work;
+  } finally {
+    clearTimeout(timer);
+    if (tick) clearInterval(tick);
+    (bar as cliProgress.SingleBar | null)?.stop();
+  }
 }
 
 /** runReport writes the offline report and returns the exit code (1 when --fail-on's verdict is true). */
 export async function runReport(opts: ReportCommandOptions): Promise<number> {
-  const report = await buildOfflineReport(opts);
+  const format = reportFormat(opts, process.stdout.isTTY === true);
+  const report = await withProgress(
+    `comparing ${opts.current} with ${opts.reference}`,
+    buildOfflineReport(opts),
+  );
+  if (opts.failOn === 'performance') checkPerformanceGate(report, opts);
   const text =
-    opts.format === 'json'
+    format === 'json'
       ? `${JSON.stringify(report)}\n`
-      : opts.format === 'md'
+      : format === 'md'
         ? renderMarkdown(report)
-        : renderHtml(report);
-  if (opts.output) writeFileSync(opts.output, text);
-  else process.stdout.write(text);
-  if (opts.failOn === 'drift') return report.dataset_drift ? 1 : 0;
+        : format === 'text'
+          ? renderText(report)
+          : renderHtml(report);
+  if (opts.output) {
+    writeFileSync(opts.output, text);
+    const drifted = report.features.filter((f) => f.drifted).length;
+    console.log(
+      `Wrote the ${NAME[format]} to ${opts.output}: ${drifted} of ${report.features.length} features drifted; ` +
+        `dataset drift: ${report.dataset_drift ? 'yes' : 'no'}` +
+        (report.skipped.length
+          ? `; ${report.skipped.length} not compared (${report.skipped.map((s) => s.name).join(', ')})`
+          : '') +
+        (report.performance?.degraded ? `; ${report.performance.primary.metric} degraded` : ''),
+    );
+  } else process.stdout.write(text);
+  if (opts.failOn === 'drift') {
+    if (report.dataset_drift) return 1;
+    if (report.skipped.length > 0 && !opts.allowMissing) {
+      console.error(
+        `vigil report: --fail-on drift: ${report.skipped.map((s) => `${s.name} (${s.reason})`).join('; ')}; ` +
+          'pass --allow-missing to accept features missing from one file',
+      );
+      return 1;
+    }
+    return 0;
+  }
   if (opts.failOn === 'performance') return report.performance?.degraded ? 1 : 0;
   return 0;
 }

@@ -8,7 +8,8 @@ import { type Logger, stderrLogger } from '../shared/logger.js';
 import { DEFAULT_PROJECT } from '../shared/names.js';
 import { allowListFromEnv, parseAllowList } from '../shared/outbound-url.js';
 import { Entities } from '../store/entities.js';
-import { openStore, type StoreOptions } from '../store/index.js';
+import type { StoreOptions } from '../store/index.js';
+import { openCliStore } from './cli-errors.js';
 import { readMonitorsFile } from './monitor-command.js';
 
 export interface ServeOptions {
@@ -47,7 +48,10 @@ export async function runServe(opts: ServeOptions, storeOpts: StoreOptions): Pro
   } catch (e) {
     throw new VigilError('invalid_option', errorMessage(e));
   }
-  const store = await openStore(storeOpts);
+  const store = await openCliStore(
+    storeOpts,
+    'Stop that server first, or give this one another --data folder.',
+  );
   const auth = authEnabled(opts);
   let server: VigilServer | undefined;
   try {

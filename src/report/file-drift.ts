@@ -10,7 +10,7 @@ import type { Store } from '../store/index.js';
 export async function measureFileDrift(
   store: Store,
   files: { reference: DriftFile; current: DriftFile },
-  opts: { regression: boolean; outputs: boolean },
+  opts: Parameters<typeof aggregateFileDrift>[2],
 ): Promise<DriftReport> {
   const [features, outputAgg] = await aggregateFileDrift(store, files, opts);
   if (!features) throw new Error('file drift aggregation returned no parts');

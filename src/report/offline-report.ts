@@ -2,12 +2,14 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DriftReport } from '../analysis/drift.js';
-import type { DriftFile } from '../analysis/file-drift-aggregates.js';
+import type { DriftFile, InfiniteCount } from '../analysis/file-drift-aggregates.js';
 import { type FileRoleColumns, insertFileSql } from '../analysis/file-import.js';
 import type { Task } from '../analysis/models.js';
 import { measurePerformance, resolvePositiveLabel } from '../analysis/performance.js';
+import { fileReadError } from '../ingest/files/file-errors.js';
 import { CLICKHOUSE_FORMAT, formatOf } from '../ingest/files/file-format.js';
 import type { FileColumn } from '../ingest/files/index.js';
+import { FILE_READ_SETTINGS } from '../ingest/files/number-spelling.js';
 import { VigilError } from '../shared/errors.js';
 import { openChdbStore } from '../store/engines/chdb.js';
 import { migrate, type Store, str } from '../store/index.js';
@@ -35,6 +37,12 @@ export interface OfflineReport extends Omit<DriftReport, 'rows'> {
   baseline: { file: string; records: number };
   current: { file: string; records: number };
   performance: PerformanceSection | null;
+  /**
+   * infinite counts ±inf per side for the numeric columns that hold some: they are left out of
+   * the column's statistics (which are those of its finite values); NaN and the missing
+   * spellings count as missing (see ingest/files/number-spelling.ts).
+   */
+  infinite: InfiniteCount[];
 }
 
 /** DEGRADED_RELATIVE is the relative loss of the primary metric that makes `degraded` true. */
@@ -47,8 +55,16 @@ const PRIMARY: Record<Task, { metric: string; higher: boolean }> = {
   ranking: { metric: 'ndcg@10', higher: true },
 };
 
-async function describe(store: Store, path: string, format: string): Promise<FileColumn[]> {
-  return store.query<FileColumn>(`DESCRIBE file(${str(path)}, ${str(format)})`);
+async function describe(store: Store, what: string, path: string, format: string): Promise<FileColumn[]> {
+  try {
+    const cols = await store.query<FileColumn>(
+      `DESCRIBE file(${str(path)}, ${str(format)}) SETTINGS ${FILE_READ_SETTINGS}`,
+    );
+    if (cols.length === 0) throw new Error('the file is empty');
+    return cols;
+  } catch (e) {
+    throw fileReadError(what, format, e);
+  }
 }
 
 /**
@@ -106,20 +122,10 @@ export async function buildOfflineReport(opts: ReportOptions): Promise<OfflineRe
   try {
     const refPath = resolve(opts.reference);
     const curPath = resolve(opts.current);
-    let refCols: FileColumn[];
-    let curCols: FileColumn[];
-    try {
-      [refCols, curCols] = await Promise.all([
-        describe(store, refPath, refFormat),
-        describe(store, curPath, curFormat),
-      ]);
-    } catch (e) {
-      throw new VigilError(
-        'file_unreadable',
-        `ClickHouse could not read the files: ${(e as Error).message}`,
-        { cause: e },
-      );
-    }
+    const refCols = await describe(store, `--reference ${opts.reference}`, refPath, refFormat);
+    const curCols = await describe(store, `--current ${opts.current}`, curPath, curFormat);
+    // A column named in a flag must be in the file being judged; the reference may lack the
+    // model's outputs (training data), and then has no reference metrics or prediction drift.
     const roles: Array<[string, string | undefined]> = [
       ['--target', opts.target],
       ['--prediction', opts.prediction],
@@ -128,10 +134,10 @@ export async function buildOfflineReport(opts: ReportOptions): Promise<OfflineRe
       ['--timestamp', opts.timestamp],
     ];
     for (const [flag, col] of roles) {
-      if (col !== undefined && !curCols.some((c) => c.name === col) && !refCols.some((c) => c.name === col))
+      if (col !== undefined && !curCols.some((c) => c.name === col))
         throw new VigilError(
           'unknown_column',
-          `${flag} ${col}: neither file has such a column; the current file has ${curCols.map((c) => c.name).join(', ')}`,
+          `${flag} ${col}: the current file ${opts.current} has no such column; its columns are ${curCols.map((c) => c.name).join(', ')}`,
           { field: flag },
         );
     }
@@ -154,10 +160,14 @@ export async function buildOfflineReport(opts: ReportOptions): Promise<OfflineRe
     };
     // Drift straight from the files; records (role columns only) just for performance metrics.
     // Both settle before the store closes (a failure must not remove the folder under the other).
+    const infinite: InfiniteCount[] = [];
+    const mixed: Array<{ name: string; numericIn: 'reference' | 'current' }> = [];
     const [drift, performance] = await settleAll([
       measureFileDrift(store, files, {
         regression,
         outputs: opts.score !== undefined || opts.prediction !== undefined,
+        infinite,
+        mixed,
       }),
       opts.target
         ? loadRoleRecords(store, files, regression).then(() =>
@@ -166,11 +176,28 @@ export async function buildOfflineReport(opts: ReportOptions): Promise<OfflineRe
         : Promise.resolve(null),
     ]);
     const { rows, ...rest } = drift;
+    // Say which file lacks a skipped feature: the column itself, or only its values.
+    const has = (cols: FileColumn[], name: string) => cols.some((c) => c.name === name);
+    const kinds = new Map(mixed.map((m) => [m.name, m.numericIn]));
+    const skipped = drift.skipped.map(({ name }) => ({
+      name,
+      reason: kinds.has(name)
+        ? `numbers in the ${kinds.get(name)} file but text in the ${kinds.get(name) === 'current' ? 'reference' : 'current'} file`
+        : !has(curCols, name)
+          ? 'only in the reference file (no such column in the current file)'
+          : !has(refCols, name)
+            ? 'only in the current file (no such column in the reference file)'
+            : /current/.test(drift.skipped.find((x) => x.name === name)?.reason ?? '')
+              ? 'no values in the current file (every cell empty or missing)'
+              : 'no values in the reference file (every cell empty or missing)',
+    }));
     return {
       ...rest,
+      skipped,
       baseline: { file: opts.reference, records: rows.reference },
       current: { file: opts.current, records: rows.current },
       performance,
+      infinite,
     };
   } finally {
     await store.close();

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { VigilError } from '../../shared/errors.js';
+import { fileReadError } from './file-errors.js';
 import { CLICKHOUSE_FORMAT, formatOf } from './file-format.js';
 
 export interface FileColumn {
@@ -13,6 +14,8 @@ export interface FileRows {
   columns: FileColumn[];
   /** total is the file's row count (ClickHouse counts it before the rows stream). */
   total: number;
+  /** infinite counts, per numeric column holding some, the ±inf values read as NULL. */
+  infinite: Record<string, number>;
   /** batches yields parsed rows in order, `size` at a time, pulling from the file only as fast as consumed. */
   batches(size: number): AsyncGenerator<Array<Record<string, unknown>>>;
 }
@@ -41,15 +44,8 @@ export async function openFileRows(path: string, opts: { query?: string } = {}):
   });
   const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));
   const failure = async () => {
-    const code = await exited;
-    return new VigilError(
-      'file_unreadable',
-      `${path}: ClickHouse could not read it as ${format}: ${stderr.trim()}`,
-      {
-        field: 'FILE',
-        cause: code,
-      },
-    );
+    await exited;
+    return fileReadError(path, format, new Error(stderr.trim()));
   };
 
   child.stdout.setEncoding('utf8');
@@ -78,11 +74,16 @@ export async function openFileRows(path: string, opts: { query?: string } = {}):
   };
   const header = await nextLine();
   if (header === undefined) throw await failure();
-  const meta = JSON.parse(header) as { columns: FileColumn[]; total: number };
+  const meta = JSON.parse(header) as {
+    columns: FileColumn[];
+    total: number;
+    infinite: Record<string, number>;
+  };
 
   return {
     columns: meta.columns,
     total: meta.total,
+    infinite: meta.infinite,
     async *batches(size: number) {
       let batch: Array<Record<string, unknown>> = [];
       try {
