@@ -76,6 +76,8 @@ export interface VigilServer {
   monitors: MonitorService;
   /** store is the store as the server uses it: write through it so cached answers stay true. */
   store: Store;
+  /** verifier checks API keys (its scryptRuns counts the costly checks). */
+  verifier: KeyVerifier;
   /** warmer computes the default dashboard views ahead of visitors (null unless `warmViews`; not started). */
   warmer: ViewWarmer | null;
   /** close stops accepting requests, lets in-flight ones finish and flushes the write queue. */
@@ -222,6 +224,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
     monitors,
     store,
     warmer,
+    verifier,
     async close() {
       await warmer?.stop();
       await monitors.stop();

@@ -149,8 +149,16 @@ export function installAuth(app: FastifyInstance, opts: AuthHookOptions): void {
     const bearer = bearerOf(req);
     let principal: Principal | undefined;
     let via: AuthState['via'] = null;
+    const failureKey = `ip:${req.ip}`;
     if (bearer !== undefined) {
-      principal = bearer === '' ? undefined : await opts.verifier.verify(bearer);
+      // An address out of failed attempts gets no scrypt at all (issue 14, finding 3): the
+      // failure budget is checked before verifying, and spent by each failure below.
+      principal =
+        bearer === ''
+          ? undefined
+          : await opts.verifier.verify(bearer, {
+              beforeCheck: () => opts.failures?.check(failureKey, 'failed authentications'),
+            });
       via = 'bearer';
     } else {
       const token = cookieValue(req.headers.cookie, SESSION_COOKIE);
@@ -162,7 +170,7 @@ export function installAuth(app: FastifyInstance, opts: AuthHookOptions): void {
     }
     req.vigilAuth = { enabled: true, principal: principal ?? null, via: principal ? via : null };
     if (need === 'public') return;
-    if (!principal && via !== null) opts.failures?.take(`ip:${req.ip}`, 'failed authentications');
+    if (!principal && via !== null) opts.failures?.take(failureKey, 'failed authentications');
     if (!principal)
       throw via === null
         ? unauthorized()
