@@ -11,7 +11,7 @@ import { type Logger, noopLogger } from '../shared/logger.js';
 import { Entities } from '../store/entities.js';
 import { type Store, storeError } from '../store/index.js';
 import { recordAudit } from './auth-context.js';
-import { installAuth, installSecurityHeaders } from './auth-hook.js';
+import { installAuth, installSecurityHeaders, isPublicRoute, requiredAccess } from './auth-hook.js';
 import { authRoutes } from './auth-routes.js';
 import { errorBody, frameworkErrors, MAX_PARAM_CHARS, makeErrorHandler } from './error-handler.js';
 import { jsonBodies } from './json-body.js';
@@ -30,8 +30,10 @@ import { staticRoutes } from './static.js';
 import { ViewWarmer } from './view-warmer.js';
 
 export interface ServerLimits {
-  /** bodyLimitBytes: larger request bodies get a 413. */
+  /** bodyLimitBytes: larger ingest bodies (POST /v1/records, /v1/actuals) get a 413. */
   bodyLimitBytes?: number;
+  /** publicWritesPerSecond: writes to public routes (login, feedback) per client address. */
+  publicWritesPerSecond?: number;
   /** maxQueuedRows: rows waiting for a commit before ingest answers 503. */
   maxQueuedRows?: number;
   /** requestsPerSecondPerKey: each API key's request rate before a 429 (burst: twice that). */
@@ -87,6 +89,47 @@ export interface VigilServer {
 export const VERSION = '0.1.0';
 
 /**
+ * BODY_LIMITS: each route reads at most this many body bytes (413 `payload_too_large` past it,
+ * refused from Content-Length before anything is read, or as soon as a streamed body passes it).
+ * Routes anyone may call (login, Labs feedback) take small bodies only, so a client without a
+ * key cannot make the server buffer and parse megabytes (issue 14, finding 2); ingest takes
+ * the configured limit (`--max-body-mb`); other key-holding routes a few megabytes.
+ */
+export const BODY_LIMITS = {
+  public: 16 * 1024,
+  session: 4 * 1024,
+  api: 8 * 1024 * 1024,
+} as const;
+
+const INGEST_ROUTES = new Set(['/v1/records', '/v1/actuals']);
+
+/** bodyLimits gives every route registered after it its body limit (unless it set its own). */
+function bodyLimits(app: FastifyInstance, ingest: number): void {
+  app.addHook('onRoute', (r) => {
+    if (r.bodyLimit !== undefined) return;
+    const methods = [r.method].flat();
+    if (INGEST_ROUTES.has(r.url)) r.bodyLimit = ingest;
+    else if (r.url === '/v1/session') r.bodyLimit = BODY_LIMITS.session;
+    else if (methods.some((m) => isPublicRoute(m, r.url, r.config)) || !r.url.startsWith('/v1/'))
+      r.bodyLimit = BODY_LIMITS.public;
+    else r.bodyLimit = Math.min(BODY_LIMITS.api, Math.max(ingest, BODY_LIMITS.public));
+  });
+}
+
+/**
+ * limitPublicWrites bounds the writes (POST, PUT, DELETE...) each client address sends to
+ * routes callable without a key, before their bodies are read: 429 with Retry-After past it.
+ */
+function limitPublicWrites(app: FastifyInstance, perSecond: number): void {
+  const bucket = new TokenBucket({ perSecond, burst: 4 * perSecond });
+  app.addHook('onRequest', async (req) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return;
+    if (requiredAccess(req) !== 'public') return;
+    bucket.take(`ip:${req.ip}`, 'requests without a key from this address');
+  });
+}
+
+/**
  * storeProblem asks the store for a trivial read, bounded in time (a hung server must not hang
  * the health check), and gives the classified failure (store_unavailable, disk_full, ...) or
  * undefined when the store answers.
@@ -125,8 +168,10 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
   const entities = new Entities(store, clock);
   const monitors = new MonitorService({ store, entities, clock, logger, webhook: opts.monitors?.webhook });
 
+  const ingestBodyLimit = opts.limits?.bodyLimitBytes ?? 64 * 1024 * 1024;
   const app = Fastify({
-    bodyLimit: opts.limits?.bodyLimitBytes ?? 64 * 1024 * 1024,
+    // Routes get their own limits below (bodyLimits); this one covers the rest (404s, static).
+    bodyLimit: BODY_LIMITS.public,
     logger: false,
     return503OnClosing: true,
     routerOptions: { maxParamLength: MAX_PARAM_CHARS },
@@ -134,6 +179,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
     forceCloseConnections: 'idle',
   });
   app.setErrorHandler(makeErrorHandler(logger));
+  bodyLimits(app, ingestBodyLimit);
   jsonBodies(app);
   app.setNotFoundHandler((req, reply) =>
     reply.status(404).send(errorBody('not_found', `no route ${req.method} ${req.url.split('?')[0]}`)),
@@ -163,6 +209,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
     internalToken,
   });
   installSecurityHeaders(app);
+  limitPublicWrites(app, opts.limits?.publicWritesPerSecond ?? 50);
   installResponseCache(app, cache);
   await app.register(swagger, {
     openapi: {

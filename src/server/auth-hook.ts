@@ -59,6 +59,11 @@ function internalPrincipal(req: FastifyRequest, token: string | undefined): Prin
  * can say so with `config: { auth: 'public' }` (the login routes do).
  */
 const PUBLIC_ROUTES = new Set(['GET /healthz', 'GET /openapi.json', 'GET /v1/labs/widget.js']);
+/** isPublicRoute tells whether a route, as registered, is callable without a key. */
+export function isPublicRoute(method: string, url: string, config: unknown): boolean {
+  return (config as { auth?: string } | undefined)?.auth === 'public' || PUBLIC_ROUTES.has(`${method} ${url}`);
+}
+
 /** The dashboard's static files are served by these patterns; they never answer /v1 paths. */
 const STATIC_ROUTES = new Set(['/', '/*']);
 const ADMIN_PATH = /^\/v1\/(keys|audit)(\/|$)/;

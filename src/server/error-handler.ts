@@ -50,7 +50,12 @@ export function makeErrorHandler(logger: Logger) {
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
         return reply
           .status(413)
-          .send(errorBody('payload_too_large', 'body: larger than the configured limit'));
+          .send(
+            errorBody(
+              'payload_too_large',
+              `body: larger than the limit of ${req.routeOptions.bodyLimit ?? 'the configured'} bytes for ${req.method} ${req.routeOptions.url ?? 'this path'}`,
+            ),
+          );
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
         return reply
           .status(415)
