@@ -127,6 +127,60 @@ function fromOwnPage(req: FastifyRequest): boolean {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** hostAndPort splits a Host header (or an origin's authority): `name:port`, `[v6]:port`. */
+function hostAndPort(authority: string): { name: string; port: string | undefined } {
+  const m = /^(\[[^\]]*\]|[^:]*)(?::(\d*))?$/.exec(authority.trim().toLowerCase());
+  return { name: m?.[1] ?? '', port: m?.[2] || undefined };
+}
+
+/**
+ * servedHost tells whether a Host (or Origin authority) names this server as a local client
+ * reaches it: localhost, 127.0.0.1, [::1] or the address the connection arrived on, with the
+ * port it arrived on. A DNS-rebinding page (`rebind.evil.example:7602`) fails this.
+ */
+function servedHost(req: FastifyRequest, authority: string): boolean {
+  const { name, port } = hostAndPort(authority);
+  const local = req.socket.localAddress?.replace(/^::ffff:/, '');
+  const names = new Set(LOOPBACK_NAMES);
+  if (local) names.add(local.includes(':') ? `[${local}]` : local);
+  if (!names.has(name)) return false;
+  const localPort = req.socket.localPort;
+  // In-process requests (app.inject) have no socket port: the name decides.
+  return localPort === undefined || (port ?? '80') === String(localPort);
+}
+
+/**
+ * localOnly guards a server running without auth (loopback by default): a Host naming anything
+ * but this server (DNS rebinding) and a write from a foreign Origin (a cross-site form or fetch)
+ * are refused with 403 (issue 14, finding 7). Public routes that exist to be called from other
+ * sites (the Labs feedback widget) keep their Origin-free rule; the Host rule covers every route.
+ */
+function localOnly(req: FastifyRequest): void {
+  const host = req.headers.host;
+  if (typeof host !== 'string' || !servedHost(req, host))
+    throw forbidden(
+      `Host: ${JSON.stringify(String(host ?? '').slice(0, 100))} is not this server; without auth only localhost, 127.0.0.1, [::1] or the listen address (with its port) are answered`,
+    );
+  if (SAFE_METHODS.has(req.method)) return;
+  const origin = req.headers.origin;
+  if (origin === undefined) return;
+  const config = (req.routeOptions.config ?? {}) as { auth?: string };
+  if (config.auth === 'public') return;
+  let ok = false;
+  try {
+    const u = new URL(origin);
+    ok = (u.protocol === 'http:' || u.protocol === 'https:') && servedHost(req, u.host);
+  } catch {
+    ok = false;
+  }
+  if (!ok)
+    throw forbidden(
+      `Origin: ${JSON.stringify(origin.slice(0, 100))} may not write here; without auth only pages of this server may`,
+    );
+}
+
 /**
  * installAuth adds the one authorization hook (onRequest, on the root instance, so every route
  * any plugin adds later is covered) and the request's auth state. Call it before registering
@@ -142,6 +196,7 @@ export function installAuth(app: FastifyInstance, opts: AuthHookOptions): void {
   });
   app.addHook('onRequest', async (req) => {
     if (!opts.enabled) {
+      localOnly(req);
       req.vigilAuth = OFF;
       return;
     }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../store/index.js';
@@ -228,6 +229,73 @@ describe(`public routes under large bodies (issue 14, finding 2; ${testEngine})`
       // Another address is not affected.
       const other = await app.inject({ method: 'DELETE', url: '/v1/session', remoteAddress: '10.7.7.8' });
       expect(other.statusCode).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe(`auth off: DNS rebinding and cross-site writes (issue 14, finding 7; ${testEngine})`, () => {
+  it('answers only Hosts naming this server, refuses foreign Origins on writes and text/plain ingest', async () => {
+    const server = await buildServer({ store });
+    try {
+      await server.app.listen({ host: '127.0.0.1', port: 0 });
+      const port = (server.app.server.address() as AddressInfo).port;
+      const send = (path: string, init: { method?: string; headers?: Record<string, string>; body?: string }) =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          const req = httpRequest(
+            { host: '127.0.0.1', port, path, method: init.method ?? 'GET', headers: init.headers },
+            (res) => {
+              let body = '';
+              res.on('data', (d: Buffer) => {
+                body += d.toString();
+              });
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+            },
+          );
+          req.on('error', reject);
+          req.end(init.body);
+        });
+      const record = JSON.stringify({ model: 'm', id: 'r1', features: { x: 1 }, prediction: { score: 0.5 } });
+      // DNS rebinding: a page of rebind.evil.example whose name now resolves to 127.0.0.1.
+      for (const host of [`rebind.evil.example:${port}`, 'rebind.evil.example', `localhost:${port + 1}`]) {
+        const res = await send('/v1/models', { headers: { host } });
+        expect(res.status, host).toBe(403);
+        expect(JSON.parse(res.body)).toMatchObject({ error: { code: 'forbidden' } });
+        expect(JSON.parse(res.body).error.message).toContain('Host');
+      }
+      for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `LOCALHOST:${port}`])
+        expect((await send('/v1/models', { headers: { host } })).status, host).toBe(200);
+      // A cross-site write: text/plain (CORS-simple) and JSON from a foreign Origin.
+      const plain = await send('/v1/records', {
+        method: 'POST',
+        headers: { host: `localhost:${port}`, 'content-type': 'text/plain' },
+        body: record,
+      });
+      expect(plain.status).toBe(415);
+      expect(JSON.parse(plain.body)).toMatchObject({ error: { code: 'unsupported_media_type' } });
+      for (const origin of ['http://evil.example', 'null', `http://localhost:${port + 1}`]) {
+        const res = await send('/v1/records', {
+          method: 'POST',
+          headers: { host: `localhost:${port}`, origin, 'content-type': 'application/x-ndjson' },
+          body: record,
+        });
+        expect(res.status, origin).toBe(403);
+        expect(JSON.parse(res.body).error.message).toContain('Origin');
+      }
+      // The server's own pages, and clients that send no Origin (SDKs, curl), still write.
+      for (const headers of [
+        { origin: `http://localhost:${port}` },
+        { origin: `http://127.0.0.1:${port}` },
+        {},
+      ]) {
+        const res = await send('/v1/records', {
+          method: 'POST',
+          headers: { host: `127.0.0.1:${port}`, 'content-type': 'application/x-ndjson', ...headers },
+          body: record,
+        });
+        expect(res.status, JSON.stringify(headers)).toBe(200);
+      }
     } finally {
       await server.close();
     }
