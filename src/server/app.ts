@@ -13,7 +13,13 @@ import { type Store, storeError } from '../store/index.js';
 import { recordAudit } from './auth-context.js';
 import { installAuth, installSecurityHeaders, isPublicRoute, requiredAccess } from './auth-hook.js';
 import { authRoutes } from './auth-routes.js';
-import { errorBody, frameworkErrors, MAX_PARAM_CHARS, makeErrorHandler } from './error-handler.js';
+import {
+  clientErrors,
+  errorBody,
+  frameworkErrors,
+  MAX_PARAM_CHARS,
+  makeErrorHandler,
+} from './error-handler.js';
 import { jsonBodies } from './json-body.js';
 import { createMetrics } from './metrics.js';
 import { projectOf } from './project.js';
@@ -176,6 +182,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
     return503OnClosing: true,
     routerOptions: { maxParamLength: MAX_PARAM_CHARS },
     frameworkErrors,
+    clientErrorHandler: clientErrors,
     forceCloseConnections: 'idle',
   });
   app.setErrorHandler(makeErrorHandler(logger));
@@ -236,7 +243,9 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
     maxPerProject: opts.limits?.maxConcurrentReadsPerProject ?? 16,
     projectOf,
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) =>
+  // Server-wide counters (every project's ingest, the process): for admins only, never for a
+  // project's viewer (issue 14, finding 10; docs/operations.md).
+  app.get('/metrics', { schema: { hide: true }, config: { role: 'admin' } }, async (_req, reply) =>
     reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isVigilError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
@@ -90,4 +92,26 @@ export function makeErrorHandler(logger: Logger) {
     logger.error('unhandled error', { url: req.url, error: err.stack ?? String(err) });
     return reply.status(500).send(errorBody('internal', 'Vigil hit an unexpected error; it has been logged'));
   };
+}
+
+/**
+ * clientErrors answers what Node's HTTP parser refuses before Fastify sees a request (headers
+ * too large, a request timeout, malformed HTTP) in the API's error shape, then closes the
+ * connection, as Node's own handler does.
+ */
+export function clientErrors(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'headers_too_large', 'headers: larger than the server accepts (16 KB in all); send fewer or shorter headers']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request_timeout', 'request: not received in time']
+        : [400, 'bad_request', 'request: not valid HTTP/1.1'];
+  const body = JSON.stringify(errorBody(code, message));
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`,
+    );
+  socket.destroy(err);
 }

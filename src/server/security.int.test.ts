@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../store/index.js';
 import {
@@ -296,6 +296,53 @@ describe(`auth off: DNS rebinding and cross-site writes (issue 14, finding 7; ${
         });
         expect(res.status, JSON.stringify(headers)).toBe(200);
       }
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe(`metrics and oversized headers (issue 14, finding 10; ${testEngine})`, () => {
+  it('shows /metrics to admins only, never to a project viewer or editor', async () => {
+    const s = await authedServer(store);
+    try {
+      const viewer = await s.key('alpha', 'viewer');
+      const editor = await s.key('alpha', 'editor');
+      const admin = await s.key('alpha', 'admin');
+      for (const k of [viewer, editor]) {
+        const res = await s.app.inject({ method: 'GET', url: '/metrics', headers: bearer(k.key) });
+        expect(res.statusCode).toBe(403);
+        expect(res.json()).toMatchObject({ error: { code: 'forbidden' } });
+        expect(res.body).not.toContain('vigil_records_ingested_total');
+      }
+      const res = await s.app.inject({ method: 'GET', url: '/metrics', headers: bearer(admin.key) });
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toContain('vigil_records_ingested_total');
+    } finally {
+      await s.server.close();
+    }
+  });
+
+  it('answers headers larger than Node accepts with 431 in the error shape', async () => {
+    const server = await buildServer({ store });
+    try {
+      await server.app.listen({ host: '127.0.0.1', port: 0 });
+      const port = (server.app.server.address() as AddressInfo).port;
+      const raw = await new Promise<string>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () => {
+          socket.write(`GET /healthz HTTP/1.1\r\nHost: localhost:${port}\r\nX-Big: ${'a'.repeat(40_000)}\r\n\r\n`);
+        });
+        let text = '';
+        socket.on('data', (d: Buffer) => {
+          text += d.toString();
+        });
+        socket.on('close', () => resolve(text));
+        socket.on('error', (e) => (text ? resolve(text) : reject(e)));
+      });
+      expect(raw.split('\r\n')[0]).toBe('HTTP/1.1 431 Request Header Fields Too Large');
+      const body = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)) as { error: { code: string; message: string } };
+      expect(body).toMatchObject({ error: { code: 'headers_too_large' } });
+      expect(body.error.message).toContain('headers');
     } finally {
       await server.close();
     }
