@@ -348,3 +348,53 @@ describe(`metrics and oversized headers (issue 14, finding 10; ${testEngine})`, 
     }
   });
 });
+
+describe(`segments have a cap (issue 14, finding 10; ${testEngine})`, () => {
+  it('shows the largest values up to the limit and sums the rest into "(other)"', async () => {
+    const server = await buildServer({ store });
+    try {
+      // 600 tag values: v0 is the largest (41 records), the others have 1 to 3 records.
+      const rows = Array.from({ length: 1400 }, (_, i) => ({
+        model: 'wide',
+        id: `r${i}`,
+        timestamp: Date.UTC(2026, 5, 1) + i * 1000,
+        tags: { region: i < 600 ? `v${i}` : `v${i % 41 === 0 ? 0 : i % 600}` },
+        prediction: { score: (i % 10) / 10 },
+      }));
+      const res = await server.app.inject({
+        method: 'POST',
+        url: '/v1/records',
+        headers: { 'content-type': 'application/x-ndjson' },
+        payload: `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`,
+      });
+      expect(res.json()).toMatchObject({ accepted: 1400 });
+      const seg = async (q: string) => {
+        const r = await server.app.inject({
+          method: 'GET',
+          url: `/v1/models/wide/segments?by=region&baseline=window&baseline_from=2026-05-01T00:00:00Z&baseline_to=2026-06-01T00:00:00Z${q}`,
+        });
+        expect(r.statusCode, r.body).toBe(200);
+        return r.json() as {
+          segments: Array<{ value: string; count: number }>;
+          values: number;
+          other_values: number;
+        };
+      };
+      const dflt = await seg('');
+      expect(dflt.segments.length).toBe(51);
+      expect(dflt.values).toBe(600);
+      expect(dflt.other_values).toBe(550);
+      expect(dflt.segments.at(-1)?.value).toBe('(other)');
+      expect(dflt.segments.map((s) => s.value)).toContain('v0');
+      expect(dflt.segments.reduce((n, s) => n + s.count, 0)).toBe(1400);
+      const ten = await seg('&limit=10');
+      expect(ten.segments.length).toBe(11);
+      expect(ten.segments.reduce((n, s) => n + s.count, 0)).toBe(1400);
+      const bad = await server.app.inject({ method: 'GET', url: '/v1/models/wide/segments?by=region&limit=100000' });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().error.message).toContain('limit');
+    } finally {
+      await server.close();
+    }
+  });
+});
