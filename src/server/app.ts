@@ -184,6 +184,8 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
     frameworkErrors,
     clientErrorHandler: clientErrors,
     forceCloseConnections: 'idle',
+    // Request ids name a failure in the log and in its answer; random, so they stay unique across restarts.
+    genReqId: () => randomBytes(6).toString('hex'),
   });
   app.setErrorHandler(makeErrorHandler(logger));
   bodyLimits(app, ingestBodyLimit);

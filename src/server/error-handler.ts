@@ -43,9 +43,19 @@ export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: 
 export function makeErrorHandler(logger: Logger) {
   return (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
     if (isVigilError(err)) {
-      if (err.status >= 500)
-        logger.warn('request failed', { url: req.url, code: err.code, cause: String(err.cause) });
       if (err.headers) void reply.headers(err.headers);
+      if (err.status >= 500) {
+        // The cause (a store's own message) is logged with the request id, and only the id is told.
+        logger.warn('request failed', {
+          request_id: req.id,
+          url: req.url,
+          code: err.code,
+          cause: err.cause instanceof Error ? err.cause.message : String(err.cause),
+        });
+        return reply
+          .status(err.status)
+          .send(errorBody(err.code, `${err.message} (request id ${req.id})`));
+      }
       return reply.status(err.status).send(errorBody(err.code, err.message));
     }
     switch (err.code) {
@@ -89,8 +99,10 @@ export function makeErrorHandler(logger: Logger) {
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       return reply.status(err.statusCode).send(errorBody('invalid_request', err.message));
     }
-    logger.error('unhandled error', { url: req.url, error: err.stack ?? String(err) });
-    return reply.status(500).send(errorBody('internal', 'Vigil hit an unexpected error; it has been logged'));
+    logger.error('unhandled error', { request_id: req.id, url: req.url, error: err.stack ?? String(err) });
+    return reply
+      .status(500)
+      .send(errorBody('internal', `Vigil hit an unexpected error; it has been logged (request id ${req.id})`));
   };
 }
 

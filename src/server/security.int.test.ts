@@ -285,7 +285,7 @@ describe(`auth off: DNS rebinding and cross-site writes (issue 14, finding 7; ${
       }
       // The server's own pages, and clients that send no Origin (SDKs, curl), still write.
       for (const headers of [
-        { origin: `http://localhost:${port}` },
+        { origin: `http://localhost:${port}` } as Record<string, string>,
         { origin: `http://127.0.0.1:${port}` },
         {},
       ]) {
