@@ -23,6 +23,7 @@ import {
 import { jsonBodies } from './json-body.js';
 import { createMetrics } from './metrics.js';
 import { projectOf } from './project.js';
+import { rejectUnknownParameters } from './query-params.js';
 import { limitConcurrentReads, TokenBucket } from './rate-limit.js';
 import { installResponseCache, ResponseCache, watchingWrites } from './response-cache.js';
 import { anomalyRoutes } from './routes-anomalies.js';
@@ -190,6 +191,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
   app.setErrorHandler(makeErrorHandler(logger));
   bodyLimits(app, ingestBodyLimit);
   jsonBodies(app);
+  rejectUnknownParameters(app);
   app.setNotFoundHandler((req, reply) =>
     reply.status(404).send(errorBody('not_found', `no route ${req.method} ${req.url.split('?')[0]}`)),
   );

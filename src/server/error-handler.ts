@@ -89,9 +89,13 @@ export function makeErrorHandler(logger: Logger) {
       const path = first?.instancePath ? first.instancePath.slice(1).replaceAll('/', '.') : '';
       const field =
         path || (first?.params as { missingProperty?: string } | undefined)?.missingProperty || where;
-      return reply
-        .status(400)
-        .send(errorBody('invalid_request', `${field}: ${first?.message ?? 'is invalid'}`));
+      // An enum names its allowed values (ajv's own message says only "one of the allowed values").
+      const allowed = (first?.params as { allowedValues?: unknown[] } | undefined)?.allowedValues;
+      const message =
+        first?.keyword === 'enum' && Array.isArray(allowed)
+          ? `must be one of ${allowed.filter((v) => v !== null).join(', ')}`
+          : (first?.message ?? 'is invalid');
+      return reply.status(400).send(errorBody('invalid_request', `${field}: ${message}`));
     }
     if (err instanceof SyntaxError || err.statusCode === 400) {
       return reply.status(400).send(errorBody('invalid_json', `body: ${err.message}`));

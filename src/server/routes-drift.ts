@@ -13,6 +13,7 @@ import { modelContext } from '../analysis/model-context.js';
 import { assertModelExists } from '../analysis/model-exists.js';
 import { aggregateSegments, NO_VALUE } from '../analysis/segments.js';
 import { capSegments, OTHER_VALUE, SEGMENT_LIMIT } from '../analysis/segments-cap.js';
+import { assertTagExists } from '../analysis/segments-tags.js';
 import {
   FEATURE_PREFIX,
   type FeatureSegmentation,
@@ -281,7 +282,7 @@ export async function driftRoutes(
           name,
           buckets: req.query.buckets ?? SEGMENT_BUCKETS.default,
         });
-      }
+      } else await assertTagExists(store, project, model, req.query.by);
       const segments = await aggregateSegments(store, {
         project,
         model,
