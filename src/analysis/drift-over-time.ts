@@ -8,9 +8,9 @@ import {
   DISCRETE_CANDIDATE_VALUES,
   type DriftAggregates,
   edgeLookup,
-  perChunk,
   MAX_CATEGORIES,
   type NumericAggregate,
+  perChunk,
 } from './drift-aggregates.js';
 import { partRows, windowSource } from './drift-parts.js';
 import type { Window } from './windows.js';

@@ -7,6 +7,7 @@ import {
   worstStatus,
 } from '../core/quality/index.js';
 import { int, num, type Store, str } from '../store/index.js';
+import { MAX_MODEL_FEATURES, perChunk, tooManyFeatures } from './drift-aggregates.js';
 import {
   BUCKET_MS,
   bucketSql,
@@ -14,7 +15,6 @@ import {
   MAX_DRIFT_BUCKETS,
   TooManyBuckets,
 } from './drift-over-time.js';
-import { MAX_MODEL_FEATURES, perChunk, tooManyFeatures } from './drift-aggregates.js';
 import { fin, type Window, windowWhere } from './windows.js';
 
 /*

@@ -9,7 +9,12 @@ export const TAGS_LISTED = 20;
  * `regoin` would otherwise answer one "(none)" segment): 400 naming it, with the model's tags
  * when they are few (issue 13, item 4).
  */
-export async function assertTagExists(store: Store, project: string, model: string, tag: string): Promise<void> {
+export async function assertTagExists(
+  store: Store,
+  project: string,
+  model: string,
+  tag: string,
+): Promise<void> {
   const records = store.table('records');
   const where = `project = ${str(project)} AND model = ${str(model)}`;
   const found = await store.query<{ one: number }>(

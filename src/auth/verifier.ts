@@ -117,7 +117,10 @@ export class KeyVerifier {
         this.#checking.set(digest, checking);
       }
       if (!(await checking)) {
-        bounded(this.#failed, this.#max).set(`${row.hash} ${digest}`, this.#clock.nowMs() + this.#failedTtlMs);
+        bounded(this.#failed, this.#max).set(
+          `${row.hash} ${digest}`,
+          this.#clock.nowMs() + this.#failedTtlMs,
+        );
         return undefined;
       }
       // The row may have been revoked while scrypt ran.

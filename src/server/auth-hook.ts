@@ -61,7 +61,9 @@ function internalPrincipal(req: FastifyRequest, token: string | undefined): Prin
 const PUBLIC_ROUTES = new Set(['GET /healthz', 'GET /openapi.json', 'GET /v1/labs/widget.js']);
 /** isPublicRoute tells whether a route, as registered, is callable without a key. */
 export function isPublicRoute(method: string, url: string, config: unknown): boolean {
-  return (config as { auth?: string } | undefined)?.auth === 'public' || PUBLIC_ROUTES.has(`${method} ${url}`);
+  return (
+    (config as { auth?: string } | undefined)?.auth === 'public' || PUBLIC_ROUTES.has(`${method} ${url}`)
+  );
 }
 
 /** The dashboard's static files are served by these patterns; they never answer /v1 paths. */

@@ -52,9 +52,7 @@ export function makeErrorHandler(logger: Logger) {
           code: err.code,
           cause: err.cause instanceof Error ? err.cause.message : String(err.cause),
         });
-        return reply
-          .status(err.status)
-          .send(errorBody(err.code, `${err.message} (request id ${req.id})`));
+        return reply.status(err.status).send(errorBody(err.code, `${err.message} (request id ${req.id})`));
       }
       return reply.status(err.status).send(errorBody(err.code, err.message));
     }
@@ -106,7 +104,9 @@ export function makeErrorHandler(logger: Logger) {
     logger.error('unhandled error', { request_id: req.id, url: req.url, error: err.stack ?? String(err) });
     return reply
       .status(500)
-      .send(errorBody('internal', `Vigil hit an unexpected error; it has been logged (request id ${req.id})`));
+      .send(
+        errorBody('internal', `Vigil hit an unexpected error; it has been logged (request id ${req.id})`),
+      );
   };
 }
 
@@ -119,7 +119,11 @@ export function clientErrors(err: NodeJS.ErrnoException, socket: Socket): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const [status, code, message] =
     err.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, 'headers_too_large', 'headers: larger than the server accepts (16 KB in all); send fewer or shorter headers']
+      ? [
+          431,
+          'headers_too_large',
+          'headers: larger than the server accepts (16 KB in all); send fewer or shorter headers',
+        ]
       : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? [408, 'request_timeout', 'request: not received in time']
         : [400, 'bad_request', 'request: not valid HTTP/1.1'];

@@ -13,13 +13,13 @@ import { modelContext } from '../analysis/model-context.js';
 import { assertModelExists } from '../analysis/model-exists.js';
 import { aggregateSegments, NO_VALUE } from '../analysis/segments.js';
 import { capSegments, OTHER_VALUE, SEGMENT_LIMIT } from '../analysis/segments-cap.js';
-import { assertTagExists } from '../analysis/segments-tags.js';
 import {
   FEATURE_PREFIX,
   type FeatureSegmentation,
   featureSegmentation,
   SEGMENT_BUCKETS,
 } from '../analysis/segments-feature.js';
+import { assertTagExists } from '../analysis/segments-tags.js';
 import type { Window } from '../analysis/windows.js';
 import { type DriftMethodName, driftMethods, isDriftMethodName } from '../core/drift/index.js';
 import { analyzeSegments } from '../core/fairness/index.js';

@@ -12,7 +12,8 @@ function wideRecords(model: string, groups: number, perGroup: number) {
     for (let g = 0; g < groups; g++)
       for (let r = 0; r < perGroup; r++) {
         const features: Record<string, number> = {};
-        for (let j = 0; j < 2000; j++) features[`f${g * 2000 + j}`] = ((r * 7 + j) % 11) + (environment === 'production' ? 0.5 : 0);
+        for (let j = 0; j < 2000; j++)
+          features[`f${g * 2000 + j}`] = ((r * 7 + j) % 11) + (environment === 'production' ? 0.5 : 0);
         rows.push({
           model,
           environment,
@@ -34,11 +35,17 @@ describe(`wide models (${testEngine})`, () => {
       ...wideRecords('wider', 5, 1),
     ]);
     expect(res.body).toMatchObject({ accepted: 22 });
-    const drift = await t.server.app.inject({ method: 'GET', url: '/v1/models/wide/drift?baseline=training' });
+    const drift = await t.server.app.inject({
+      method: 'GET',
+      url: '/v1/models/wide/drift?baseline=training',
+    });
     expect(drift.statusCode, drift.body.slice(0, 300)).toBe(200);
     const body = drift.json() as { features: Array<{ name: string; drifted: boolean }> };
     expect(body.features.length).toBe(4000);
-    const quality = await t.server.app.inject({ method: 'GET', url: '/v1/models/wider/quality?baseline=training' });
+    const quality = await t.server.app.inject({
+      method: 'GET',
+      url: '/v1/models/wider/quality?baseline=training',
+    });
     expect(quality.statusCode, quality.body.slice(0, 300)).toBe(200);
     expect(JSON.stringify(quality.json())).toContain('f9999');
   }, 300_000);

@@ -40,11 +40,15 @@ export function storeError(e: unknown, what: string): VigilError {
     );
   }
   if (UNREACHABLE.test(message) || hasNetworkCode(e)) {
-    return new VigilError('store_unavailable', `${what}: ClickHouse is not reachable; retry once it is up again`, {
-      status: 503,
-      cause: e,
-      headers: RETRY,
-    });
+    return new VigilError(
+      'store_unavailable',
+      `${what}: ClickHouse is not reachable; retry once it is up again`,
+      {
+        status: 503,
+        cause: e,
+        headers: RETRY,
+      },
+    );
   }
   if (QUERY_TIMEOUT.test(message)) {
     return new VigilError(
@@ -61,10 +65,14 @@ export function storeError(e: unknown, what: string): VigilError {
     });
   }
   // The store's own message (SQL, internal names, limits) is for the log only (issue 14, finding 9).
-  return new VigilError('store_error', `${what}: the store could not answer; the details are in the server's log`, {
-    status: 500,
-    cause: e,
-  });
+  return new VigilError(
+    'store_error',
+    `${what}: the store could not answer; the details are in the server's log`,
+    {
+      status: 500,
+      cause: e,
+    },
+  );
 }
 
 /** hasNetworkCode: Node's socket errors carry their errno name in `code`, not always in the message. */

@@ -85,7 +85,9 @@ export function openChdbStore(opts: { dataDir: string; database?: string; maxQue
       const started = performance.now();
       try {
         text = (
-          await session.queryAsync(withTimeLimit(sql, maxQuerySeconds, qopts?.ownSettings), { format: 'JSONEachRow' })
+          await session.queryAsync(withTimeLimit(sql, maxQuerySeconds, qopts?.ownSettings), {
+            format: 'JSONEachRow',
+          })
         ).text();
         if (debugSql)
           process.stderr.write(

@@ -38,7 +38,7 @@ describe(`query time limit on ${testEngine}`, () => {
       // A model named SETTINGS, and a string literal holding the word: the limit still holds.
       for (const sql of [
         "SELECT count() AS n FROM system.numbers WHERE toString(number) != 'SETTINGS'",
-        "SELECT count() AS n FROM (SELECT number, 'x' AS \`SETTINGS\` FROM system.numbers) WHERE \`SETTINGS\` = 'x'",
+        "SELECT count() AS n FROM (SELECT number, 'x' AS `SETTINGS` FROM system.numbers) WHERE `SETTINGS` = 'x'",
         "SELECT count() AS n FROM system.numbers WHERE 'a SETTINGS max_execution_time = 0' != ''",
       ])
         await expect(store.query(sql)).rejects.toMatchObject({ code: 'query_timeout', status: 503 });
