@@ -208,6 +208,8 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
   });
   const audit = new AuditLog(store, clock);
   app.decorate('audit', audit);
+  // Failed authentications per client address, shared by the auth hook and the login route.
+  const failures = new TokenBucket({ perSecond: 2, burst: 20 });
   installAuth(app, {
     enabled: authEnabled,
     verifier,
@@ -216,7 +218,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
       perSecond: opts.limits?.requestsPerSecondPerKey ?? 200,
       burst: 2 * (opts.limits?.requestsPerSecondPerKey ?? 200),
     }),
-    failures: new TokenBucket({ perSecond: 2, burst: 20 }),
+    failures,
     internalToken,
   });
   installSecurityHeaders(app);
@@ -254,7 +256,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
   );
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(authRoutes, { enabled: authEnabled, keys, verifier, sessions, audit });
+  await app.register(authRoutes, { enabled: authEnabled, keys, verifier, sessions, audit, failures });
   await app.register(ingestRoutes, { ingest });
   await app.register(modelRoutes, { store, entities });
   await app.register(anomalyRoutes, { series: new StoredSeries({ store, queue, clock }) });

@@ -61,6 +61,23 @@ describe(`scrypt amplification (issue 14, finding 3; ${testEngine})`, () => {
     expect(ok.statusCode).toBe(200);
   });
 
+  it('wrong secrets sent to the public login route cost a bounded number of scrypt checks too', async () => {
+    const { id } = await s.key('alpha', 'viewer');
+    const before = s.server.verifier.scryptRuns;
+    const statuses: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const res = await s.app.inject({
+        method: 'POST',
+        url: '/v1/session',
+        payload: { key: `vgl_${id}_${randomBytes(32).toString('base64url')}` },
+        remoteAddress: '10.3.3.3',
+      });
+      statuses.push(res.statusCode);
+    }
+    expect(new Set(statuses)).toEqual(new Set([401, 429]));
+    expect(s.server.verifier.scryptRuns - before).toBeLessThanOrEqual(25);
+  });
+
   it('a repeated wrong secret costs one scrypt check, and concurrent checks per key are capped', async () => {
     const { id } = await s.key('alpha', 'viewer');
     const same = `vgl_${id}_${randomBytes(32).toString('base64url')}`;
