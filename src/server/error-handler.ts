@@ -58,8 +58,10 @@ export function makeErrorHandler(logger: Logger) {
     }
     switch (err.code) {
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        // Close the connection after the answer: the rest of an oversized body is not read.
         return reply
           .status(413)
+          .header('connection', 'close')
           .send(
             errorBody(
               'payload_too_large',

@@ -196,10 +196,10 @@ describe(`public routes under large bodies (issue 14, finding 2; ${testEngine})`
       process.stderr.write(
         `/healthz without attack: worst ${Math.max(...quiet).toFixed(0)} ms; during 4 x 60 MB attack: ${probes.length} probes, worst ${worst.toFixed(0)} ms\n`,
       );
-      // Each body is refused: a 413, or (when the client was still writing a body whose
-      // Content-Length already exceeded the limit) the server hung up without reading it.
+      // Each body is refused: a 413, or (the answer closes the connection, and the client was
+      // still writing) a connection the server hung up on without reading the rest. The 413's
+      // shape is checked in the next test. Before the fix, these bodies were read and parsed (400).
       for (const r of results) expect([413, 'EPIPE', 'ECONNRESET']).toContain(r);
-      expect(results.filter((r) => r === 413).length).toBeGreaterThanOrEqual(2);
       expect(probes.every((p) => p.status === 200)).toBe(true);
     } finally {
       await server.close();
@@ -219,6 +219,7 @@ describe(`public routes under large bodies (issue 14, finding 2; ${testEngine})`
       });
       expect(session.statusCode).toBe(413);
       expect(session.json()).toMatchObject({ error: { code: 'payload_too_large' } });
+      expect(session.headers['connection']).toBe('close');
       expect(session.json().error.message).toContain('4096 bytes');
       const fb = await app.inject({
         method: 'POST',
