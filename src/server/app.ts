@@ -41,6 +41,8 @@ export interface ServerLimits {
   bodyLimitBytes?: number;
   /** publicWritesPerSecond: writes to public routes (login, feedback) per client address. */
   publicWritesPerSecond?: number;
+  /** failedAuthPerSecond: failed authentications per client address (burst 20) before 429s. */
+  failedAuthPerSecond?: number;
   /** maxQueuedRows: rows waiting for a commit before ingest answers 503. */
   maxQueuedRows?: number;
   /** requestsPerSecondPerKey: each API key's request rate before a 429 (burst: twice that). */
@@ -209,7 +211,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
   const audit = new AuditLog(store, clock);
   app.decorate('audit', audit);
   // Failed authentications per client address, shared by the auth hook and the login route.
-  const failures = new TokenBucket({ perSecond: 2, burst: 20 });
+  const failures = new TokenBucket({ perSecond: opts.limits?.failedAuthPerSecond ?? 2, burst: 20 });
   installAuth(app, {
     enabled: authEnabled,
     verifier,

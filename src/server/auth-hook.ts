@@ -231,8 +231,10 @@ export function installAuth(app: FastifyInstance, opts: AuthHookOptions): void {
       }
     }
     req.vigilAuth = { enabled: true, principal: principal ?? null, via: principal ? via : null };
-    if (need === 'public') return;
+    // A wrong key or session counts as a failure on any route, public ones included (each cost
+    // a check), so no route lets an address guess at the verifier's expense.
     if (!principal && via !== null) opts.failures?.take(failureKey, 'failed authentications');
+    if (need === 'public') return;
     if (!principal)
       throw via === null
         ? unauthorized()
