@@ -1,4 +1,5 @@
 import { DISCRETE_MAX_VALUES } from '../core/index.js';
+import { VigilError } from '../shared/errors.js';
 import { int, num, type Store, str } from '../store/index.js';
 
 /**
@@ -229,6 +230,10 @@ export async function aggregateDriftParts(
       a.valueCounts = { values: r.vs.map(Number), ref: r.c0s.map(Number), cur: r.c1s.map(Number) };
   }
 
+  for (const p of out) {
+    const n = p.numeric.size + p.catTotals.size;
+    if (n > MAX_MODEL_FEATURES) throw tooManyFeatures(n);
+  }
   await addBins(
     store,
     rows,
@@ -302,6 +307,40 @@ export function referenceEdges(deciles: readonly number[]): number[] {
 }
 
 /**
+ * LOOKUP_CHUNK: features whose keys or bin edges ride in one query as literals. Wider models
+ * (thousands of features) are looked up in several queries of this many, so no query passes
+ * ClickHouse's max_query_size (256 KiB) or max_ast_elements (issue 14, finding 9): 150 features
+ * of 256-character names and 10 edges each is under 100 KB.
+ */
+export const LOOKUP_CHUNK = 150;
+
+/** MAX_MODEL_FEATURES: distinct features (per part) one drift or quality answer compares. */
+export const MAX_MODEL_FEATURES = 20_000;
+
+/** tooManyFeatures is the 400 for a model past MAX_MODEL_FEATURES, naming the cap. */
+export function tooManyFeatures(n: number): VigilError {
+  return new VigilError(
+    'too_many_features',
+    `features: the selected records carry ${n} distinct features; at most ${MAX_MODEL_FEATURES} are compared at once. Narrow the window or version, or send fewer distinct feature names`,
+    { status: 400, field: 'features' },
+  );
+}
+
+/** chunked splits a list into runs of at most `size`. */
+export function chunked<T>(list: readonly T[], size = LOOKUP_CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+/** perChunk runs one query per chunk, one at a time, and joins their rows. */
+export async function perChunk<T, R>(list: readonly T[], run: (chunk: T[]) => Promise<R[]>): Promise<R[]> {
+  const out: R[] = [];
+  for (const chunk of chunked(list)) out.push(...(await run(chunk)));
+  return out;
+}
+
+/**
  * edgeLookup is the SQL that gives each row its feature's bin edges (−inf first) by the
  * (part, name) of the row, from one constant array of arrays; index 0 when the feature has
  * none. Edges ride in as literals, and the lambda that counts them takes v as an argument
@@ -347,12 +386,14 @@ async function addBins(store: Store, rows: RowsSql, parts: NumericAggregate[][])
     }
   });
   if (binned.length === 0) return;
-  const lookup = edgeLookup(binned);
-  const counts = await store.query<{ part: number; k: string; side: number; b: number; c: number }>(
-    `SELECT part, k, side, b, count() AS c
-     FROM (SELECT part, k, side, ${lookup.bin} AS b FROM ${numericRows(rows)} WHERE ${lookup.index} > 0)
-     GROUP BY part, k, side, b`,
-  );
+  const counts = await perChunk(binned, (chunk) => {
+    const lookup = edgeLookup(chunk);
+    return store.query<{ part: number; k: string; side: number; b: number; c: number }>(
+      `SELECT part, k, side, b, count() AS c
+       FROM (SELECT part, k, side, ${lookup.bin} AS b FROM ${numericRows(rows)} WHERE ${lookup.index} > 0)
+       GROUP BY part, k, side, b`,
+    );
+  });
   const byKey = new Map(binned.map((x) => [`${x.part}:${x.name}`, x.f]));
   for (const r of counts) {
     const bins = byKey.get(`${Number(r.part)}:${r.k}`)?.bins;

@@ -10,6 +10,7 @@ import {
   edgeLookup,
   MAX_CATEGORIES,
   type NumericAggregate,
+  perChunk,
 } from './drift-aggregates.js';
 import { partRows, windowSource } from './drift-parts.js';
 import type { Window } from './windows.js';
@@ -177,15 +178,16 @@ export async function measureDriftOverTime(store: Store, opts: DriftOverTimeOpti
       .map((f) => `${part}:${f.name}`),
   );
   const numericRows = `(SELECT b, part, k, v FROM (${rows}) ARRAY JOIN num_keys AS k, num_values AS v)`;
-  const lookup = edgeLookup(binned);
+  // Wide models: the edges and candidate keys ride in chunks of LOOKUP_CHUNK (max_query_size).
   const [binCounts, catCounts, valueCounts] = await Promise.all([
-    binned.length === 0
-      ? []
-      : store.query<{ b: number; part: number; k: string; bin: number; c: number }>(
-          `SELECT b, part, k, bin, count() AS c
-           FROM (SELECT b, part, k, ${lookup.bin} AS bin FROM ${numericRows} WHERE ${lookup.index} > 0)
-           GROUP BY b, part, k, bin`,
-        ),
+    perChunk(binned, (chunk) => {
+      const lookup = edgeLookup(chunk);
+      return store.query<{ b: number; part: number; k: string; bin: number; c: number }>(
+        `SELECT b, part, k, bin, count() AS c
+         FROM (SELECT b, part, k, ${lookup.bin} AS bin FROM ${numericRows} WHERE ${lookup.index} > 0)
+         GROUP BY b, part, k, bin`,
+      );
+    }),
     store.query<{ b: number; part: number; k: string; s: string; c: number }>(
       `SELECT b, part, k, s, count() AS c
        FROM (SELECT b, part, k, s FROM (${rows}) ARRAY JOIN cat_keys AS k, cat_values AS s)
@@ -193,13 +195,13 @@ export async function measureDriftOverTime(store: Store, opts: DriftOverTimeOpti
     ),
     // A numeric feature with at most 5 distinct values is compared per value (core's discrete
     // view): its buckets' values are counted, at most 6 per bucket (6 means "not discrete").
-    candidates.length === 0
-      ? []
-      : store.query<{ b: number; part: number; k: string; v: number; c: number }>(
-          `SELECT b, part, k, v, count() AS c FROM ${numericRows}
-           WHERE concat(toString(part), ':', k) IN (${candidates.map(str).join(', ')})
-           GROUP BY b, part, k, v ORDER BY b, part, k, v LIMIT ${int(DISCRETE_CANDIDATE_VALUES + 1)} BY b, part, k`,
-        ),
+    perChunk(candidates, (chunk) =>
+      store.query<{ b: number; part: number; k: string; v: number; c: number }>(
+        `SELECT b, part, k, v, count() AS c FROM ${numericRows}
+         WHERE concat(toString(part), ':', k) IN (${chunk.map(str).join(', ')})
+         GROUP BY b, part, k, v ORDER BY b, part, k, v LIMIT ${int(DISCRETE_CANDIDATE_VALUES + 1)} BY b, part, k`,
+      ),
+    ),
   ]);
   const edgesOf = new Map(binned.map((f) => [`${f.part}:${f.name}`, f.edges.length]));
   for (const r of binCounts) {

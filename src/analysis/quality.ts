@@ -7,6 +7,7 @@ import {
   worstStatus,
 } from '../core/quality/index.js';
 import { int, num, type Store, str } from '../store/index.js';
+import { MAX_MODEL_FEATURES, perChunk, tooManyFeatures } from './drift-aggregates.js';
 import {
   BUCKET_MS,
   bucketSql,
@@ -133,18 +134,25 @@ async function aggregateProfiles(
   const ranged = [...(opts.range ?? new Map<string, [number, number]>())];
   // The baseline's extremes ride in as literals: transform() looks a row's feature up (NaN for
   // a feature the baseline never saw as a number, which compares false: nothing is counted).
-  const lookup = (i: 0 | 1) =>
-    `transform(k, [${ranged.map(([k]) => str(k)).join(', ')}], [${ranged.map(([, r]) => `toFloat64(${num(r[i])})`).join(', ')}], nan)`;
-  const outside = ranged.length === 0 ? 'toUInt64(0)' : `countIf(v < ${lookup(0)} OR v > ${lookup(1)})`;
-  const [counts, nums, catTotals, cats, values] = await Promise.all([
+  // Wide models: in chunks of LOOKUP_CHUNK features per query (max_query_size; issue 14, finding 9).
+  if (ranged.length > MAX_MODEL_FEATURES) throw tooManyFeatures(ranged.length);
+  const lookup = (part: Array<[string, [number, number]]>, i: 0 | 1) =>
+    `transform(k, [${part.map(([k]) => str(k)).join(', ')}], [${part.map(([, r]) => `toFloat64(${num(r[i])})`).join(', ')}], nan)`;
+  const [counts, nums, outsides, catTotals, cats, values] = await Promise.all([
     store.query<{ b: number; k: string; n: number }>(
       `SELECT b, k, count() AS n
        FROM (SELECT b, k FROM (${rows}) ARRAY JOIN arrayConcat([''], arrayMap(x -> concat('n:', x), null_keys)) AS k)
        GROUP BY b, k`,
     ),
-    store.query<{ b: number; k: string; n: number; lo: number; hi: number; d: number; out: number }>(
-      `SELECT b, k, count() AS n, min(v) AS lo, max(v) AS hi, uniqExact(v) AS d, ${outside} AS out
+    store.query<{ b: number; k: string; n: number; lo: number; hi: number; d: number }>(
+      `SELECT b, k, count() AS n, min(v) AS lo, max(v) AS hi, uniqExact(v) AS d
        FROM ${numeric} GROUP BY b, k`,
+    ),
+    perChunk(ranged, (part) =>
+      store.query<{ b: number; k: string; out: number }>(
+        `SELECT b, k, countIf(v < ${lookup(part, 0)} OR v > ${lookup(part, 1)}) AS out
+         FROM ${numeric} WHERE has([${part.map(([k]) => str(k)).join(', ')}], k) GROUP BY b, k`,
+      ),
     ),
     store.query<{ b: number; k: string; n: number; d: number }>(
       `SELECT b, k, count() AS n, uniqExact(s) AS d FROM ${categorical} GROUP BY b, k`,
@@ -188,8 +196,9 @@ async function aggregateProfiles(
     p.min = Number(r.lo);
     p.max = Number(r.hi);
     p.numDistinct = Number(r.d);
-    if (ranged.length > 0) p.outOfRange = Number(r.out);
+    if (ranged.length > 0) p.outOfRange = 0;
   }
+  for (const r of outsides) feature(r.b, r.k).outOfRange = Number(r.out);
   for (const r of catTotals) {
     const p = feature(r.b, r.k);
     p.categorical = Number(r.n);

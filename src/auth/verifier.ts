@@ -1,5 +1,5 @@
 import type { Clock } from '../shared/clock.js';
-import { errorMessage } from '../shared/errors.js';
+import { errorMessage, VigilError } from '../shared/errors.js';
 import { type Logger, noopLogger } from '../shared/logger.js';
 import type { KeyRow, KeyStore } from './key-store.js';
 import { fastHash, parseKeyText } from './key-text.js';
@@ -27,6 +27,18 @@ export interface KeyVerifierOptions {
   touchEveryMs?: number;
   /** maxCached bounds each in-memory cache (entries). */
   maxCached?: number;
+  /** maxChecksPerKey: scrypt checks of different secrets one key id runs at once (default 2). */
+  maxChecksPerKey?: number;
+  /** maxChecks: scrypt checks running at once on this node (default 8). */
+  maxChecks?: number;
+  /** failedTtlMs: a wrong (key, secret) pair is remembered this long and refused without scrypt. */
+  failedTtlMs?: number;
+}
+
+/** VerifyOptions lets the caller refuse before any scrypt runs (the per-address failure budget). */
+export interface VerifyOptions {
+  /** beforeCheck runs right before a scrypt would start; it throws to refuse the request. */
+  beforeCheck?: () => void;
 }
 
 interface CachedRow {
@@ -57,6 +69,14 @@ export class KeyVerifier {
   readonly #revoked = new Set<string>();
   readonly #touched = new Map<string, number>();
   readonly #writes = new Set<Promise<void>>();
+  /** #failed: digests of presented keys that failed scrypt, with when they are forgotten. */
+  readonly #failed = new Map<string, number>();
+  readonly #checksPerKey = new Map<string, number>();
+  readonly #maxChecksPerKey: number;
+  readonly #maxChecks: number;
+  readonly #failedTtlMs: number;
+  #checksRunning = 0;
+  #scryptRuns = 0;
 
   constructor(opts: KeyVerifierOptions) {
     this.#keys = opts.keys;
@@ -65,10 +85,18 @@ export class KeyVerifier {
     this.#revalidateMs = opts.revalidateMs ?? 5000;
     this.#touchEveryMs = opts.touchEveryMs ?? 60_000;
     this.#max = opts.maxCached ?? 10_000;
+    this.#maxChecksPerKey = opts.maxChecksPerKey ?? 2;
+    this.#maxChecks = opts.maxChecks ?? 8;
+    this.#failedTtlMs = opts.failedTtlMs ?? 60_000;
+  }
+
+  /** scryptRuns counts the scrypt verifications this node started (tests, metrics). */
+  get scryptRuns(): number {
+    return this.#scryptRuns;
   }
 
   /** verify gives the principal of presented key text, or undefined (unknown, wrong or revoked). */
-  async verify(text: string): Promise<Principal | undefined> {
+  async verify(text: string, opts: VerifyOptions = {}): Promise<Principal | undefined> {
     const parsed = parseKeyText(text);
     if (!parsed) return undefined;
     const row = await this.#row(parsed.id);
@@ -76,14 +104,25 @@ export class KeyVerifier {
     const digest = fastHash(text);
     const hit = this.#verified.get(digest);
     if (!hit || hit.keyId !== row.id || hit.hash !== row.hash) {
+      // A secret that just failed fails again without scrypt (until its row changes or it expires).
+      const failedUntil = this.#failed.get(`${row.hash} ${digest}`);
+      if (failedUntil !== undefined) {
+        if (this.#clock.nowMs() < failedUntil) return undefined;
+        this.#failed.delete(`${row.hash} ${digest}`);
+      }
       let checking = this.#checking.get(digest);
       if (!checking) {
-        checking = verifySecret(parsed.secret, row.salt, row.hash).finally(() =>
-          this.#checking.delete(digest),
-        );
+        opts.beforeCheck?.();
+        checking = this.#check(row.id, digest, () => verifySecret(parsed.secret, row.salt, row.hash));
         this.#checking.set(digest, checking);
       }
-      if (!(await checking)) return undefined;
+      if (!(await checking)) {
+        bounded(this.#failed, this.#max).set(
+          `${row.hash} ${digest}`,
+          this.#clock.nowMs() + this.#failedTtlMs,
+        );
+        return undefined;
+      }
       // The row may have been revoked while scrypt ran.
       if (this.#revoked.has(row.id)) return undefined;
       bounded(this.#verified, this.#max).set(digest, { keyId: row.id, hash: row.hash });
@@ -115,6 +154,32 @@ export class KeyVerifier {
   /** close waits for last_used writes in flight. */
   async close(): Promise<void> {
     await Promise.all([...this.#writes]);
+  }
+
+  /**
+   * #check runs one scrypt within the per-key and node-wide concurrency caps: over either, the
+   * request is refused at once (429) instead of queueing more work on the libuv pool.
+   */
+  #check(keyId: string, digest: string, run: () => Promise<boolean>): Promise<boolean> {
+    const forKey = this.#checksPerKey.get(keyId) ?? 0;
+    if (forKey >= this.#maxChecksPerKey || this.#checksRunning >= this.#maxChecks)
+      throw new VigilError(
+        'rate_limited',
+        forKey >= this.#maxChecksPerKey
+          ? `too many verifications of key ${keyId} at once (at most ${this.#maxChecksPerKey}); retry after 1 s`
+          : `too many key verifications at once (at most ${this.#maxChecks}); retry after 1 s`,
+        { status: 429, headers: { 'retry-after': '1' } },
+      );
+    this.#checksPerKey.set(keyId, forKey + 1);
+    this.#checksRunning++;
+    this.#scryptRuns++;
+    return run().finally(() => {
+      this.#checking.delete(digest);
+      this.#checksRunning--;
+      const left = (this.#checksPerKey.get(keyId) ?? 1) - 1;
+      if (left <= 0) this.#checksPerKey.delete(keyId);
+      else this.#checksPerKey.set(keyId, left);
+    });
   }
 
   /** #row reads a valid (unrevoked) key row through the cache; concurrent reads share one query. */

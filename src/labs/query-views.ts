@@ -50,6 +50,9 @@ function featureName(p: Params): string {
   return v;
 }
 
+/** OWN_SETTINGS: every view's SQL ends with settings(), which carries its own time limit. */
+const OWN_SETTINGS = { ownSettings: true } as const;
+
 function settings(limits: ViewLimits): string {
   const left = Math.max(1, Math.ceil((limits.deadline - performance.now()) / 1000));
   return `SETTINGS readonly = 1, max_execution_time = ${int(left)}`;
@@ -88,6 +91,7 @@ export async function runView(
       `SELECT model, environment, count() AS records, min(ts) AS first_ms, max(ts) AS last_ms
        FROM ${records} FINAL WHERE project = ${str(project)}
        GROUP BY model, environment ORDER BY model, environment LIMIT ${int(limits.maxRows)} ${settings(limits)}`,
+      OWN_SETTINGS,
     );
   }
   if (view === 'records') {
@@ -112,6 +116,7 @@ export async function runView(
               pred_label, pred_score, pred_value
        FROM ${records} FINAL WHERE ${recordFilter(project, p)}
        ORDER BY ts DESC LIMIT ${int(Math.min(asked, limits.maxRows))} ${settings(limits)}`,
+      OWN_SETTINGS,
     );
     return rows.map((r) => ({
       id: r.id,
@@ -131,6 +136,7 @@ export async function runView(
     `SELECT count() AS n, avg(v) AS mean, min(v) AS min, max(v) AS max, quantiles(0.5, 0.9, 0.99)(v) AS q
      FROM (SELECT num_values[indexOf(num_keys, ${str(feature)})] AS v FROM ${records} FINAL
            WHERE ${where} AND has(num_keys, ${str(feature)})) ${settings(limits)}`,
+    OWN_SETTINGS,
   );
   if (numeric && Number(numeric.n) > 0) {
     return [
@@ -152,6 +158,7 @@ export async function runView(
      FROM (SELECT cat_values[indexOf(cat_keys, ${str(feature)})] AS v FROM ${records} FINAL
            WHERE ${where} AND has(cat_keys, ${str(feature)}))
      GROUP BY v ORDER BY n DESC, v LIMIT ${int(Math.min(50, limits.maxRows))} ${settings(limits)}`,
+    OWN_SETTINGS,
   );
   return [{ feature, type: 'categorical', top: top.map((t) => ({ value: t.value, count: Number(t.n) })) }];
 }

@@ -74,11 +74,12 @@ export class AlertLog {
   /** list gives the alerts of a project, newest first; filters apply after FINAL collapses versions. */
   async list(
     project: string,
-    filter: { model?: string; state?: string; limit?: number },
+    filter: { model?: string; state?: string | readonly string[]; limit?: number },
   ): Promise<AlertRecord[]> {
+    const states = filter.state === undefined ? [] : [filter.state].flat();
     const where = [
       filter.model === undefined ? '' : `model = ${str(filter.model)}`,
-      filter.state === undefined ? '' : `state = ${str(filter.state)}`,
+      states.length === 0 ? '' : `state IN (${states.map(str).join(', ')})`,
     ].filter(Boolean);
     const rows = await this.#store.query<{ body: string }>(
       `SELECT body FROM (

@@ -12,12 +12,19 @@ import { OutboundGuard } from '../shared/outbound-url.js';
 import { Entities } from '../store/entities.js';
 import { type Store, storeError } from '../store/index.js';
 import { recordAudit } from './auth-context.js';
-import { installAuth, installSecurityHeaders } from './auth-hook.js';
+import { installAuth, installSecurityHeaders, isPublicRoute, requiredAccess } from './auth-hook.js';
 import { authRoutes } from './auth-routes.js';
-import { errorBody, frameworkErrors, MAX_PARAM_CHARS, makeErrorHandler } from './error-handler.js';
+import {
+  clientErrors,
+  errorBody,
+  frameworkErrors,
+  MAX_PARAM_CHARS,
+  makeErrorHandler,
+} from './error-handler.js';
 import { jsonBodies } from './json-body.js';
 import { createMetrics } from './metrics.js';
 import { projectOf } from './project.js';
+import { rejectUnknownParameters } from './query-params.js';
 import { limitConcurrentReads, TokenBucket } from './rate-limit.js';
 import { installResponseCache, ResponseCache, watchingWrites } from './response-cache.js';
 import { anomalyRoutes } from './routes-anomalies.js';
@@ -31,8 +38,12 @@ import { staticRoutes } from './static.js';
 import { ViewWarmer } from './view-warmer.js';
 
 export interface ServerLimits {
-  /** bodyLimitBytes: larger request bodies get a 413. */
+  /** bodyLimitBytes: larger ingest bodies (POST /v1/records, /v1/actuals) get a 413. */
   bodyLimitBytes?: number;
+  /** publicWritesPerSecond: writes to public routes (login, feedback) per client address. */
+  publicWritesPerSecond?: number;
+  /** failedAuthPerSecond: failed authentications per client address (burst 20) before 429s. */
+  failedAuthPerSecond?: number;
   /** maxQueuedRows: rows waiting for a commit before ingest answers 503. */
   maxQueuedRows?: number;
   /** requestsPerSecondPerKey: each API key's request rate before a 429 (burst: twice that). */
@@ -83,6 +94,8 @@ export interface VigilServer {
   monitors: MonitorService;
   /** store is the store as the server uses it: write through it so cached answers stay true. */
   store: Store;
+  /** verifier checks API keys (its scryptRuns counts the costly checks). */
+  verifier: KeyVerifier;
   /** warmer computes the default dashboard views ahead of visitors (null unless `warmViews`; not started). */
   warmer: ViewWarmer | null;
   /** close stops accepting requests, lets in-flight ones finish and flushes the write queue. */
@@ -90,6 +103,47 @@ export interface VigilServer {
 }
 
 export const VERSION = '0.1.0';
+
+/**
+ * BODY_LIMITS: each route reads at most this many body bytes (413 `payload_too_large` past it,
+ * refused from Content-Length before anything is read, or as soon as a streamed body passes it).
+ * Routes anyone may call (login, Labs feedback) take small bodies only, so a client without a
+ * key cannot make the server buffer and parse megabytes (issue 14, finding 2); ingest takes
+ * the configured limit (`--max-body-mb`); other key-holding routes a few megabytes.
+ */
+export const BODY_LIMITS = {
+  public: 16 * 1024,
+  session: 4 * 1024,
+  api: 8 * 1024 * 1024,
+} as const;
+
+const INGEST_ROUTES = new Set(['/v1/records', '/v1/actuals']);
+
+/** bodyLimits gives every route registered after it its body limit (unless it set its own). */
+function bodyLimits(app: FastifyInstance, ingest: number): void {
+  app.addHook('onRoute', (r) => {
+    if (r.bodyLimit !== undefined) return;
+    const methods = [r.method].flat();
+    if (INGEST_ROUTES.has(r.url)) r.bodyLimit = ingest;
+    else if (r.url === '/v1/session') r.bodyLimit = BODY_LIMITS.session;
+    else if (methods.some((m) => isPublicRoute(m, r.url, r.config)) || !r.url.startsWith('/v1/'))
+      r.bodyLimit = BODY_LIMITS.public;
+    else r.bodyLimit = Math.min(BODY_LIMITS.api, Math.max(ingest, BODY_LIMITS.public));
+  });
+}
+
+/**
+ * limitPublicWrites bounds the writes (POST, PUT, DELETE...) each client address sends to
+ * routes callable without a key, before their bodies are read: 429 with Retry-After past it.
+ */
+function limitPublicWrites(app: FastifyInstance, perSecond: number): void {
+  const bucket = new TokenBucket({ perSecond, burst: 4 * perSecond });
+  app.addHook('onRequest', async (req) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return;
+    if (requiredAccess(req) !== 'public') return;
+    bucket.take(`ip:${req.ip}`, 'requests without a key from this address');
+  });
+}
 
 /**
  * storeProblem asks the store for a trivial read, bounded in time (a hung server must not hang
@@ -137,16 +191,23 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
     webhook: { outbound, ...opts.monitors?.webhook },
   });
 
+  const ingestBodyLimit = opts.limits?.bodyLimitBytes ?? 64 * 1024 * 1024;
   const app = Fastify({
-    bodyLimit: opts.limits?.bodyLimitBytes ?? 64 * 1024 * 1024,
+    // Routes get their own limits below (bodyLimits); this one covers the rest (404s, static).
+    bodyLimit: BODY_LIMITS.public,
     logger: false,
     return503OnClosing: true,
     routerOptions: { maxParamLength: MAX_PARAM_CHARS },
     frameworkErrors,
+    clientErrorHandler: clientErrors,
     forceCloseConnections: 'idle',
+    // Request ids name a failure in the log and in its answer; random, so they stay unique across restarts.
+    genReqId: () => randomBytes(6).toString('hex'),
   });
   app.setErrorHandler(makeErrorHandler(logger));
+  bodyLimits(app, ingestBodyLimit);
   jsonBodies(app);
+  rejectUnknownParameters(app);
   app.setNotFoundHandler((req, reply) =>
     reply.status(404).send(errorBody('not_found', `no route ${req.method} ${req.url.split('?')[0]}`)),
   );
@@ -163,6 +224,8 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
   });
   const audit = new AuditLog(store, clock);
   app.decorate('audit', audit);
+  // Failed authentications per client address, shared by the auth hook and the login route.
+  const failures = new TokenBucket({ perSecond: opts.limits?.failedAuthPerSecond ?? 2, burst: 20 });
   installAuth(app, {
     enabled: authEnabled,
     verifier,
@@ -171,10 +234,11 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
       perSecond: opts.limits?.requestsPerSecondPerKey ?? 200,
       burst: 2 * (opts.limits?.requestsPerSecondPerKey ?? 200),
     }),
-    failures: new TokenBucket({ perSecond: 2, burst: 20 }),
+    failures,
     internalToken,
   });
   installSecurityHeaders(app);
+  limitPublicWrites(app, opts.limits?.publicWritesPerSecond ?? 50);
   installResponseCache(app, cache);
   await app.register(swagger, {
     openapi: {
@@ -201,12 +265,14 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
     maxPerProject: opts.limits?.maxConcurrentReadsPerProject ?? 16,
     projectOf,
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) =>
+  // Server-wide counters (every project's ingest, the process): for admins only, never for a
+  // project's viewer (issue 14, finding 10; docs/operations.md).
+  app.get('/metrics', { schema: { hide: true }, config: { role: 'admin' } }, async (_req, reply) =>
     reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(authRoutes, { enabled: authEnabled, keys, verifier, sessions, audit });
+  await app.register(authRoutes, { enabled: authEnabled, keys, verifier, sessions, audit, failures });
   await app.register(ingestRoutes, { ingest });
   await app.register(modelRoutes, { store, entities });
   await app.register(anomalyRoutes, { series: new StoredSeries({ store, queue, clock }) });
@@ -236,6 +302,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
     monitors,
     store,
     warmer,
+    verifier,
     async close() {
       await warmer?.stop();
       await monitors.stop();

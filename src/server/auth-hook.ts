@@ -59,6 +59,13 @@ function internalPrincipal(req: FastifyRequest, token: string | undefined): Prin
  * can say so with `config: { auth: 'public' }` (the login routes do).
  */
 const PUBLIC_ROUTES = new Set(['GET /healthz', 'GET /openapi.json', 'GET /v1/labs/widget.js']);
+/** isPublicRoute tells whether a route, as registered, is callable without a key. */
+export function isPublicRoute(method: string, url: string, config: unknown): boolean {
+  return (
+    (config as { auth?: string } | undefined)?.auth === 'public' || PUBLIC_ROUTES.has(`${method} ${url}`)
+  );
+}
+
 /** The dashboard's static files are served by these patterns; they never answer /v1 paths. */
 const STATIC_ROUTES = new Set(['/', '/*']);
 const ADMIN_PATH = /^\/v1\/(keys|audit)(\/|$)/;
@@ -122,6 +129,60 @@ function fromOwnPage(req: FastifyRequest): boolean {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** hostAndPort splits a Host header (or an origin's authority): `name:port`, `[v6]:port`. */
+function hostAndPort(authority: string): { name: string; port: string | undefined } {
+  const m = /^(\[[^\]]*\]|[^:]*)(?::(\d*))?$/.exec(authority.trim().toLowerCase());
+  return { name: m?.[1] ?? '', port: m?.[2] || undefined };
+}
+
+/**
+ * servedHost tells whether a Host (or Origin authority) names this server as a local client
+ * reaches it: localhost, 127.0.0.1, [::1] or the address the connection arrived on, with the
+ * port it arrived on. A DNS-rebinding page (`rebind.evil.example:7602`) fails this.
+ */
+function servedHost(req: FastifyRequest, authority: string): boolean {
+  const { name, port } = hostAndPort(authority);
+  const local = req.socket.localAddress?.replace(/^::ffff:/, '');
+  const names = new Set(LOOPBACK_NAMES);
+  if (local) names.add(local.includes(':') ? `[${local}]` : local);
+  if (!names.has(name)) return false;
+  const localPort = req.socket.localPort;
+  // In-process requests (app.inject) have no socket port: the name decides.
+  return localPort === undefined || (port ?? '80') === String(localPort);
+}
+
+/**
+ * localOnly guards a server running without auth (loopback by default): a Host naming anything
+ * but this server (DNS rebinding) and a write from a foreign Origin (a cross-site form or fetch)
+ * are refused with 403 (issue 14, finding 7). Public routes that exist to be called from other
+ * sites (the Labs feedback widget) keep their Origin-free rule; the Host rule covers every route.
+ */
+function localOnly(req: FastifyRequest): void {
+  const host = req.headers.host;
+  if (typeof host !== 'string' || !servedHost(req, host))
+    throw forbidden(
+      `Host: ${JSON.stringify(String(host ?? '').slice(0, 100))} is not this server; without auth only localhost, 127.0.0.1, [::1] or the listen address (with its port) are answered`,
+    );
+  if (SAFE_METHODS.has(req.method)) return;
+  const origin = req.headers.origin;
+  if (origin === undefined) return;
+  const config = (req.routeOptions.config ?? {}) as { auth?: string };
+  if (config.auth === 'public') return;
+  let ok = false;
+  try {
+    const u = new URL(origin);
+    ok = (u.protocol === 'http:' || u.protocol === 'https:') && servedHost(req, u.host);
+  } catch {
+    ok = false;
+  }
+  if (!ok)
+    throw forbidden(
+      `Origin: ${JSON.stringify(origin.slice(0, 100))} may not write here; without auth only pages of this server may`,
+    );
+}
+
 /**
  * installAuth adds the one authorization hook (onRequest, on the root instance, so every route
  * any plugin adds later is covered) and the request's auth state. Call it before registering
@@ -137,6 +198,7 @@ export function installAuth(app: FastifyInstance, opts: AuthHookOptions): void {
   });
   app.addHook('onRequest', async (req) => {
     if (!opts.enabled) {
+      localOnly(req);
       req.vigilAuth = OFF;
       return;
     }
@@ -149,8 +211,16 @@ export function installAuth(app: FastifyInstance, opts: AuthHookOptions): void {
     const bearer = bearerOf(req);
     let principal: Principal | undefined;
     let via: AuthState['via'] = null;
+    const failureKey = `ip:${req.ip}`;
     if (bearer !== undefined) {
-      principal = bearer === '' ? undefined : await opts.verifier.verify(bearer);
+      // An address out of failed attempts gets no scrypt at all (issue 14, finding 3): the
+      // failure budget is checked before verifying, and spent by each failure below.
+      principal =
+        bearer === ''
+          ? undefined
+          : await opts.verifier.verify(bearer, {
+              beforeCheck: () => opts.failures?.check(failureKey, 'failed authentications'),
+            });
       via = 'bearer';
     } else {
       const token = cookieValue(req.headers.cookie, SESSION_COOKIE);
@@ -161,8 +231,10 @@ export function installAuth(app: FastifyInstance, opts: AuthHookOptions): void {
       }
     }
     req.vigilAuth = { enabled: true, principal: principal ?? null, via: principal ? via : null };
+    // A wrong key or session counts as a failure on any route, public ones included (each cost
+    // a check), so no route lets an address guess at the verifier's expense.
+    if (!principal && via !== null) opts.failures?.take(failureKey, 'failed authentications');
     if (need === 'public') return;
-    if (!principal && via !== null) opts.failures?.take(`ip:${req.ip}`, 'failed authentications');
     if (!principal)
       throw via === null
         ? unauthorized()

@@ -13,6 +13,7 @@ import { recordAudit, unauthorized } from './auth-context.js';
 import { cookieValue, SESSION_COOKIE } from './auth-hook.js';
 import { projectOf } from './project.js';
 import { timeParam } from './query-params.js';
+import type { TokenBucket } from './rate-limit.js';
 
 export interface AuthRoutesOptions {
   enabled: boolean;
@@ -20,6 +21,8 @@ export interface AuthRoutesOptions {
   verifier: KeyVerifier;
   sessions: Sessions;
   audit: AuditLog;
+  /** failures: the per-address budget of failed authentications the auth hook spends too. */
+  failures?: TokenBucket;
 }
 
 const NO_STORE = { 'cache-control': 'no-store' } as const;
@@ -159,8 +162,15 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions):
         });
       const key = objectBody(req.body)['key'];
       if (typeof key !== 'string') throw badRequest('key', 'must be an API key');
-      const principal = await verifier.verify(key.trim());
-      if (!principal) throw unauthorized('key: not a valid API key (unknown, mistyped or revoked)');
+      // As in the auth hook: no scrypt for an address out of failed attempts; each failure spends one.
+      const failureKey = `ip:${req.ip}`;
+      const principal = await verifier.verify(key.trim(), {
+        beforeCheck: () => opts.failures?.check(failureKey, 'failed authentications'),
+      });
+      if (!principal) {
+        opts.failures?.take(failureKey, 'failed authentications');
+        throw unauthorized('key: not a valid API key (unknown, mistyped or revoked)');
+      }
       const { token, expiresMs } = await sessions.open(principal.keyId);
       return reply
         .headers({ ...NO_STORE, 'set-cookie': sessionCookie(req, token, Math.floor(sessions.ttlMs / 1000)) })

@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isVigilError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
@@ -41,16 +43,31 @@ export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: 
 export function makeErrorHandler(logger: Logger) {
   return (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
     if (isVigilError(err)) {
-      if (err.status >= 500)
-        logger.warn('request failed', { url: req.url, code: err.code, cause: String(err.cause) });
       if (err.headers) void reply.headers(err.headers);
+      if (err.status >= 500) {
+        // The cause (a store's own message) is logged with the request id, and only the id is told.
+        logger.warn('request failed', {
+          request_id: req.id,
+          url: req.url,
+          code: err.code,
+          cause: err.cause instanceof Error ? err.cause.message : String(err.cause),
+        });
+        return reply.status(err.status).send(errorBody(err.code, `${err.message} (request id ${req.id})`));
+      }
       return reply.status(err.status).send(errorBody(err.code, err.message));
     }
     switch (err.code) {
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        // Close the connection after the answer: the rest of an oversized body is not read.
         return reply
           .status(413)
-          .send(errorBody('payload_too_large', 'body: larger than the configured limit'));
+          .header('connection', 'close')
+          .send(
+            errorBody(
+              'payload_too_large',
+              `body: larger than the limit of ${req.routeOptions.bodyLimit ?? 'the configured'} bytes for ${req.method} ${req.routeOptions.url ?? 'this path'}`,
+            ),
+          );
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
         return reply
           .status(415)
@@ -72,9 +89,13 @@ export function makeErrorHandler(logger: Logger) {
       const path = first?.instancePath ? first.instancePath.slice(1).replaceAll('/', '.') : '';
       const field =
         path || (first?.params as { missingProperty?: string } | undefined)?.missingProperty || where;
-      return reply
-        .status(400)
-        .send(errorBody('invalid_request', `${field}: ${first?.message ?? 'is invalid'}`));
+      // An enum names its allowed values (ajv's own message says only "one of the allowed values").
+      const allowed = (first?.params as { allowedValues?: unknown[] } | undefined)?.allowedValues;
+      const message =
+        first?.keyword === 'enum' && Array.isArray(allowed)
+          ? `must be one of ${allowed.filter((v) => v !== null).join(', ')}`
+          : (first?.message ?? 'is invalid');
+      return reply.status(400).send(errorBody('invalid_request', `${field}: ${message}`));
     }
     if (err instanceof SyntaxError || err.statusCode === 400) {
       return reply.status(400).send(errorBody('invalid_json', `body: ${err.message}`));
@@ -82,7 +103,37 @@ export function makeErrorHandler(logger: Logger) {
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       return reply.status(err.statusCode).send(errorBody('invalid_request', err.message));
     }
-    logger.error('unhandled error', { url: req.url, error: err.stack ?? String(err) });
-    return reply.status(500).send(errorBody('internal', 'Vigil hit an unexpected error; it has been logged'));
+    logger.error('unhandled error', { request_id: req.id, url: req.url, error: err.stack ?? String(err) });
+    return reply
+      .status(500)
+      .send(
+        errorBody('internal', `Vigil hit an unexpected error; it has been logged (request id ${req.id})`),
+      );
   };
+}
+
+/**
+ * clientErrors answers what Node's HTTP parser refuses before Fastify sees a request (headers
+ * too large, a request timeout, malformed HTTP) in the API's error shape, then closes the
+ * connection, as Node's own handler does.
+ */
+export function clientErrors(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [
+          431,
+          'headers_too_large',
+          'headers: larger than the server accepts (16 KB in all); send fewer or shorter headers',
+        ]
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request_timeout', 'request: not received in time']
+        : [400, 'bad_request', 'request: not valid HTTP/1.1'];
+  const body = JSON.stringify(errorBody(code, message));
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`,
+    );
+  socket.destroy(err);
 }

@@ -23,6 +23,20 @@ describe('TokenBucket', () => {
   });
 });
 
+describe('TokenBucket.check', () => {
+  it('refuses a key with no token left without spending one', () => {
+    let now = 0;
+    const bucket = new TokenBucket({ perSecond: 1, burst: 2, nowMs: () => now });
+    bucket.check('k');
+    bucket.check('k'); // checking spends nothing
+    bucket.take('k');
+    bucket.take('k');
+    expect(() => bucket.check('k')).toThrow(expect.objectContaining({ code: 'rate_limited', status: 429 }));
+    now += 1000;
+    bucket.check('k'); // refilled
+  });
+});
+
 describe('ConcurrencyLimit', () => {
   it('counts per key and frees a slot once, however often release is called', () => {
     const limit = new ConcurrencyLimit(2);

@@ -38,7 +38,24 @@ export class TokenBucket {
 
   /** take spends one token of `key` or throws `rate_limited` (429, Retry-After in whole seconds). */
   take(key: string, what = 'requests'): void {
-    const wait = this.tryTake(key);
+    this.#refuse(this.tryTake(key), what);
+  }
+
+  /**
+   * check throws `rate_limited` like `take` when `key` has no token left, without spending one:
+   * a gate in front of costly work whose failures are what `take` counts.
+   */
+  check(key: string, what = 'requests'): void {
+    this.tryTake(key, 0); // refills the bucket to now
+    this.#refuse(this.#wait(key), what);
+  }
+
+  #wait(key: string): number {
+    const b = this.#buckets.get(key);
+    return b && b.tokens < 1 ? (1 - b.tokens) / this.#perSecond : 0;
+  }
+
+  #refuse(wait: number, what: string): void {
     if (wait > 0)
       throw new VigilError(
         'rate_limited',

@@ -100,7 +100,7 @@ export function watchingWrites(store: Store, cache: ResponseCache): Store {
         cache.written();
       }
     },
-    query: (sql) => store.query(sql),
+    query: (sql, opts) => store.query(sql, opts),
     async insert(table, rows) {
       try {
         await store.insert(table, rows);

@@ -12,12 +12,14 @@ import {
 import { modelContext } from '../analysis/model-context.js';
 import { assertModelExists } from '../analysis/model-exists.js';
 import { aggregateSegments, NO_VALUE } from '../analysis/segments.js';
+import { capSegments, OTHER_VALUE, SEGMENT_LIMIT } from '../analysis/segments-cap.js';
 import {
   FEATURE_PREFIX,
   type FeatureSegmentation,
   featureSegmentation,
   SEGMENT_BUCKETS,
 } from '../analysis/segments-feature.js';
+import { assertTagExists } from '../analysis/segments-tags.js';
 import type { Window } from '../analysis/windows.js';
 import { type DriftMethodName, driftMethods, isDriftMethodName } from '../core/drift/index.js';
 import { analyzeSegments } from '../core/fairness/index.js';
@@ -224,7 +226,7 @@ export async function driftRoutes(
 
   app.get<{
     Params: { model: string };
-    Querystring: DriftQuery & { by: string; buckets?: number; min_baseline_share?: number };
+    Querystring: DriftQuery & { by: string; buckets?: number; min_baseline_share?: number; limit?: number };
   }>(
     '/v1/models/:model/segments',
     {
@@ -249,6 +251,12 @@ export async function driftRoutes(
             baseline_version: { type: 'string', maxLength: 128 },
             threshold: { type: 'number', minimum: 0, maximum: 1 },
             min_baseline_share: { type: 'number', minimum: 0, maximum: 1 },
+            limit: {
+              type: 'integer',
+              minimum: 1,
+              maximum: SEGMENT_LIMIT.max,
+              description: `at most this many values (default ${SEGMENT_LIMIT.default}), the largest; the rest are summed into "${OTHER_VALUE}"`,
+            },
           },
         },
       },
@@ -274,7 +282,7 @@ export async function driftRoutes(
           name,
           buckets: req.query.buckets ?? SEGMENT_BUCKETS.default,
         });
-      }
+      } else await assertTagExists(store, project, model, req.query.by);
       const segments = await aggregateSegments(store, {
         project,
         model,
@@ -292,8 +300,9 @@ export async function driftRoutes(
         return i >= 0 ? i : v === NO_VALUE ? Number.MAX_SAFE_INTEGER : Number.MAX_SAFE_INTEGER - 1;
       };
       if (feature?.type === 'numeric') segments.sort((a, b) => rank(a.value) - rank(b.value));
+      const capped = capSegments(segments, req.query.limit ?? SEGMENT_LIMIT.default);
       const report = analyzeSegments(
-        segments.map((s) => ({
+        capped.segments.map((s) => ({
           value: s.value,
           baselineCount: s.baselineCount,
           currentCount: s.currentCount,
@@ -319,6 +328,8 @@ export async function driftRoutes(
             }
           : {}),
         ...report,
+        values: capped.total,
+        other_values: capped.other,
       };
     },
   );

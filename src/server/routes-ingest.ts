@@ -29,9 +29,11 @@ const ingestResponse = {
 export async function ingestRoutes(app: FastifyInstance, opts: { ingest: IngestService }): Promise<void> {
   // Clients gzip their batches (the SDKs do by default); bodies are inflated within the limit.
   await app.register(gzipBody);
+  // No text/plain: it is a CORS-simple type, so any web page could post records to a server
+  // without auth on a visitor's machine (issue 14, finding 7). The clients send x-ndjson.
   app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser(
-    ['application/json', 'application/x-ndjson', 'application/jsonl', 'text/plain'],
+    ['application/json', 'application/x-ndjson', 'application/jsonl'],
     { parseAs: 'string' },
     (_req, body, done) => done(null, body),
   );

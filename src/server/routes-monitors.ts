@@ -22,6 +22,8 @@ const idParam = {
 } as const;
 
 const ALERT_STATES = ['warning', 'alert', 'resolved'] as const;
+/** `state=open` (the dashboard's filter) means an alert not resolved: warning or alert. */
+const OPEN_STATES = ['warning', 'alert'] as const;
 
 /** monitorRoutes: monitors CRUD and the alerts they raise (API.md, Monitors and alerts). */
 export async function monitorRoutes(
@@ -116,7 +118,7 @@ export async function monitorRoutes(
           type: 'object',
           properties: {
             model: { type: 'string', maxLength: 128 },
-            state: { type: 'string', enum: [...ALERT_STATES] },
+            state: { type: 'string', enum: [...ALERT_STATES, 'open'] },
             limit: { type: 'integer', minimum: 1, maximum: 5000 },
           },
         },
@@ -126,7 +128,9 @@ export async function monitorRoutes(
       const model = req.query.model ? checkName(req.query.model, 'model') : undefined;
       const filter = {
         ...(model === undefined ? {} : { model }),
-        ...(req.query.state === undefined ? {} : { state: req.query.state }),
+        ...(req.query.state === undefined
+          ? {}
+          : { state: req.query.state === 'open' ? OPEN_STATES : req.query.state }),
         ...(req.query.limit === undefined ? {} : { limit: req.query.limit }),
       };
       return { alerts: await monitors.alerts.list(projectOf(req), filter) };

@@ -68,6 +68,9 @@ describe('storeError', () => {
     expect({ code: err.code, status: err.status }).toEqual({ code, status });
     if (status === 503) expect(err.headers?.['retry-after']).toBe('1');
     expect(err.message.startsWith('query: ')).toBe(true);
+    // The store's own text never reaches the message (issue 14, finding 9): it goes to the log.
+    expect(err.message).not.toMatch(/Code:|DB::|Exception|ECONN|socket|position|errno/i);
+    expect(err.cause).toBe(e);
   });
 
   it('keeps a VigilError as it is', () => {

@@ -15,14 +15,14 @@ const OVERLOADED =
 
 /**
  * storeError turns a ClickHouse failure (either engine) into a VigilError with a stable code.
- * The ClickHouse message goes to the log through `cause`; the user sees a sentence about Vigil.
+ * The ClickHouse message goes to the log through `cause`, never into the message: the user sees a
+ * sentence about Vigil.
  * Conditions that pass by themselves (server unreachable, disk full, saturated) are 503s with
  * Retry-After: nothing was written, and the same request may succeed later.
  */
 export function storeError(e: unknown, what: string): VigilError {
   if (e instanceof VigilError) return e;
   const message = errorMessage(e);
-  const first = message.split('\n')[0]?.slice(0, 300) ?? '';
   if (/Cannot lock file .*status|Another server instance in same directory/i.test(message)) {
     return new VigilError(
       'data_in_use',
@@ -35,16 +35,20 @@ export function storeError(e: unknown, what: string): VigilError {
   if (DISK_FULL.test(message)) {
     return new VigilError(
       'disk_full',
-      `${what}: ClickHouse has no disk space left; nothing was written. Free space, then retry (${first})`,
+      `${what}: ClickHouse has no disk space left; nothing was written. Free space, then retry`,
       { status: 503, cause: e, headers: RETRY },
     );
   }
   if (UNREACHABLE.test(message) || hasNetworkCode(e)) {
-    return new VigilError('store_unavailable', `${what}: ClickHouse is not reachable (${first})`, {
-      status: 503,
-      cause: e,
-      headers: RETRY,
-    });
+    return new VigilError(
+      'store_unavailable',
+      `${what}: ClickHouse is not reachable; retry once it is up again`,
+      {
+        status: 503,
+        cause: e,
+        headers: RETRY,
+      },
+    );
   }
   if (QUERY_TIMEOUT.test(message)) {
     return new VigilError(
@@ -54,16 +58,21 @@ export function storeError(e: unknown, what: string): VigilError {
     );
   }
   if (OVERLOADED.test(message)) {
-    return new VigilError('store_busy', `${what}: ClickHouse is overloaded; retry in a moment (${first})`, {
+    return new VigilError('store_busy', `${what}: ClickHouse is overloaded; retry in a moment`, {
       status: 503,
       cause: e,
       headers: RETRY,
     });
   }
-  return new VigilError('store_error', `${what}: ClickHouse failed: ${first}`, {
-    status: 500,
-    cause: e,
-  });
+  // The store's own message (SQL, internal names, limits) is for the log only (issue 14, finding 9).
+  return new VigilError(
+    'store_error',
+    `${what}: the store could not answer; the details are in the server's log`,
+    {
+      status: 500,
+      cause: e,
+    },
+  );
 }
 
 /** hasNetworkCode: Node's socket errors carry their errno name in `code`, not always in the message. */

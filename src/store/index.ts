@@ -6,7 +6,7 @@ import type { Store } from './store.js';
 export { storeError } from './errors.js';
 export { migrate, migrations } from './migrations.js';
 export { columnIdent, int, num, str, strList } from './sql.js';
-export type { Store, TableName } from './store.js';
+export type { QueryOptions, Store, TableName } from './store.js';
 
 export interface StoreOptions {
   /** dataDir holds the embedded store; ignored when clickhouseUrl is given. */

@@ -13,13 +13,23 @@ export interface Store {
   table(name: TableName): string;
   /** exec runs a statement that returns no rows (DDL, ALTER, OPTIMIZE). */
   exec(sql: string): Promise<void>;
-  /** query runs a SELECT and returns its rows parsed from JSONEachRow. */
-  query<T = Record<string, unknown>>(sql: string): Promise<T[]>;
+  /**
+   * query runs a SELECT and returns its rows parsed from JSONEachRow, bounded by the store's
+   * max_execution_time. Only a caller whose SQL ends with a SETTINGS clause of its own (which
+   * then sets its own max_execution_time) says so with `ownSettings`; the SQL text is never
+   * inspected for it (a model or a string named SETTINGS must not lift the limit).
+   */
+  query<T = Record<string, unknown>>(sql: string, opts?: QueryOptions): Promise<T[]>;
   /** insert commits JSONEachRow rows into a table; resolves only once ClickHouse has written them. */
   insert(table: TableName, jsonEachRow: Buffer): Promise<void>;
   /** ping checks the engine answers; health endpoints report it. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+export interface QueryOptions {
+  /** ownSettings: the SQL ends with its own SETTINGS clause, including max_execution_time. */
+  ownSettings?: boolean;
 }
 
 export type TableName =

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { Session } from 'chdb';
 import { storeError } from '../errors.js';
 import { ident } from '../sql.js';
-import { QUERY_SETTINGS, type Store, type TableName } from '../store.js';
+import { QUERY_SETTINGS, type QueryOptions, type Store, type TableName } from '../store.js';
 
 // VIGIL_DEBUG_SQL=1 prints each query's time and its start to stderr, =full the whole query
 // (profiling aids).
@@ -21,13 +21,15 @@ export function defaultMaxQuerySeconds(): number {
 }
 
 /**
- * withTimeLimit appends `SETTINGS max_execution_time` to a SELECT for chdb, which has no
- * per-query settings in its API. A query that sets its own SETTINGS (Labs views do, with a
- * tighter limit) is left as it is: a second SETTINGS clause would be a syntax error.
+ * withTimeLimit appends `SETTINGS max_execution_time` to a read for chdb, which has no
+ * per-query settings in its API. Only a caller that says its query ends with SETTINGS of its
+ * own (`ownSettings`: Labs views, with a tighter limit) is left as it is, since a second clause
+ * would be a syntax error; the text is never searched for SETTINGS (a model, a column or a
+ * string literal named so must not lift the limit).
  */
-export function withTimeLimit(sql: string, seconds: number): string {
+export function withTimeLimit(sql: string, seconds: number, ownSettings = false): string {
   const body = sql.replace(/[\s;]+$/, '');
-  if (/\bSETTINGS\b/i.test(body) || !/^\s*(SELECT|WITH)\b/i.test(body)) return body;
+  if (ownSettings || !/^\s*(SELECT|WITH)\b/i.test(body)) return body;
   return `${body}\nSETTINGS max_execution_time = ${Math.floor(seconds)}`;
 }
 
@@ -78,12 +80,14 @@ export function openChdbStore(opts: { dataDir: string; database?: string; maxQue
         throw storeError(e, 'statement');
       }
     },
-    async query<T>(sql: string): Promise<T[]> {
+    async query<T>(sql: string, qopts?: QueryOptions): Promise<T[]> {
       let text: string;
       const started = performance.now();
       try {
         text = (
-          await session.queryAsync(withTimeLimit(sql, maxQuerySeconds), { format: 'JSONEachRow' })
+          await session.queryAsync(withTimeLimit(sql, maxQuerySeconds, qopts?.ownSettings), {
+            format: 'JSONEachRow',
+          })
         ).text();
         if (debugSql)
           process.stderr.write(

@@ -32,8 +32,26 @@ describe(`query time limit on ${testEngine}`, () => {
     }
   });
 
-  it('leaves a query that sets its own SETTINGS alone (chdb allows one clause)', () => {
-    expect(withTimeLimit('SELECT 1 SETTINGS readonly = 1', 5)).toBe('SELECT 1 SETTINGS readonly = 1');
+  it('bounds a read that names SETTINGS in a literal or an identifier (issue 14, finding 4)', async () => {
+    const store = open();
+    try {
+      // A model named SETTINGS, and a string literal holding the word: the limit still holds.
+      for (const sql of [
+        "SELECT count() AS n FROM system.numbers WHERE toString(number) != 'SETTINGS'",
+        "SELECT count() AS n FROM (SELECT number, 'x' AS `SETTINGS` FROM system.numbers) WHERE `SETTINGS` = 'x'",
+        "SELECT count() AS n FROM system.numbers WHERE 'a SETTINGS max_execution_time = 0' != ''",
+      ])
+        await expect(store.query(sql)).rejects.toMatchObject({ code: 'query_timeout', status: 503 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('leaves a query alone only when its caller says it sets its own SETTINGS (chdb allows one clause)', () => {
+    expect(withTimeLimit('SELECT 1 SETTINGS readonly = 1', 5, true)).toBe('SELECT 1 SETTINGS readonly = 1');
+    expect(withTimeLimit("SELECT 'SETTINGS' AS s", 5)).toBe(
+      "SELECT 'SETTINGS' AS s\nSETTINGS max_execution_time = 5",
+    );
     expect(withTimeLimit('SELECT 1;\n', 5)).toBe('SELECT 1\nSETTINGS max_execution_time = 5');
     expect(withTimeLimit('INSERT INTO t SELECT 1', 5)).toBe('INSERT INTO t SELECT 1');
   });
