@@ -109,16 +109,16 @@ export class LabsService {
       hashUser: (u) => this.#hash(project, u),
     });
     await this.#registry.put(exp);
-    return publicView(exp);
+    return this.#view(exp);
   }
 
   async list(project: string, user?: string) {
     const all = await this.#registry.list(project);
-    if (user === undefined) return all.map(publicView);
+    if (user === undefined) return all.map((e) => this.#view(e));
     const userHash = this.#hash(project, user);
     return Promise.all(
       all.map(async (e) => ({
-        ...publicView(e),
+        ...this.#view(e),
         enrolled: (await this.#enrollments.status(project, e.id, userHash)) === 'enrolled',
         allocated: isAllocated(e.id, e.allocation, userHash),
       })),
@@ -126,13 +126,13 @@ export class LabsService {
   }
 
   async get(project: string, id: string) {
-    return publicView(await this.#experiment(project, id));
+    return this.#view(await this.#experiment(project, id));
   }
 
   async setState(project: string, id: string, body: unknown) {
     const exp = await this.#experiment(project, id, true);
     const next = checkTransition(exp.state, isObject(body) ? body['state'] : undefined);
-    if (next === exp.state) return publicView(exp);
+    if (next === exp.state) return this.#view(exp);
     const updated: Experiment = {
       ...exp,
       state: next,
@@ -141,7 +141,7 @@ export class LabsService {
     // Kill first, persist second: the switch takes effect on this node before the store answers.
     this.#applyState(updated);
     await this.#registry.put(updated);
-    return publicView(updated);
+    return this.#view(updated);
   }
 
   async enroll(project: string, id: string, body: unknown) {
@@ -317,6 +317,26 @@ export class LabsService {
     const exp = fresh ? await this.#registry.reload(project, id) : await this.#registry.get(project, id);
     if (!exp) throw notFound(`experiment ${JSON.stringify(id)}`);
     return exp;
+  }
+
+  /**
+   * view is an experiment as the API shows it, with `status`: what its sandbox on this node is
+   * doing. A live experiment is `starting` until its prototype has loaded, then `ready` (or
+   * `failed`, with `status_message`); looking at a live experiment this node does not run yet
+   * (another node made it live, or this one restarted) starts it. Other states: `stopped`.
+   */
+  #view(exp: Experiment) {
+    const base = publicView(exp);
+    if (exp.state !== 'live') return { ...base, status: 'stopped' as const };
+    let s = this.#gateway.status(exp);
+    if (!s) {
+      this.#registry.watch(exp, true);
+      this.#gateway.warm(exp);
+      s = this.#gateway.status(exp) ?? { status: 'starting' };
+    }
+    return s.message === undefined
+      ? { ...base, status: s.status }
+      : { ...base, status: s.status, status_message: s.message };
   }
 
   #isRunning(exp: Experiment): boolean {
