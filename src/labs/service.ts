@@ -10,8 +10,11 @@ import { isAllocated } from './allocation.js';
 import { Enrollments } from './enrollments.js';
 import {
   checkTransition,
+  DEFAULT_MAXIMA,
   type Experiment,
   FEATURE_RE,
+  type LimitMaxima,
+  MAXIMA_CEILINGS,
   parseExperiment,
   publicView,
   slugOf,
@@ -32,6 +35,37 @@ export interface LabsServiceOptions {
   /** pollMs: how often running experiments are re-read (cross-node kill switch). */
   pollMs?: number;
   maxChildrenPerExperiment?: number;
+  /** maxima: the operator's ceilings on limits; from VIGIL_LABS_MAX_* (labsMaxima) when absent. */
+  maxima?: LimitMaxima;
+}
+
+const MAXIMA_ENV: Record<keyof LimitMaxima, string> = {
+  memory_mb: 'VIGIL_LABS_MAX_MEMORY_MB',
+  concurrency: 'VIGIL_LABS_MAX_CONCURRENCY',
+  total_memory_mb: 'VIGIL_LABS_MAX_TOTAL_MEMORY_MB',
+};
+
+/**
+ * labsMaxima reads the operator's overrides of the limit maxima (defaults: memory_mb 2048,
+ * concurrency 32, concurrency × memory_mb 8192), e.g. `VIGIL_LABS_MAX_MEMORY_MB=8192 vigil serve`.
+ */
+export function labsMaxima(env: NodeJS.ProcessEnv = process.env): LimitMaxima {
+  const out = { ...DEFAULT_MAXIMA };
+  for (const key of Object.keys(MAXIMA_ENV) as Array<keyof LimitMaxima>) {
+    const name = MAXIMA_ENV[key];
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    const n = Number(raw);
+    const min = key === 'concurrency' ? 1 : 32;
+    if (!/^\d+$/.test(raw.trim()) || n < min || n > MAXIMA_CEILINGS[key])
+      throw new VigilError(
+        'invalid_config',
+        `${name}: ${JSON.stringify(raw)} must be an integer from ${min} to ${MAXIMA_CEILINGS[key]}`,
+        { status: 400 },
+      );
+    out[key] = n;
+  }
+  return out;
 }
 
 const SPEEDS = ['too_slow', 'ok', 'fast'] as const;
@@ -58,9 +92,11 @@ export class LabsService {
   readonly #gateway: Gateway;
   readonly #telemetry: Telemetry;
   readonly #sweep: NodeJS.Timeout;
+  readonly #maxima: LimitMaxima;
 
   private constructor(o: LabsServiceOptions, hash: UserHasher) {
     this.#o = o;
+    this.#maxima = o.maxima ?? labsMaxima();
     this.#hash = hash;
     this.#telemetry = new Telemetry(o.queue, o.logger);
     this.#registry = new ExperimentRegistry({
@@ -107,6 +143,7 @@ export class LabsService {
       project,
       nowIso: new Date(this.#o.clock.nowMs()).toISOString(),
       hashUser: (u) => this.#hash(project, u),
+      maxima: this.#maxima,
     });
     await this.#registry.put(exp);
     return this.#view(exp);

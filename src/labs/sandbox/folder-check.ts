@@ -79,6 +79,7 @@ export function checkPrototypeFolder(folder: string, identity?: Identity | null)
 
 /** allows tells whether `who` (no supplementary groups) has the access bits `want` (r=4, x=1) on a file. */
 function allows(st: Stats, who: Identity, want: number): boolean {
-  const bits = st.uid === who.uid ? (st.mode >> 6) & 7 : st.gid === who.gid ? (st.mode >> 3) & 7 : st.mode & 7;
+  const bits =
+    st.uid === who.uid ? (st.mode >> 6) & 7 : st.gid === who.gid ? (st.mode >> 3) & 7 : st.mode & 7;
   return (bits & want) === want;
 }

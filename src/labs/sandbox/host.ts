@@ -60,20 +60,28 @@ export function sandboxHost(): SandboxHost {
   const warnings: string[] = [];
   const linux = process.platform === 'linux';
   const sh = linux && existsSync('/bin/sh');
-  if (!sh) warnings.push('no /bin/sh: sandboxes run without resource limits (core files, file size, address space, CPU)');
+  if (!sh)
+    warnings.push(
+      'no /bin/sh: sandboxes run without resource limits (core files, file size, address space, CPU)',
+    );
   const identity = sandboxIdentity();
   let drop: SandboxHost['drop'] = 'none';
   if (identity) {
     if (identity.uid === 0)
       warnings.push('VIGIL_LABS_SANDBOX_USER is root: sandboxes run with every privilege of the server');
-    else if (sh && runs('setpriv', ['--reuid=0', '--regid=0', '--clear-groups', '--', 'true'])) drop = 'setpriv';
+    else if (sh && runs('setpriv', ['--reuid=0', '--regid=0', '--clear-groups', '--', 'true']))
+      drop = 'setpriv';
     else drop = 'spawn';
   }
   let netns: SandboxHost['netns'] = 'none';
   if (sh && process.env['VIGIL_LABS_NETNS'] !== '0') {
     if (drop === 'setpriv' && runs('unshare', ['-n', 'true'])) netns = 'net';
-    else if (runs('unshare', ['-rn', 'true'], drop === 'spawn' && identity ? identity : {})) netns = 'user+net';
-    else warnings.push('unshare -n is not available: sandboxes share the host network (the runner still bans sockets)');
+    else if (runs('unshare', ['-rn', 'true'], drop === 'spawn' && identity ? identity : {}))
+      netns = 'user+net';
+    else
+      warnings.push(
+        'unshare -n is not available: sandboxes share the host network (the runner still bans sockets)',
+      );
   }
   let cgroup: string | null = null;
   const found = detectCgroup();

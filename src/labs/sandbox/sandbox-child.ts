@@ -1,7 +1,7 @@
 import { FEATURE_RE } from '../experiment.js';
 import { failed, type InvokeRequest, type QueryHandler, type SourceResult } from '../source.js';
-import { cpuMsOf, memoryOf, resetPeakMemory } from './proc-stats.js';
 import { childCgroup, removeCgroup, sandboxHost } from './host.js';
+import { cpuMsOf, memoryOf, resetPeakMemory } from './proc-stats.js';
 import { RUNNER_SOURCE } from './runner-source.js';
 import { type ChildExit, type ChildLink, spawnSandboxed } from './spawner.js';
 
@@ -133,7 +133,8 @@ function watch(child: SandboxChild, on: boolean): void {
   if (watched.size > 0 && !watchdog) {
     watchdog = setInterval(() => {
       tick++;
-      for (const c of watched) if (c.state === 'busy' || tick % IDLE_LIMITS.sampleEvery === 0) c.checkMemory();
+      for (const c of watched)
+        if (c.state === 'busy' || tick % IDLE_LIMITS.sampleEvery === 0) c.checkMemory();
     }, TICK_MS);
     watchdog.unref();
   } else if (watched.size === 0 && watchdog) {
