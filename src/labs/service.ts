@@ -23,6 +23,7 @@ import { Gateway, type PredictAnswer } from './gateway.js';
 import { ExperimentRegistry } from './registry.js';
 import type { LabsReport, ReportOptions } from './report/compute.js';
 import { buildReport } from './report/read-report.js';
+import { sandboxIdentity } from './sandbox/host.js';
 import { type FeedbackRow, Telemetry } from './telemetry.js';
 import { loadUserHasher, type UserHasher } from './user-key.js';
 
@@ -97,6 +98,7 @@ export class LabsService {
   private constructor(o: LabsServiceOptions, hash: UserHasher) {
     this.#o = o;
     this.#maxima = o.maxima ?? labsMaxima();
+    sandboxIdentity(); // a wrong VIGIL_LABS_SANDBOX_USER stops the start, not the first call
     this.#hash = hash;
     this.#telemetry = new Telemetry(o.queue, o.logger);
     this.#registry = new ExperimentRegistry({
