@@ -339,11 +339,14 @@ describe('sandbox escapes (issue 14, finding 5)', () => {
   it.runIf(process.platform === 'linux')(
     'a prototype that grows after its call returned is killed at its memory cap (idle_memory)',
     async () => {
-      const id = await startExperiment(t, experimentBody('idle', { limits: limits() }));
+      const id = await startExperiment(t, experimentBody('idle', { limits: limits({ memory_mb: 32 }) }));
       const [pid] = pidsOf(id);
       expect((await call(id, { how: 'grow' })).body['outcome']).toBe('ok');
       const events = await killedBetweenCalls(id, pid as number);
-      expect(events.map((e) => e.reason)).toContain('idle_memory');
+      expect(
+        events.map((e) => e.reason),
+        JSON.stringify(events),
+      ).toContain('idle_memory');
       expect(await processGone(pid as number), `pid ${pid} still alive`).toBe(true);
     },
   );

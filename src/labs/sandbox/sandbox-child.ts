@@ -1,7 +1,7 @@
 import { FEATURE_RE } from '../experiment.js';
 import { failed, type InvokeRequest, type QueryHandler, type SourceResult } from '../source.js';
 import { childCgroup, removeCgroup, sandboxHost } from './host.js';
-import { cpuMsOf, memoryOf, resetPeakMemory } from './proc-stats.js';
+import { cpuMsOf, memoryOf, resetPeakMemory, runningOf } from './proc-stats.js';
 import { RUNNER_SOURCE } from './runner-source.js';
 import { type ChildExit, type ChildLink, spawnSandboxed } from './spawner.js';
 
@@ -117,6 +117,8 @@ export const IDLE_LIMITS = {
   maxCpuShare: 0.2,
 } as const;
 
+/** IdleSample: [performance.now(), CPU ms, runnable] of an idle child. */
+type IdleSample = [number, number, boolean];
 const TICK_MS = 50;
 let cgroupSeq = 0;
 const watched = new Set<SandboxChild>();
@@ -168,8 +170,8 @@ export class SandboxChild {
   #startTimer: NodeJS.Timeout | undefined;
   #exited = false;
   readonly #cgroup: string | null;
-  /** idleSamples: [performance.now(), CPU ms] while idle, oldest first (one window's worth). */
-  #idleSamples: Array<[number, number]> = [];
+  /** idleSamples: while idle, oldest first (one window's worth). */
+  #idleSamples: IdleSample[] = [];
   #readyResolve: () => void = () => {};
   #readyReject: (e: Error) => void = () => {};
 
@@ -294,14 +296,20 @@ export class SandboxChild {
       if (this.#state !== 'idle' || cpu === undefined) return;
       const now = performance.now();
       const samples = this.#idleSamples;
-      samples.push([now, cpu]);
-      while (samples.length > 2 && now - (samples[1] as [number, number])[0] >= IDLE_LIMITS.windowMs)
+      samples.push([now, cpu, runningOf(this.pid) === true]);
+      while (samples.length > 2 && now - (samples[1] as IdleSample)[0] >= IDLE_LIMITS.windowMs)
         samples.shift();
-      const [t0, c0] = samples[0] as [number, number];
-      if (now - t0 >= IDLE_LIMITS.windowMs && cpu - c0 > IDLE_LIMITS.maxCpuShare * (now - t0)) {
-        const share = Math.round(((cpu - c0) / (now - t0)) * 100);
-        this.#idleKill('idle_cpu', `the prototype kept ${share}% of a core busy between calls`);
-      }
+      const [t0, c0] = samples[0] as IdleSample;
+      if (now - t0 < IDLE_LIMITS.windowMs) return;
+      // Busy past the share, or runnable at every sample of the window: a spinning child at
+      // nice 19 on a saturated host gets little CPU, but it never sleeps.
+      const share = (cpu - c0) / (now - t0);
+      const neverSlept = samples.length >= 4 && samples.every((x) => x[2]);
+      if (share > IDLE_LIMITS.maxCpuShare || neverSlept)
+        this.#idleKill(
+          'idle_cpu',
+          `the prototype kept working between calls (${Math.round(share * 100)}% of a core${neverSlept ? ', never idle' : ''})`,
+        );
       return;
     }
     if (cpu !== undefined) call.lastCpu = cpu;
