@@ -40,12 +40,14 @@ export function checkPrototypeFolder(folder: string, identity?: Identity | null)
         'make the folder readable by others (chmod -R o+rX on it, o+x on its parents) or set VIGIL_LABS_SANDBOX_USER',
       { status: 409, field: 'source.path' },
     );
+  // A folder that is unsafe says so first; one the sandbox user cannot read, after the walk.
+  let firstUnreadable: string | undefined;
   if (who) {
     for (let dir = dirname(root); ; dir = dirname(dir)) {
-      if (!allows(statSync(dir), who, 1)) throw unreadable(dir);
+      if (!allows(statSync(dir), who, 1)) firstUnreadable ??= dir;
       if (dir === dirname(dir)) break;
     }
-    if (!allows(statSync(root), who, 5)) throw unreadable(root);
+    if (!allows(statSync(root), who, 5)) firstUnreadable ??= root;
   }
   let seen = 0;
   const walk = (dir: string) => {
@@ -63,17 +65,18 @@ export function checkPrototypeFolder(folder: string, identity?: Identity | null)
         continue;
       }
       if (entry.isDirectory()) {
-        if (who && !allows(lstatSync(path), who, 5)) throw unreadable(path);
+        if (who && !allows(lstatSync(path), who, 5)) firstUnreadable ??= path;
         walk(path);
       } else if (entry.isFile()) {
         const st = lstatSync(path);
         if (st.nlink > 1)
           throw refuse(path, 'is a hard link (it could be a file outside the folder); copy it instead');
-        if (who && !allows(st, who, 4)) throw unreadable(path);
+        if (who && !allows(st, who, 4)) firstUnreadable ??= path;
       }
     }
   };
   walk(root);
+  if (firstUnreadable !== undefined) throw unreadable(firstUnreadable);
   return root;
 }
 
