@@ -80,3 +80,31 @@ describe('sandboxIdentity', () => {
     expect(sandboxIdentity({})).toBeNull();
   });
 });
+
+describe('childCommand', () => {
+  it.runIf(process.platform === 'linux')(
+    'no core files, no file writes, the cgroup joined (best effort), then the unprivileged user',
+    async () => {
+      const { childCommand } = await import('./sandbox-child.js');
+      const { file, args } = childCommand({
+        folder: '/srv/proto',
+        entryUrl: 'file:///srv/proto/index.mjs',
+        memoryMb: 64,
+        maxOutputBytes: 1024,
+        onQuery: async () => [],
+        cgroup: '/sys/fs/cgroup/vigil-labs/sandbox-1',
+      });
+      expect(file).toBe('/bin/sh');
+      const script = args[1] ?? '';
+      expect(script).toContain('ulimit -c 0');
+      expect(script).toContain('ulimit -f 0');
+      expect(script).toContain(
+        "{ echo $$ > '/sys/fs/cgroup/vigil-labs/sandbox-1/cgroup.procs'; } 2>/dev/null || true",
+      );
+      // No tracing or inspector flag reaches the child; its environment is empty (spawner).
+      expect(args.filter((a) => /^--(trace|inspect|require|import|loader)/.test(a))).toEqual([]);
+      if (process.getuid?.() === 0 && args.includes('setpriv'))
+        expect(args).toEqual(expect.arrayContaining(['--reuid=65534', '--regid=65534', '--clear-groups']));
+    },
+  );
+});

@@ -67,7 +67,8 @@ export function childCommand(opts: ChildOptions & { cgroup?: string | null }): {
     `ulimit -t ${CHILD_LIMITS.lifetimeCpuSeconds}`,
   ];
   // The cgroup path is Vigil's own (host.ts checks it is a plain path), never the prototype's.
-  if (opts.cgroup) steps.push(`echo $$ > '${opts.cgroup}/cgroup.procs'`);
+  // Best effort: a sandbox the kernel will not move still starts, with the limits above.
+  if (opts.cgroup) steps.push(`{ echo $$ > '${opts.cgroup}/cgroup.procs'; } 2>/dev/null || true`);
   const netns = h.netns === 'net' ? ['unshare', '-n'] : h.netns === 'user+net' ? ['unshare', '-rn'] : [];
   const drop =
     h.drop === 'setpriv' && h.identity
