@@ -275,7 +275,8 @@ export class ModulePool implements PredictSource {
       // Counted like a killed call (replacements back off) and reported as a failure.
       this.#kills++;
       if (this.#opts.onEvent) this.#opts.onEvent(event);
-      else this.#opts.logger.warn('labs sandbox killed between calls', { folder: this.#opts.folder, ...event });
+      else
+        this.#opts.logger.warn('labs sandbox killed between calls', { folder: this.#opts.folder, ...event });
       if (child.state === 'dead') this.#onExit(child);
     };
     child.ready.then(
