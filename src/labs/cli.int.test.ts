@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,8 @@ let url: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'vigil-labs-cli-'));
+  // mkdtemp makes the folder private; run as root, sandboxes run as nobody and must read it.
+  chmodSync(dir, 0o755);
   t = await labsTestApp();
   id = await startExperiment(t, experimentBody('ok'), ['u1', 'u2']);
   await t.json('POST', `${E}/${id}/predict`, { user: 'u1', feature: 'search', input: { x: 1 } });

@@ -59,7 +59,10 @@ export interface Experiment {
 
 export const ENTITY_KIND = 'labs_experiment';
 
-/** LIMIT_RANGES bounds every limit: [min, max, default]. */
+/**
+ * LIMIT_RANGES bounds every limit: [min, max, default]. The maxima of concurrency and memory_mb
+ * here are the ceilings an operator may raise LimitMaxima to; experiments get LimitMaxima.
+ */
 const LIMIT_RANGES = {
   timeout_ms: [10, 120_000, 1000],
   concurrency: [1, 256, 8],
@@ -71,6 +74,27 @@ const LIMIT_RANGES = {
   circuit_cooldown_ms: [50, 3_600_000, 30_000],
   query_max_rows: [1, 100_000, 1000],
 } as const satisfies Record<Exclude<keyof Limits, 'budget_usd'>, readonly [number, number, number]>;
+
+/**
+ * LimitMaxima are the operator's ceilings on what one experiment may take (issue 14: with 256
+ * and 16,384 one editor could claim the host's memory): `memory_mb` per sandbox, `concurrency`,
+ * and `total_memory_mb` for concurrency × memory_mb. `vigil serve` reads them from
+ * VIGIL_LABS_MAX_MEMORY_MB, VIGIL_LABS_MAX_CONCURRENCY, VIGIL_LABS_MAX_TOTAL_MEMORY_MB.
+ */
+export interface LimitMaxima {
+  memory_mb: number;
+  concurrency: number;
+  total_memory_mb: number;
+}
+
+export const DEFAULT_MAXIMA: LimitMaxima = { memory_mb: 2048, concurrency: 32, total_memory_mb: 8192 };
+
+/** MAXIMA_CEILINGS: how far an operator may raise LimitMaxima. */
+export const MAXIMA_CEILINGS: LimitMaxima = {
+  memory_mb: LIMIT_RANGES.memory_mb[1],
+  concurrency: LIMIT_RANGES.concurrency[1],
+  total_memory_mb: LIMIT_RANGES.memory_mb[1] * LIMIT_RANGES.concurrency[1],
+};
 
 /** FEATURE_RE is the shape of product feature and model part names (they label report rows). */
 export const FEATURE_RE = /^[A-Za-z0-9_.:/ -]{1,128}$/;
@@ -198,7 +222,7 @@ export function isHttpSourceBody(body: unknown): boolean {
   return isObject(source) && source['type'] === 'http';
 }
 
-function parseLimits(v: unknown): Limits {
+function parseLimits(v: unknown, maxima: LimitMaxima): Limits {
   if (v !== undefined && v !== null && !isObject(v)) throw badRequest('limits', 'must be an object');
   const obj = isObject(v) ? v : {};
   for (const key of Object.keys(obj))
@@ -206,8 +230,15 @@ function parseLimits(v: unknown): Limits {
   const out = {} as Record<keyof typeof LIMIT_RANGES, number>;
   for (const [key, range] of Object.entries(LIMIT_RANGES) as Array<
     [keyof typeof LIMIT_RANGES, readonly [number, number, number]]
-  >)
-    out[key] = number(obj, key, `limits.${key}`, range, true);
+  >) {
+    const max = key === 'memory_mb' || key === 'concurrency' ? Math.min(range[1], maxima[key]) : range[1];
+    out[key] = number(obj, key, `limits.${key}`, [range[0], max, Math.min(range[2], max)], true);
+  }
+  if (out.concurrency * out.memory_mb > maxima.total_memory_mb)
+    throw badRequest(
+      'limits.concurrency × limits.memory_mb',
+      `must be at most ${maxima.total_memory_mb} MB on this server (${out.concurrency} × ${out.memory_mb} = ${out.concurrency * out.memory_mb}); lower one of them`,
+    );
   const budget = obj['budget_usd'];
   if (budget !== undefined && budget !== null && (typeof budget !== 'number' || !(budget >= 0)))
     throw badRequest('limits.budget_usd', 'must be null or a number ≥ 0');
@@ -251,7 +282,13 @@ function parseAllocation(v: unknown, hashUser: (user: string) => string): Experi
  */
 export function parseExperiment(
   body: unknown,
-  ctx: { id: string; project: string; nowIso: string; hashUser: (user: string) => string },
+  ctx: {
+    id: string;
+    project: string;
+    nowIso: string;
+    hashUser: (user: string) => string;
+    maxima?: LimitMaxima;
+  },
 ): Experiment {
   if (!isObject(body)) throw badRequest('body', 'must be a JSON object');
   const known = new Set([
@@ -286,7 +323,7 @@ export function parseExperiment(
     terms: text(body, 'terms', 20_000, ''),
     source: parseSource(body['source']),
     allocation: parseAllocation(body['allocation'], ctx.hashUser),
-    limits: parseLimits(body['limits']),
+    limits: parseLimits(body['limits'], ctx.maxima ?? DEFAULT_MAXIMA),
     prices: parsePrices(body['prices']),
     capture_payloads: capture,
     fallback: isObject(fallback) ? { output: fallback['output'] } : null,

@@ -10,7 +10,7 @@ import { RateLimiter } from './guardrails/rate-limiter.js';
 import { checkShape } from './json-shape.js';
 import { runView } from './query-views.js';
 import { HttpModelSource } from './remote/http-source.js';
-import { ModulePool } from './sandbox/module-pool.js';
+import { ModulePool, type PoolStatus, type SandboxEvent } from './sandbox/module-pool.js';
 import { LABS_TABLES } from './schema.js';
 import type { PredictSource, SourceResult } from './source.js';
 import { capture, type Telemetry } from './telemetry.js';
@@ -55,6 +55,8 @@ interface Runtime {
   spentLocal: number;
   spentAt: number;
   lastUsed: number;
+  /** events: the last sandbox kills between calls (most recent last, at most 100). */
+  events: SandboxEvent[];
 }
 
 const keyOf = (e: { project: string; id: string }) => `${e.project}\u0000${e.id}`;
@@ -82,6 +84,25 @@ export class Gateway {
   /** running lists the experiments this node has a runtime for. */
   running(): Experiment[] {
     return [...this.#runtimes.values()].map((r) => r.exp);
+  }
+
+  /**
+   * status is the experiment's sandbox on this node as GET shows it: `starting` until a module
+   * prototype has loaded (calls meanwhile wait for it; their timeout starts once it is ready),
+   * `ready`, or `failed` while it cannot load; remote sources are always `ready`. Undefined when
+   * this node runs nothing for the experiment.
+   */
+  status(exp: { project: string; id: string }): { status: PoolStatus; message?: string } | undefined {
+    const source = this.#runtimes.get(keyOf(exp))?.source;
+    if (!source) return undefined;
+    if (!(source instanceof ModulePool)) return { status: 'ready' };
+    const message = source.statusMessage;
+    return message === undefined ? { status: source.status } : { status: source.status, message };
+  }
+
+  /** events lists the sandbox kills between calls (idle_cpu, idle_memory) of a running experiment. */
+  events(exp: { project: string; id: string }): SandboxEvent[] {
+    return [...(this.#runtimes.get(keyOf(exp))?.events ?? [])];
   }
 
   /** pids exposes a module experiment's sandbox processes (tests check they are gone). */
@@ -223,6 +244,19 @@ export class Gateway {
             logger,
             onQuery: (view, params, deadline) =>
               runView(store, exp.project, view, params, { maxRows: limits.query_max_rows, deadline }),
+            // A child killed between calls (spinning, growing) is a failure of the prototype.
+            onEvent: (event) => {
+              const rt = this.#runtimes.get(key);
+              if (!rt) return;
+              rt.events.push(event);
+              if (rt.events.length > 100) rt.events.shift();
+              rt.breaker.record(false, this.#opts.clock.nowMs());
+              logger.warn('labs prototype killed between calls', {
+                project: exp.project,
+                experiment: exp.id,
+                reason: event.reason,
+              });
+            },
           })
         : new HttpModelSource(exp.source, {
             maxOutputBytes: limits.max_output_bytes,
@@ -242,6 +276,7 @@ export class Gateway {
       spentLocal: 0,
       spentAt: Number.NEGATIVE_INFINITY,
       lastUsed: performance.now(),
+      events: [],
     };
     this.#runtimes.set(key, rt);
     return rt;

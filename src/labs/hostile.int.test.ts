@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -268,6 +268,106 @@ describe('hostile module prototypes', () => {
     const outcomes = [];
     for (let i = 0; i < 5; i++) outcomes.push((await call(id, {})).body['reason']);
     expect(outcomes).toEqual(['threw', 'threw', 'threw', 'circuit_open', 'circuit_open']);
+  });
+});
+
+describe('sandbox escapes (issue 14, finding 5)', () => {
+  const pidsOf = (id: string) => t.labs.gateway.pids({ project: 'default', id });
+  const procStatus = (pid: number) => readFileSync(`/proc/${pid}/status`, 'utf8');
+
+  it('trace_events writes no file: tracing is not available to a prototype', async () => {
+    const folder = `${FIXTURES}trace`;
+    const id = await startExperiment(t, experimentBody('trace', { limits: limits({ timeout_ms: 5000 }) }));
+    const res = await call(id, {});
+    expect(res.body).toMatchObject({ outcome: 'error', reason: 'threw' });
+    expect(String(res.body['message'])).toContain('trace_events');
+    // The tracing agent flushes from its own thread: give a file the time to appear.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(readdirSync(folder)).toEqual(['index.mjs']);
+  });
+
+  it.runIf(process.platform === 'linux')(
+    'children cannot write files at all: RLIMIT_FSIZE is 0',
+    async () => {
+      const id = await startExperiment(t, experimentBody('ok', { limits: limits() }));
+      const [pid] = pidsOf(id);
+      expect(pid).toBeGreaterThan(0);
+      const limitsText = readFileSync(`/proc/${pid}/limits`, 'utf8');
+      expect(limitsText).toMatch(/Max file size\s+0\s+0\s+bytes/);
+    },
+  );
+
+  it.runIf(process.getuid?.() === 0)('children of a root server run as an unprivileged user', async () => {
+    const id = await startExperiment(t, experimentBody('whoami', { limits: limits() }));
+    const res = await call(id, {});
+    expect(res.body['outcome']).toBe('ok');
+    const who = res.body['output'] as { uid: number; gid: number; euid: number; groups: number[] };
+    expect(who.uid).not.toBe(0);
+    expect(who.euid).not.toBe(0);
+    expect(who.gid).not.toBe(0);
+    expect(who.groups).not.toContain(0);
+    // As the kernel sees it, outside any namespace: real, effective, saved and fs uid all unprivileged.
+    const [pid] = pidsOf(id);
+    const uids = /^Uid:\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)/m.exec(procStatus(pid as number));
+    expect(uids?.slice(1).map(Number)).not.toContain(0);
+  });
+
+  /** killedBetweenCalls waits (bounded) until the sandbox that answered is replaced, and says why. */
+  async function killedBetweenCalls(id: string, pid: number) {
+    for (let i = 0; i < 200; i++) {
+      const events = t.labs.gateway.events({ project: 'default', id });
+      if (events.length > 0 && !pidsOf(id).includes(pid)) return events;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return t.labs.gateway.events({ project: 'default', id });
+  }
+
+  it.runIf(process.platform === 'linux')(
+    'a prototype that spins after its call returned is killed and replaced (idle_cpu)',
+    async () => {
+      const id = await startExperiment(t, experimentBody('idle', { limits: limits() }));
+      const [pid] = pidsOf(id);
+      expect((await call(id, { how: 'spin' })).body['outcome']).toBe('ok');
+      const events = await killedBetweenCalls(id, pid as number);
+      expect(events.map((e) => e.reason)).toContain('idle_cpu');
+      expect(await processGone(pid as number), `pid ${pid} still alive`).toBe(true);
+      // The replacement (started at once) answers the next call.
+      await t.labs.gateway.whenReady({ project: 'default', id });
+      expect((await call(id, {})).body['outcome']).toBe('ok');
+    },
+  );
+
+  it.runIf(process.platform === 'linux')(
+    'a prototype that grows after its call returned is killed at its memory cap (idle_memory)',
+    async () => {
+      const id = await startExperiment(t, experimentBody('idle', { limits: limits({ memory_mb: 32 }) }));
+      const [pid] = pidsOf(id);
+      expect((await call(id, { how: 'grow' })).body['outcome']).toBe('ok');
+      const events = await killedBetweenCalls(id, pid as number);
+      expect(
+        events.map((e) => e.reason),
+        JSON.stringify(events),
+      ).toContain('idle_memory');
+      expect(await processGone(pid as number), `pid ${pid} still alive`).toBe(true);
+    },
+  );
+
+  it('an editor cannot take the host: memory_mb, concurrency and their product are capped', async () => {
+    const create = (l: Record<string, unknown>) =>
+      t.json('POST', E, experimentBody('ok', { limits: { ...limits(), ...l } }));
+    const memory = await create({ memory_mb: 16_384 });
+    expect(memory.status).toBe(400);
+    expect(memory.body['error']).toMatchObject({ code: 'invalid_request' });
+    expect(JSON.stringify(memory.body)).toContain('limits.memory_mb');
+    expect(JSON.stringify(memory.body)).toContain('32 to 2048');
+    const concurrency = await create({ concurrency: 256 });
+    expect(concurrency.status).toBe(400);
+    expect(JSON.stringify(concurrency.body)).toContain('limits.concurrency');
+    expect(JSON.stringify(concurrency.body)).toContain('1 to 32');
+    const product = await create({ concurrency: 32, memory_mb: 2048 });
+    expect(product.status).toBe(400);
+    expect(JSON.stringify(product.body)).toContain('limits.concurrency × limits.memory_mb');
+    expect((await create({ concurrency: 4, memory_mb: 2048 })).status).toBe(201);
   });
 });
 

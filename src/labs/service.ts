@@ -12,8 +12,11 @@ import { Enrollments } from './enrollments.js';
 import {
   checkSourceUrl,
   checkTransition,
+  DEFAULT_MAXIMA,
   type Experiment,
   FEATURE_RE,
+  type LimitMaxima,
+  MAXIMA_CEILINGS,
   parseExperiment,
   publicView,
   slugOf,
@@ -22,6 +25,7 @@ import { Gateway, type PredictAnswer } from './gateway.js';
 import { ExperimentRegistry } from './registry.js';
 import type { LabsReport, ReportOptions } from './report/compute.js';
 import { buildReport } from './report/read-report.js';
+import { sandboxIdentity } from './sandbox/host.js';
 import { type FeedbackRow, Telemetry } from './telemetry.js';
 import { type LabsKeys, loadLabsKeys, type TokenSigner, type UserHasher } from './user-key.js';
 
@@ -36,6 +40,37 @@ export interface LabsServiceOptions {
   maxChildrenPerExperiment?: number;
   /** outbound guards HTTP sources (default: loopback, private and link-local refused, nothing allowed). */
   outbound?: OutboundGuard;
+  /** maxima: the operator's ceilings on limits; from VIGIL_LABS_MAX_* (labsMaxima) when absent. */
+  maxima?: LimitMaxima;
+}
+
+const MAXIMA_ENV: Record<keyof LimitMaxima, string> = {
+  memory_mb: 'VIGIL_LABS_MAX_MEMORY_MB',
+  concurrency: 'VIGIL_LABS_MAX_CONCURRENCY',
+  total_memory_mb: 'VIGIL_LABS_MAX_TOTAL_MEMORY_MB',
+};
+
+/**
+ * labsMaxima reads the operator's overrides of the limit maxima (defaults: memory_mb 2048,
+ * concurrency 32, concurrency × memory_mb 8192), e.g. `VIGIL_LABS_MAX_MEMORY_MB=8192 vigil serve`.
+ */
+export function labsMaxima(env: NodeJS.ProcessEnv = process.env): LimitMaxima {
+  const out = { ...DEFAULT_MAXIMA };
+  for (const key of Object.keys(MAXIMA_ENV) as Array<keyof LimitMaxima>) {
+    const name = MAXIMA_ENV[key];
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    const n = Number(raw);
+    const min = key === 'concurrency' ? 1 : 32;
+    if (!/^\d+$/.test(raw.trim()) || n < min || n > MAXIMA_CEILINGS[key])
+      throw new VigilError(
+        'invalid_config',
+        `${name}: ${JSON.stringify(raw)} must be an integer from ${min} to ${MAXIMA_CEILINGS[key]}`,
+        { status: 400 },
+      );
+    out[key] = n;
+  }
+  return out;
 }
 
 const SPEEDS = ['too_slow', 'ok', 'fast'] as const;
@@ -68,12 +103,15 @@ export class LabsService {
   readonly #telemetry: Telemetry;
   readonly #sweep: NodeJS.Timeout;
   readonly #outbound: OutboundGuard;
+  readonly #maxima: LimitMaxima;
 
   private constructor(o: LabsServiceOptions, keys: LabsKeys) {
     this.#o = o;
     this.#hash = keys.hashUser;
     this.#signToken = keys.signToken;
     this.#outbound = o.outbound ?? new OutboundGuard();
+    this.#maxima = o.maxima ?? labsMaxima();
+    sandboxIdentity(); // a wrong VIGIL_LABS_SANDBOX_USER stops the start, not the first call
     this.#telemetry = new Telemetry(o.queue, o.logger);
     this.#registry = new ExperimentRegistry({
       entities: o.entities,
@@ -120,19 +158,20 @@ export class LabsService {
       project,
       nowIso: new Date(this.#o.clock.nowMs()).toISOString(),
       hashUser: (u) => this.#hash(project, u),
+      maxima: this.#maxima,
     });
     await checkSourceUrl(exp.source, this.#outbound);
     await this.#registry.put(exp);
-    return publicView(exp);
+    return this.#view(exp);
   }
 
   async list(project: string, user?: string) {
     const all = await this.#registry.list(project);
-    if (user === undefined) return all.map(publicView);
+    if (user === undefined) return all.map((e) => this.#view(e));
     const userHash = this.#hash(project, user);
     return Promise.all(
       all.map(async (e) => ({
-        ...publicView(e),
+        ...this.#view(e),
         enrolled: (await this.#enrollments.status(project, e.id, userHash)) === 'enrolled',
         allocated: isAllocated(e.id, e.allocation, userHash),
       })),
@@ -140,13 +179,13 @@ export class LabsService {
   }
 
   async get(project: string, id: string) {
-    return publicView(await this.#experiment(project, id));
+    return this.#view(await this.#experiment(project, id));
   }
 
   async setState(project: string, id: string, body: unknown) {
     const exp = await this.#experiment(project, id, true);
     const next = checkTransition(exp.state, isObject(body) ? body['state'] : undefined);
-    if (next === exp.state) return publicView(exp);
+    if (next === exp.state) return this.#view(exp);
     const updated: Experiment = {
       ...exp,
       state: next,
@@ -155,7 +194,7 @@ export class LabsService {
     // Kill first, persist second: the switch takes effect on this node before the store answers.
     this.#applyState(updated);
     await this.#registry.put(updated);
-    return publicView(updated);
+    return this.#view(updated);
   }
 
   async enroll(project: string, id: string, body: unknown) {
@@ -370,6 +409,26 @@ export class LabsService {
     const exp = fresh ? await this.#registry.reload(project, id) : await this.#registry.get(project, id);
     if (!exp) throw notFound(`experiment ${JSON.stringify(id)}`);
     return exp;
+  }
+
+  /**
+   * view is an experiment as the API shows it, with `status`: what its sandbox on this node is
+   * doing. A live experiment is `starting` until its prototype has loaded, then `ready` (or
+   * `failed`, with `status_message`); looking at a live experiment this node does not run yet
+   * (another node made it live, or this one restarted) starts it. Other states: `stopped`.
+   */
+  #view(exp: Experiment) {
+    const base = publicView(exp);
+    if (exp.state !== 'live') return { ...base, status: 'stopped' as const };
+    let s = this.#gateway.status(exp);
+    if (!s) {
+      this.#registry.watch(exp, true);
+      this.#gateway.warm(exp);
+      s = this.#gateway.status(exp) ?? { status: 'starting' };
+    }
+    return s.message === undefined
+      ? { ...base, status: s.status }
+      : { ...base, status: s.status, status_message: s.message };
   }
 
   #isRunning(exp: Experiment): boolean {

@@ -10,6 +10,7 @@ import {
   type SourceResult,
 } from '../source.js';
 import { checkPrototypeFolder } from './folder-check.js';
+import { sandboxHost } from './host.js';
 import { cpuMsOf } from './proc-stats.js';
 import { SandboxChild } from './sandbox-child.js';
 
@@ -22,6 +23,8 @@ export interface ModulePoolOptions {
   onQuery: QueryHandler;
   logger: Logger;
   startTimeoutMs?: number;
+  /** onEvent hears every child killed outside a call (the gateway counts it as a failure). */
+  onEvent?: (event: SandboxEvent) => void;
 }
 
 /** POOL_LIMITS: how long a broken prototype is left alone, and when a child is recycled. */
@@ -35,8 +38,23 @@ export const POOL_LIMITS = {
   respawnBackoffMaxMs: 2000,
 } as const;
 
+let hostLogged = false;
+
 interface Waiter {
   grant: (child: SandboxChild | SourceResult) => void;
+}
+
+/**
+ * PoolStatus is what GET shows of a module experiment's sandbox on this node: `starting` until
+ * its first child has loaded the prototype, then `ready`; `failed` while the prototype cannot
+ * load (the message says why).
+ */
+export type PoolStatus = 'starting' | 'ready' | 'failed';
+
+/** SandboxEvent is a child the pool killed for what it did between calls (idle_cpu, idle_memory). */
+export interface SandboxEvent {
+  reason: string;
+  message: string;
 }
 
 /**
@@ -61,9 +79,17 @@ export class ModulePool implements PredictSource {
   #respawnTimer: NodeJS.Timeout | undefined;
   #folder: { real: string; entryUrl: string; at: number } | undefined;
   #closed = false;
+  /** started: a child has loaded the prototype once; until then calls wait for the start. */
+  #started = false;
+  #startError: string | undefined;
+  readonly #startWaiters: Array<(r: SourceResult | undefined) => void> = [];
 
   constructor(opts: ModulePoolOptions) {
     this.#opts = opts;
+    if (!hostLogged) {
+      hostLogged = true;
+      for (const warning of sandboxHost().warnings) opts.logger.warn(`labs sandbox: ${warning}`);
+    }
   }
 
   /** pids lists the live children (tests check that killed ones are gone). */
@@ -72,7 +98,17 @@ export class ModulePool implements PredictSource {
   }
 
   warm(): void {
-    if (!this.#closed && this.#children.size === 0) this.#spawn();
+    if (!this.#closed && this.#children.size === 0 && performance.now() >= this.#brokenUntil) this.#spawn();
+  }
+
+  get status(): PoolStatus {
+    if (this.#started) return 'ready';
+    return this.#startError !== undefined ? 'failed' : 'starting';
+  }
+
+  /** statusMessage says why the status is `failed`. */
+  get statusMessage(): string | undefined {
+    return this.#started ? undefined : this.#startError;
   }
 
   async invoke(req: InvokeRequest): Promise<SourceResult> {
@@ -80,6 +116,14 @@ export class ModulePool implements PredictSource {
       return failed('aborted', 'aborted', 'the experiment stopped', false);
     if (performance.now() < this.#brokenUntil)
       return failed('error', 'load_failed', this.#brokenMessage, false);
+    if (!this.#started) {
+      // The cold start is Labs' cost, not the call's: wait for the first child to load (bounded
+      // by its start timeout), then give the call its whole timeout.
+      const budget = req.deadline - performance.now();
+      const notStarted = await this.#whenStarted(req.signal);
+      if (notStarted) return notStarted;
+      req = { ...req, deadline: performance.now() + budget };
+    }
     const got = await this.#acquire(req);
     if (!(got instanceof SandboxChild)) return got;
     const result = await got.run(req);
@@ -103,8 +147,35 @@ export class ModulePool implements PredictSource {
     throw new VigilError('prototype_unavailable', got.message, { status: 409 });
   }
 
+  /**
+   * whenStarted resolves (undefined) once a child has loaded the prototype, or with the failure
+   * that ends the wait: the prototype failed to load, the pool closed, or the call was aborted.
+   */
+  #whenStarted(signal: AbortSignal): Promise<SourceResult | undefined> {
+    if (this.#started) return Promise.resolve(undefined);
+    this.warm();
+    if (performance.now() < this.#brokenUntil)
+      return Promise.resolve(failed('error', 'load_failed', this.#brokenMessage, false));
+    return new Promise((resolve) => {
+      const done = (r: SourceResult | undefined) => {
+        signal.removeEventListener('abort', onAbort);
+        const i = this.#startWaiters.indexOf(done);
+        if (i >= 0) this.#startWaiters.splice(i, 1);
+        resolve(r);
+      };
+      const onAbort = () => done(failed('aborted', 'aborted', 'the call was cut short', false));
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#startWaiters.push(done);
+    });
+  }
+
+  #endStartWait(r: SourceResult | undefined): void {
+    for (const w of this.#startWaiters.splice(0)) w(r);
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
+    this.#endStartWait(failed('aborted', 'aborted', 'the experiment stopped', false));
     clearTimeout(this.#respawnTimer);
     for (const w of this.#waiters.splice(0))
       w.grant(failed('aborted', 'aborted', 'the experiment stopped', false));
@@ -200,8 +271,23 @@ export class ModulePool implements PredictSource {
     });
     this.#children.add(child);
     child.onExit = (c) => this.#onExit(c);
+    child.onIdleKill = (event) => {
+      // Counted like a killed call (replacements back off) and reported as a failure.
+      this.#kills++;
+      if (this.#opts.onEvent) this.#opts.onEvent(event);
+      else
+        this.#opts.logger.warn('labs sandbox killed between calls', { folder: this.#opts.folder, ...event });
+      if (child.state === 'dead') this.#onExit(child);
+    };
     child.ready.then(
-      () => this.#release(child),
+      () => {
+        if (!this.#started) {
+          this.#started = true;
+          this.#startError = undefined;
+          this.#endStartWait(undefined);
+        }
+        this.#release(child);
+      },
       () => {
         // A child stopped by close() or recycling while it loaded says nothing about the prototype.
         if (!this.#closed && !child.stoppedByPool)
@@ -213,7 +299,7 @@ export class ModulePool implements PredictSource {
   #checkedFolder(): { real: string; entryUrl: string } {
     const now = performance.now();
     if (this.#folder && now - this.#folder.at < POOL_LIMITS.folderCheckTtlMs) return this.#folder;
-    const real = checkPrototypeFolder(this.#opts.folder);
+    const real = checkPrototypeFolder(this.#opts.folder, sandboxHost().identity);
     const entry = entryFileOf(real);
     this.#folder = { real, entryUrl: pathToFileURL(`${real}/${entry}`).href, at: now };
     return this.#folder;
@@ -222,6 +308,8 @@ export class ModulePool implements PredictSource {
   #broken(message: string): void {
     this.#brokenUntil = performance.now() + POOL_LIMITS.brokenBackoffMs;
     this.#brokenMessage = message;
+    if (!this.#started) this.#startError = message;
+    this.#endStartWait(failed('error', 'load_failed', message, false));
     this.#opts.logger.warn('labs prototype failed to load', { folder: this.#opts.folder, message });
     for (const w of this.#waiters.splice(0)) w.grant(failed('error', 'load_failed', message, false));
   }

@@ -22,6 +22,16 @@ export function cpuMsOf(pid: number): number | undefined {
   }
 }
 
+/** runningOf tells whether a process's main thread is running or runnable (state R), not sleeping. */
+export function runningOf(pid: number): boolean | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'R';
+  } catch {
+    return undefined;
+  }
+}
+
 /** memoryOf reads resident memory now and its high-water mark, in MB. */
 export function memoryOf(pid: number): { rssMb: number; peakMb: number } | undefined {
   try {

@@ -1,8 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { FEATURE_RE } from '../experiment.js';
 import { failed, type InvokeRequest, type QueryHandler, type SourceResult } from '../source.js';
-import { cpuMsOf, memoryOf, resetPeakMemory } from './proc-stats.js';
+import { childCgroup, removeCgroup, sandboxHost } from './host.js';
+import { cpuMsOf, memoryOf, resetPeakMemory, runningOf } from './proc-stats.js';
 import { RUNNER_SOURCE } from './runner-source.js';
 import { type ChildExit, type ChildLink, spawnSandboxed } from './spawner.js';
 
@@ -27,35 +26,18 @@ export const CHILD_LIMITS = {
   stderrTailBytes: 4096,
 } as const;
 
-interface Wrapper {
-  sh: boolean;
-  unshare: boolean;
-}
-let wrapper: Wrapper | undefined;
-
 /**
- * sandboxWrapper probes once what the host offers beyond Node's permission model: /bin/sh to
- * set resource limits (no core files, address-space cap, lifetime CPU cap) and `unshare -rn`
- * to give the child an empty network namespace. Without them the child still runs under the
- * permission model and the runner's own network ban.
+ * childCommand builds the command line that starts one sandboxed child. With /bin/sh, a shell
+ * sets the resource limits (no core files, no file writes: RLIMIT_FSIZE 0 — trace_events and
+ * other writers the permission model does not see get EFBIG —, address space, lifetime CPU),
+ * joins the sandbox's cgroup when there is one, then execs into an empty network namespace and,
+ * when the server is root, `setpriv` to the unprivileged identity; then Node.
  */
-export function sandboxWrapper(): Wrapper {
-  if (wrapper) return wrapper;
-  const sh = process.platform === 'linux' && existsSync('/bin/sh');
-  let unshare = false;
-  if (sh && process.env['VIGIL_LABS_NETNS'] !== '0') {
-    try {
-      unshare = spawnSync('unshare', ['-rn', 'true'], { stdio: 'ignore', timeout: 5000 }).status === 0;
-    } catch {
-      unshare = false;
-    }
-  }
-  wrapper = { sh, unshare };
-  return wrapper;
-}
-
-/** childCommand builds the command line that starts one sandboxed child. */
-export function childCommand(opts: ChildOptions): { file: string; args: string[] } {
+export function childCommand(opts: ChildOptions & { cgroup?: string | null }): {
+  file: string;
+  args: string[];
+  identity?: { uid: number; gid: number };
+} {
   const node = [
     process.execPath,
     '--experimental-permission',
@@ -72,14 +54,38 @@ export function childCommand(opts: ChildOptions): { file: string; args: string[]
       maxQueries: CHILD_LIMITS.maxQueries,
     }),
   ];
-  const w = sandboxWrapper();
-  if (!w.sh) return { file: node[0] as string, args: node.slice(1) };
+  const h = sandboxHost();
+  const spawnAs = h.drop === 'spawn' && h.identity ? { identity: h.identity } : {};
+  if (!h.sh) return { file: node[0] as string, args: node.slice(1), ...spawnAs };
   // Measured: an idle Node 20 maps ~730 MB of address space; the cap leaves room for the heap
   // the experiment allows and stops Buffer bombs, which the V8 heap limit does not see.
   const addressSpaceKb = (1536 + 2 * opts.memoryMb) * 1024;
-  const limits = `ulimit -c 0 && ulimit -v ${addressSpaceKb} && ulimit -t ${CHILD_LIMITS.lifetimeCpuSeconds} && exec "$@"`;
-  const cmd = w.unshare ? ['unshare', '-rn', ...node] : node;
-  return { file: '/bin/sh', args: ['-c', limits, 'vigil-labs-sandbox', ...cmd] };
+  const steps = [
+    'ulimit -c 0',
+    'ulimit -f 0',
+    `ulimit -v ${addressSpaceKb}`,
+    `ulimit -t ${CHILD_LIMITS.lifetimeCpuSeconds}`,
+  ];
+  // The cgroup path is Vigil's own (host.ts checks it is a plain path), never the prototype's.
+  // Best effort: a sandbox the kernel will not move still starts, with the limits above.
+  if (opts.cgroup) steps.push(`{ echo $$ > '${opts.cgroup}/cgroup.procs'; } 2>/dev/null || true`);
+  const netns = h.netns === 'net' ? ['unshare', '-n'] : h.netns === 'user+net' ? ['unshare', '-rn'] : [];
+  const drop =
+    h.drop === 'setpriv' && h.identity
+      ? [
+          'setpriv',
+          `--reuid=${h.identity.uid}`,
+          `--regid=${h.identity.gid}`,
+          '--clear-groups',
+          '--no-new-privs',
+          '--',
+        ]
+      : [];
+  return {
+    file: '/bin/sh',
+    args: ['-c', `${steps.join(' && ')} && exec "$@"`, 'vigil-labs-sandbox', ...netns, ...drop, ...node],
+    ...spawnAs,
+  };
 }
 
 type ChildState = 'starting' | 'idle' | 'busy' | 'dead';
@@ -98,17 +104,41 @@ interface InFlight {
   lastPeakMb: number;
 }
 
+/**
+ * IDLE_LIMITS: what a child may do between calls. A prototype can leave work running after its
+ * call returned (a timer, an unresolved promise): it is measured like a call. Past the RSS cap,
+ * or busier than `maxCpuShare` of a core over a `windowMs` of idleness, the child is killed and
+ * replaced (measured before: a `memory_mb: 64` prototype grew to 722 MB and spun at 30–37% CPU
+ * after returning, unwatched).
+ */
+export const IDLE_LIMITS = {
+  /** sampleEvery: idle and starting children are sampled every 10th tick (500 ms), busy ones every tick (50 ms). */
+  sampleEvery: 10,
+  windowMs: 2000,
+  maxCpuShare: 0.2,
+} as const;
+
+/** IdleSample: [performance.now(), CPU ms, runnable] of an idle child. */
+type IdleSample = [number, number, boolean];
+const TICK_MS = 50;
+let cgroupSeq = 0;
 const watched = new Set<SandboxChild>();
 let watchdog: NodeJS.Timeout | undefined;
+let tick = 0;
 
-/** watch samples busy children's memory every 50 ms and kills those past their cap. */
+/**
+ * watch samples every live child: busy ones every 50 ms (memory), idle and starting ones every
+ * 500 ms (memory, and CPU while idle), and kills those past their limits.
+ */
 function watch(child: SandboxChild, on: boolean): void {
   if (on) watched.add(child);
   else watched.delete(child);
   if (watched.size > 0 && !watchdog) {
     watchdog = setInterval(() => {
-      for (const c of watched) c.checkMemory();
-    }, 50);
+      tick++;
+      for (const c of watched)
+        if (c.state === 'busy' || tick % IDLE_LIMITS.sampleEvery === 0) c.checkMemory();
+    }, TICK_MS);
     watchdog.unref();
   } else if (watched.size === 0 && watchdog) {
     clearInterval(watchdog);
@@ -125,6 +155,8 @@ export class SandboxChild {
   readonly ready: Promise<void>;
   /** onExit is called once when the process is gone (the pool drops and replaces it). */
   onExit: (child: SandboxChild) => void = () => {};
+  /** onIdleKill is called when the watchdog kills the child for what it did between calls. */
+  onIdleKill: (event: { reason: string; message: string }) => void = () => {};
   calls = 0;
   readonly #link: ChildLink;
   readonly #opts: ChildOptions;
@@ -138,6 +170,9 @@ export class SandboxChild {
   #fatal: string | undefined;
   #startTimer: NodeJS.Timeout | undefined;
   #exited = false;
+  readonly #cgroup: string | null;
+  /** idleSamples: while idle, oldest first (one window's worth). */
+  #idleSamples: IdleSample[] = [];
   #readyResolve: () => void = () => {};
   #readyReject: (e: Error) => void = () => {};
 
@@ -146,7 +181,11 @@ export class SandboxChild {
     this.#rssCapMb = opts.memoryMb * 1.25 + 128;
     // A `done` frame carries the output JSON inside JSON: escaping can at most about quadruple it.
     this.#maxFrameBytes = opts.maxOutputBytes * 4 + 1024 * 1024;
-    const { file, args } = childCommand(opts);
+    const host = sandboxHost();
+    this.#cgroup = host.cgroup
+      ? childCgroup(host.cgroup, `sandbox-${process.pid}-${++cgroupSeq}`, this.#rssCapMb * 1024 * 1024)
+      : null;
+    const { file, args, identity } = childCommand({ ...opts, cgroup: this.#cgroup });
     // The spawner starts it with no inherited environment (the server's may hold store
     // credentials) and at the lowest CPU priority, off this process's event loop.
     this.#link = spawnSandboxed({
@@ -155,9 +194,11 @@ export class SandboxChild {
       cwd: opts.folder,
       maxFrame: this.#maxFrameBytes,
       nice: CHILD_LIMITS.nice,
+      ...(identity ? { uid: identity.uid, gid: identity.gid } : {}),
     });
     this.#link.onLine = (line) => this.#onMessage(line);
     this.#link.onExit = (exit) => this.#gone(exit);
+    watch(this, true);
     this.ready = new Promise<void>((resolve, reject) => {
       this.#readyResolve = resolve;
       this.#readyReject = reject;
@@ -217,7 +258,6 @@ export class SandboxChild {
         return;
       }
       req.signal.addEventListener('abort', call.onAbort, { once: true });
-      watch(this, true);
       this.#link.write(
         `{"t":"call","id":${id},"feature":${JSON.stringify(req.feature)},"input":${req.inputJson}}`,
       );
@@ -236,12 +276,43 @@ export class SandboxChild {
     this.#link.kill();
   }
 
-  /** checkMemory is the watchdog's probe: past the RSS cap, the call ends as out_of_memory. */
+  /**
+   * checkMemory is the watchdog's probe. Busy: past the RSS cap the call ends as out_of_memory.
+   * Starting or idle: past the RSS cap, or (idle) busier than IDLE_LIMITS allow, the child is
+   * killed and the pool told (onIdleKill); the pool replaces it.
+   */
   checkMemory(): void {
+    if (this.#exited || this.#killedFor !== undefined || this.pid < 0) return;
     const call = this.#call;
-    if (!call) return;
     const m = memoryOf(this.pid);
     const cpu = cpuMsOf(this.pid);
+    if (!call) {
+      if (m && m.rssMb > this.#rssCapMb) {
+        this.#idleKill(
+          'idle_memory',
+          `the prototype used more than ${Math.round(this.#rssCapMb)} MB (memory_mb ${this.#opts.memoryMb}) ${this.#state === 'starting' ? 'while loading' : 'between calls'}`,
+        );
+        return;
+      }
+      if (this.#state !== 'idle' || cpu === undefined) return;
+      const now = performance.now();
+      const samples = this.#idleSamples;
+      samples.push([now, cpu, runningOf(this.pid) === true]);
+      while (samples.length > 2 && now - (samples[1] as IdleSample)[0] >= IDLE_LIMITS.windowMs)
+        samples.shift();
+      const [t0, c0] = samples[0] as IdleSample;
+      if (now - t0 < IDLE_LIMITS.windowMs) return;
+      // Busy past the share, or runnable at every sample of the window: a spinning child at
+      // nice 19 on a saturated host gets little CPU, but it never sleeps.
+      const share = (cpu - c0) / (now - t0);
+      const neverSlept = samples.length >= 4 && samples.every((x) => x[2]);
+      if (share > IDLE_LIMITS.maxCpuShare || neverSlept)
+        this.#idleKill(
+          'idle_cpu',
+          `the prototype kept working between calls (${Math.round(share * 100)}% of a core${neverSlept ? ', never idle' : ''})`,
+        );
+      return;
+    }
     if (cpu !== undefined) call.lastCpu = cpu;
     if (m) call.lastPeakMb = Math.max(call.lastPeakMb, m.peakMb);
     if (m && m.rssMb > this.#rssCapMb) {
@@ -257,6 +328,14 @@ export class SandboxChild {
         ),
       );
     }
+  }
+
+  #idleKill(reason: string, message: string): void {
+    const starting = this.#state === 'starting';
+    // An idle child killed here must not be handed a call before its exit is reported.
+    if (!starting) this.#state = 'dead';
+    this.kill(reason, starting ? message : undefined);
+    this.onIdleKill({ reason, message });
   }
 
   #timeout(call: InFlight): void {
@@ -284,8 +363,8 @@ export class SandboxChild {
     this.#call = null;
     clearTimeout(call.timer);
     call.req.signal.removeEventListener('abort', call.onAbort);
-    watch(this, false);
     if (this.#state === 'busy') this.#state = this.#killedFor ? 'dead' : 'idle';
+    this.#idleSamples = [];
     call.resolve(result);
   }
 
@@ -392,6 +471,8 @@ export class SandboxChild {
   #gone(exit: ChildExit): void {
     if (this.#exited) return;
     this.#exited = true;
+    watch(this, false);
+    if (this.#cgroup) removeCgroup(this.#cgroup);
     const { code, signal } = exit;
     this.#stderr = exit.stderr;
     if (exit.error) this.#fatal ??= `the sandbox could not start: ${exit.error}`;

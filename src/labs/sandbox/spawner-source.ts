@@ -8,7 +8,7 @@
  * nothing but a line on a pipe.
  *
  * Protocol, one line per message. Server → spawner (stdin):
- *   `S <cid> <json {file, args, cwd, maxFrame, nice}>` spawn; `W <cid> <line>` write a line to
+ *   `S <cid> <json {file, args, cwd, maxFrame, nice, uid?, gid?}>` spawn; `W <cid> <line>` write a line to
  *   the child's stdin; `K <cid>` kill (SIGKILL).
  * Spawner → server (fd 3):
  *   `P <cid> <pid>` spawned; `L <cid> <line>` a line the child wrote to its fd 3 (forwarded as
@@ -39,7 +39,8 @@ const out = (s) => {
 function start(cid, spec) {
   let child;
   try {
-    child = spawn(spec.file, spec.args, { cwd: spec.cwd, env: {}, stdio: ['pipe', 'ignore', 'pipe', 'pipe'] });
+    const as = typeof spec.uid === 'number' ? { uid: spec.uid, gid: spec.gid } : {};
+    child = spawn(spec.file, spec.args, { cwd: spec.cwd, env: {}, stdio: ['pipe', 'ignore', 'pipe', 'pipe'], ...as });
   } catch (e) {
     out('X ' + cid + ' ' + JSON.stringify({ code: null, signal: null, stderr: '', error: String(e && e.message) }));
     return;

@@ -121,6 +121,9 @@ export function spawnSandboxed(spec: {
   cwd: string;
   maxFrame: number;
   nice: number;
+  /** uid, gid: the identity the child runs as (the spawner is root when they are given). */
+  uid?: number;
+  gid?: number;
 }): ChildLink {
   const s = spawner();
   const cid = String(++seq);

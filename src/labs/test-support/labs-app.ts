@@ -1,3 +1,6 @@
+import { chmodSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { WriteQueue } from '../../ingest/write-queue.js';
 import { makeErrorHandler } from '../../server/error-handler.js';
@@ -8,6 +11,8 @@ import { OutboundGuard } from '../../shared/outbound-url.js';
 import { Entities } from '../../store/entities.js';
 import type { Store } from '../../store/index.js';
 import { dropTestStore, openTestStore } from '../../store/test-support/test-store.js';
+import { checkPrototypeFolder } from '../sandbox/folder-check.js';
+import { sandboxIdentity } from '../sandbox/host.js';
 import { labsMigration } from '../schema.js';
 import type { LabsService } from '../service.js';
 
@@ -90,7 +95,27 @@ export async function labsTestApp(
   };
 }
 
-export const FIXTURES = new URL('../fixtures/', import.meta.url).pathname;
+/**
+ * sandboxReadable answers a fixtures folder the sandbox user can read: when the tests run as
+ * root, sandboxes run as nobody, and a checkout under a private folder (/root) is not readable
+ * by nobody — then the fixtures are copied to a world-readable temporary folder.
+ */
+function sandboxReadable(folder: string): string {
+  const identity = sandboxIdentity();
+  if (!identity) return folder;
+  try {
+    checkPrototypeFolder(folder, identity);
+    return folder;
+  } catch {
+    const copy = mkdtempSync(join(tmpdir(), 'vigil-labs-fixtures-'));
+    chmodSync(copy, 0o755);
+    cpSync(folder, copy, { recursive: true });
+    process.once('exit', () => rmSync(copy, { recursive: true, force: true }));
+    return `${copy}/`;
+  }
+}
+
+export const FIXTURES = sandboxReadable(new URL('../fixtures/', import.meta.url).pathname);
 
 /** experimentBody is a valid create body for a fixture prototype, with limits to override. */
 export function experimentBody(fixture: string, extra: Record<string, unknown> = {}) {
