@@ -11,7 +11,7 @@ import { type Logger, noopLogger } from '../shared/logger.js';
 import { Entities } from '../store/entities.js';
 import { type Store, storeError } from '../store/index.js';
 import { recordAudit } from './auth-context.js';
-import { installAuth, installSecurityHeaders } from './auth-hook.js';
+import { INTERNAL_HEADER, installAuth, installSecurityHeaders } from './auth-hook.js';
 import { authRoutes } from './auth-routes.js';
 import { errorBody, frameworkErrors, MAX_PARAM_CHARS, makeErrorHandler } from './error-handler.js';
 import { jsonBodies } from './json-body.js';
@@ -194,7 +194,21 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
 
   await app.register(authRoutes, { enabled: authEnabled, keys, verifier, sessions, audit });
   await app.register(ingestRoutes, { ingest });
-  await app.register(modelRoutes, { store, entities });
+  await app.register(modelRoutes, {
+    store,
+    entities,
+    monitors,
+    nowMs: () => clock.nowMs(),
+    // A model's status reads its default drift view through the server's own route (and cache).
+    internalGet: async (project: string, url: string) => {
+      const res = await app.inject({
+        method: 'GET',
+        url,
+        headers: { 'x-vigil-project': project, [INTERNAL_HEADER]: internalToken },
+      });
+      return res.statusCode === 200 ? (res.json() as unknown) : null;
+    },
+  });
   await app.register(anomalyRoutes, { series: new StoredSeries({ store, queue, clock }) });
   await app.register(driftRoutes, { store, entities });
   await app.register(qualityRoutes, { store, entities });

@@ -18,6 +18,8 @@ export interface ModelSummary {
   versions: string[];
   environments: Record<string, EnvironmentVolume>;
   status: Status;
+  /** Why: the open alerts and warnings, or the default drift view's dataset drift. */
+  status_reason?: string;
 }
 
 export interface ModelDetail extends ModelSummary {
