@@ -204,10 +204,16 @@ export async function modelRoutes(
         nowMs: Date.now(),
       });
       for (const bucket of series) {
-        const e = estimated?.get(Date.parse(bucket.start));
+        const e = estimated.buckets?.get(Date.parse(bucket.start));
         if (e) Object.assign(bucket, { estimated: e.values, estimated_bands: e.bands });
       }
-      return { task: ctx.task, positive_label: ctx.positiveLabel ?? null, series };
+      // When only the estimate is impossible, the realised metrics still answer; the reason says why.
+      return {
+        task: ctx.task,
+        positive_label: ctx.positiveLabel ?? null,
+        estimated_reason: estimated.reason,
+        series,
+      };
     },
   );
 
