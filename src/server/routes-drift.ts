@@ -304,6 +304,12 @@ export async function driftRoutes(
         })),
         req.query.min_baseline_share === undefined ? {} : { minBaselineShare: req.query.min_baseline_share },
       );
+      // Regression and ranking segments carry their own intervals (normal approximation).
+      const ownIntervals = new Map(segments.map((s) => [s.value, s.intervals]));
+      const withIntervals = report.segments.map((seg) => {
+        const own = ownIntervals.get(seg.value);
+        return own ? { ...seg, intervals: { ...seg.intervals, ...own } } : seg;
+      });
       return {
         by: req.query.by,
         task: ctx.task,
@@ -319,6 +325,7 @@ export async function driftRoutes(
             }
           : {}),
         ...report,
+        segments: withIntervals,
       };
     },
   );
