@@ -314,6 +314,39 @@ describe('dashboard', () => {
     await page.waitForSelector('text=No such page');
   });
 
+  it('overview status agrees with the open alerts: fraud is alert, and the KPI counts follow GET /v1/models', async () => {
+    const api = (await (await fetch(`${vigil.url}/v1/models`)).json()) as {
+      models: Array<{ model: string; status: string; status_reason: string }>;
+    };
+    const fraud = api.models.find((m) => m.model === 'fraud');
+    expect(fraud?.status, fraud?.status_reason).toBe('alert');
+    expect(fraud?.status_reason).toMatch(/open alert/);
+    const { page } = await fresh();
+    await open(page, '#/', 'overview');
+    expect(await page.locator('tr[data-model="fraud"] .badge').first().textContent()).toBe('alert');
+    for (const st of ['alert', 'warning', 'ok']) {
+      const n = api.models.filter((m) => m.status === st).length;
+      const kpi = page.locator('.kpi', {
+        has: page.locator('.kpi-label', { hasText: new RegExp(`^${st}$`) }),
+      });
+      expect(await kpi.locator('.kpi-value').textContent(), st).toBe(String(n));
+    }
+  });
+
+  it("monitors: the demo's monitors with state, last evaluation, next run and error", async () => {
+    const { page } = await fresh();
+    await page.goto(`${vigil.url}/#/`);
+    await page.locator('nav a', { hasText: 'Monitors' }).click();
+    await page.waitForSelector('html[data-ready="monitors"]');
+    const rows = page.locator('tr[data-monitor]');
+    expect(await rows.count()).toBeGreaterThanOrEqual(6);
+    const first = rows.first();
+    expect(await first.locator('.badge').textContent()).toMatch(/^(ok|warning|alert|error)$/);
+    expect(await first.locator('[data-col="evaluated"]').textContent()).toMatch(/ago/);
+    expect(await first.locator('[data-col="next-run"]').textContent()).toMatch(/^(in .+|due)$/);
+    await shot(page, 'monitors');
+  });
+
   it("alerts: the demo's monitors fired; timeline, list, explanation, acknowledge and mute", async () => {
     const { page } = await fresh();
     await open(page, '#/alerts?state=all', 'alerts');
