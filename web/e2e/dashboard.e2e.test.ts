@@ -506,7 +506,9 @@ describe('dashboard pages for routes not served yet (API.md fixtures)', () => {
     expect(await page.locator('svg.strip rect').count()).toBe(5);
     expect(await page.locator('.kpi', { hasText: 'too slow' }).textContent()).toContain('21%');
     // The share's interval is a 95% Wilson interval (core/fairness wilsonInterval's default).
-    expect(await page.locator('.kpi', { hasText: 'too slow' }).getAttribute('title')).toMatch(/^95% interval/);
+    expect(await page.locator('.kpi', { hasText: 'too slow' }).getAttribute('title')).toMatch(
+      /^95% interval/,
+    );
     expect(await page.locator('dl.facts').first().textContent()).toContain('95% interval');
     await page.locator('input[name="calls"]').fill('40000');
     await page.locator('button', { hasText: 'Project' }).click();
