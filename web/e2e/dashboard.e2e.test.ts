@@ -333,6 +333,24 @@ describe('dashboard', () => {
     }
   });
 
+  it('charts: legends show the latest values before any hover, y axes have titles, quality names are not under the cells', async () => {
+    const { page } = await fresh();
+    await open(page, '#/models/fraud', 'model');
+    const chart = page.locator('[data-chart$="over time"]').first();
+    await chart.locator('.u-legend').waitFor();
+    const values = await chart.locator('.u-legend .u-value').allTextContents();
+    expect(values.length).toBeGreaterThan(1);
+    expect(values.some((v) => v !== '—' && v !== '')).toBe(true);
+    expect(await chart.locator('.u-axis .u-label').count()).toBeGreaterThan(0);
+    const grid = page.locator('.quality-grid');
+    if ((await grid.count()) > 0) {
+      const name = grid.locator('.quality-name').first();
+      const cell = grid.locator('[data-status]').first();
+      const [nb, cb] = [await name.boundingBox(), await cell.boundingBox()];
+      expect(nb!.x + nb!.width).toBeLessThanOrEqual(cb!.x + 0.5);
+    }
+  });
+
   it("monitors: the demo's monitors with state, last evaluation, next run and error", async () => {
     const { page } = await fresh();
     await page.goto(`${vigil.url}/#/`);
