@@ -198,6 +198,11 @@ export class MonitorService {
     );
   }
 
+  /** runtimes reads the state of every monitor of a project at once (one query, for lists). */
+  async runtimes(project: string): Promise<Map<string, RuntimeState>> {
+    return new Map((await this.#entities.list<RuntimeState>(project, STATE)).map((e) => [e.id, e.body]));
+  }
+
   async runtime(project: string, id: string): Promise<RuntimeState> {
     return (await this.#entities.get<RuntimeState>(project, STATE, id)) ?? INITIAL_RUNTIME;
   }

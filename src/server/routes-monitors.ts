@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseTimestamp } from '../ingest/timestamp.js';
-import type { RuntimeState } from '../monitor/monitor-evaluator.js';
+import { INITIAL_RUNTIME, type RuntimeState } from '../monitor/monitor-evaluator.js';
 import type { MonitorService } from '../monitor/monitor-service.js';
 import { durationsOf, type Monitor, parseMonitorSpec } from '../monitor/monitor-spec.js';
 import { publicMonitor } from '../monitor/monitor-view.js';
@@ -65,14 +65,12 @@ export async function monitorRoutes(
     { schema: { summary: 'Every monitor of the project, with its state' } },
     async (req) => {
       const project = projectOf(req);
-      const list = await monitors.list(project);
+      const [list, states] = await Promise.all([monitors.list(project), monitors.runtimes(project)]);
       return {
-        monitors: await Promise.all(
-          list.map(async (m) => ({
-            ...publicMonitor(m),
-            status: statusOf(await monitors.runtime(project, m.id), m),
-          })),
-        ),
+        monitors: list.map((m) => ({
+          ...publicMonitor(m),
+          status: statusOf(states.get(m.id) ?? INITIAL_RUNTIME, m),
+        })),
       };
     },
   );
