@@ -82,7 +82,7 @@ async function throughTheStore(results: readonly OracleResult[]) {
           window: '1d',
           cadence: '1h',
         });
-        const events = await replayMonitors({
+        const { events } = await replayMonitors({
           store,
           entities,
           project: 'default',

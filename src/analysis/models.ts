@@ -15,7 +15,69 @@ export interface ModelSummary {
   task: Task | null;
   versions: string[];
   environments: Record<string, { records: number; first: string; last: string }>;
-  status: 'ok' | 'warning' | 'alert';
+  status: ModelStatus;
+  /** Why the status is what it is ("2 open alerts: accuracy (estimated), drift"). */
+  status_reason: string;
+}
+
+export type ModelStatus = 'ok' | 'warning' | 'alert';
+
+/** OpenAlert is what a model's status needs of one of its open alerts. */
+export interface OpenAlert {
+  state: 'warning' | 'alert';
+  kind: string;
+  metric: string;
+}
+
+/** alertLabel names what an alert watches, shortly: "accuracy (estimated)", "drift", "latency p99". */
+function alertLabel(a: OpenAlert): string {
+  if (a.kind === 'estimated_performance') return `${a.metric} (estimated)`;
+  if (a.kind === 'performance') return a.metric;
+  if (a.kind === 'drift' || a.kind === 'dataset_drift' || a.kind === 'prediction_drift')
+    return a.metric === '*' || a.metric === 'share' || a.metric === 'psi'
+      ? a.kind.replace('_', ' ')
+      : `drift of ${a.metric}`;
+  if (a.kind === 'volume') return 'volume';
+  return `${a.kind.replace('_', ' ')} ${a.metric}`;
+}
+
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+
+/**
+ * modelStatus derives a model's status (API.md, GET /v1/models): `alert` when it has an open
+ * alert, `warning` when it has an open warning or its default drift view finds dataset drift,
+ * else `ok`; the reason names the alerts (or the drift) behind it. `datasetDrift` is null when
+ * the drift view could not be judged (no baseline): it then says nothing.
+ */
+export function modelStatus(
+  open: readonly OpenAlert[],
+  drift: { datasetDrift: boolean | null; driftedShare?: number | null },
+): { status: ModelStatus; status_reason: string } {
+  const list = (state: OpenAlert['state']) => {
+    const labels = open.filter((a) => a.state === state).map(alertLabel);
+    return labels.length === 0 ? '' : `${plural(labels.length, `open ${state}`)}: ${labels.join(', ')}`;
+  };
+  const driftReason =
+    drift.datasetDrift === true
+      ? `dataset drift in the default view${
+          typeof drift.driftedShare === 'number'
+            ? ` (${Math.round(drift.driftedShare * 100)}% of features drifted)`
+            : ''
+        }`
+      : '';
+  const alerts = list('alert');
+  const warnings = list('warning');
+  if (alerts !== '')
+    return { status: 'alert', status_reason: [alerts, warnings, driftReason].filter(Boolean).join('; ') };
+  if (warnings !== '' || driftReason !== '')
+    return { status: 'warning', status_reason: [warnings, driftReason].filter(Boolean).join('; ') };
+  return {
+    status: 'ok',
+    status_reason:
+      drift.datasetDrift === false
+        ? 'no open alerts or warnings; no dataset drift'
+        : 'no open alerts or warnings',
+  };
 }
 
 interface Row {
@@ -72,7 +134,15 @@ export async function listModels(
   for (const r of rows) {
     let m = byModel.get(r.model);
     if (!m) {
-      m = { model: r.model, task: null, versions: [], environments: {}, status: 'ok', stats: [] };
+      m = {
+        model: r.model,
+        task: null,
+        versions: [],
+        environments: {},
+        status: 'ok',
+        status_reason: '',
+        stats: [],
+      };
       byModel.set(r.model, m);
     }
     m.stats.push(r);
@@ -85,7 +155,15 @@ export async function listModels(
   }
   for (const name of configs.keys()) {
     if (!byModel.has(name) && (only === undefined || name === only))
-      byModel.set(name, { model: name, task: null, versions: [], environments: {}, status: 'ok', stats: [] });
+      byModel.set(name, {
+        model: name,
+        task: null,
+        versions: [],
+        environments: {},
+        status: 'ok',
+        status_reason: '',
+        stats: [],
+      });
   }
   return [...byModel.values()]
     .sort((a, b) => a.model.localeCompare(b.model))

@@ -35,7 +35,7 @@ export interface PerformanceBucket {
 }
 
 /** K is the cut-off of the ranking metrics reported (ndcg@10, map@10, recall@10). */
-const K = 10;
+export const K = 10;
 
 /** Tokens read as the positive class of a binary model when none is declared. */
 const POSITIVE_TOKENS = ['1', 'true', 'yes', 'y', 'positive', 'pos', 'fraud', 'spam', 'churn', 'default'];
@@ -336,9 +336,32 @@ async function regressionMetrics(store: Store, rows: string, bucket: string): Pr
   return out;
 }
 
+/**
+ * rankingPerQuery is one row per ranking of `rows` with its key `keySql` (as b), whether it is
+ * labelled and judged (u), and its ndcg@K, ap@K (as map@K averages it), reciprocal rank and
+ * recall@K. ClickHouse 18.16 lambdas cannot see other columns, so the judgements ride into
+ * arrayMap as replicated arguments.
+ */
+export function rankingPerQuery(rows: string, keySql: string): string {
+  return `SELECT b, labeled, u, grades, hits, relevant,
+              arraySum(arrayMap((g, i) -> g / log2(i + 1), arraySlice(grades, 1, ${K}), arrayEnumerate(arraySlice(grades, 1, ${K})))) AS dcg,
+              arraySum(arrayMap((g, i) -> g / log2(i + 1), ideal, arrayEnumerate(ideal))) AS idcg,
+              if(idcg > 0, dcg / idcg, 0) AS ndcg,
+              if(relevant > 0, arraySum(arrayMap((h, c, i) -> h * c / i, arraySlice(hits, 1, ${K}),
+                 arrayCumSum(arraySlice(hits, 1, ${K})), arrayEnumerate(arraySlice(hits, 1, ${K})))) / least(${K}, relevant), 0) AS ap,
+              if(arrayFirstIndex(h -> h = 1, hits) > 0, 1 / arrayFirstIndex(h -> h = 1, hits), 0) AS rr,
+              if(relevant > 0, arraySum(arraySlice(hits, 1, ${K})) / relevant, 0) AS rec
+       FROM (
+         SELECT ${keySql} AS b, labeled, labeled AND notEmpty(y_rel_keys) AS u,
+                arrayMap((item, ks, vs) -> vs[indexOf(ks, item)], pred_ranking,
+                         replicate(y_rel_keys, pred_ranking), replicate(y_rel_values, pred_ranking)) AS grades,
+                arrayMap(g -> toUInt8(g > 0), grades) AS hits,
+                arrayCount(g -> g > 0, y_rel_values) AS relevant,
+                arraySlice(arrayReverseSort(arrayFilter(g -> g > 0, y_rel_values)), 1, ${K}) AS ideal
+         FROM (${rows}))`;
+}
+
 async function rankingMetrics(store: Store, rows: string, bucket: string): Promise<Buckets> {
-  // ClickHouse 18.16 lambdas cannot see other columns, so the judgements ride into arrayMap
-  // as replicated arguments.
   const res = await store.query<{
     b: number;
     n: number;
@@ -351,23 +374,7 @@ async function rankingMetrics(store: Store, rows: string, bucket: string): Promi
   }>(
     `SELECT b, count() AS n, countIf(labeled) AS labeled, countIf(u) AS nu, avgIf(ndcg, u) AS ndcg,
             avgIf(ap, u) AS map, avgIf(rr, u) AS mrr, avgIf(rec, u) AS recall
-     FROM (
-       SELECT b, labeled, u, grades, hits, relevant,
-              arraySum(arrayMap((g, i) -> g / log2(i + 1), arraySlice(grades, 1, ${K}), arrayEnumerate(arraySlice(grades, 1, ${K})))) AS dcg,
-              arraySum(arrayMap((g, i) -> g / log2(i + 1), ideal, arrayEnumerate(ideal))) AS idcg,
-              if(idcg > 0, dcg / idcg, 0) AS ndcg,
-              if(relevant > 0, arraySum(arrayMap((h, c, i) -> h * c / i, arraySlice(hits, 1, ${K}),
-                 arrayCumSum(arraySlice(hits, 1, ${K})), arrayEnumerate(arraySlice(hits, 1, ${K})))) / least(${K}, relevant), 0) AS ap,
-              if(arrayFirstIndex(h -> h = 1, hits) > 0, 1 / arrayFirstIndex(h -> h = 1, hits), 0) AS rr,
-              if(relevant > 0, arraySum(arraySlice(hits, 1, ${K})) / relevant, 0) AS rec
-       FROM (
-         SELECT ${bucket} AS b, labeled, labeled AND notEmpty(y_rel_keys) AS u,
-                arrayMap((item, ks, vs) -> vs[indexOf(ks, item)], pred_ranking,
-                         replicate(y_rel_keys, pred_ranking), replicate(y_rel_values, pred_ranking)) AS grades,
-                arrayMap(g -> toUInt8(g > 0), grades) AS hits,
-                arrayCount(g -> g > 0, y_rel_values) AS relevant,
-                arraySlice(arrayReverseSort(arrayFilter(g -> g > 0, y_rel_values)), 1, ${K}) AS ideal
-         FROM (${rows})))
+     FROM (${rankingPerQuery(rows, bucket)})
      GROUP BY b`,
   );
   const out: Buckets = new Map();

@@ -223,4 +223,38 @@ describe(`GET /v1/models/{model}/quality (${testEngine})`, () => {
     };
     expect(Object.keys(api.paths)).toContain('/v1/models/{model}/quality');
   }, 60_000);
+
+  it('judges a feature constant within each day (a weekday) against the baseline days: strip and table agree', async () => {
+    const DAYMS = 24 * HOUR;
+    const rows = (env: string, firstDay: number, days: number) =>
+      Array.from({ length: days * 24 }, (_, i) => {
+        const ts = DAY0 + firstDay * DAYMS + i * HOUR;
+        return {
+          model: 'w',
+          environment: env,
+          id: `${env}-${i}`,
+          timestamp: ts,
+          features: { day_of_week: new Date(ts).getUTCDay(), hour: new Date(ts).getUTCHours(), flag: 'on' },
+          prediction: { score: 0.5 },
+        };
+      });
+    await postNdjson(t.server.app, '/v1/records', rows('training', -21, 14));
+    await postNdjson(t.server.app, '/v1/records', rows('production', 0, 10));
+    const res = await t.server.app.inject({ method: 'GET', url: '/v1/models/w/quality?granularity=day' });
+    expect(res.statusCode).toBe(200);
+    const body = res.json() as { features: Feature[] };
+    const dow = body.features.find((f) => f.name === 'day_of_week')!;
+    expect(dow.status).toBe('ok');
+    expect(dow.buckets.length).toBe(10);
+    for (const b of dow.buckets) {
+      expect(b.status, b.start).toBe('ok');
+      expect(b.issues, b.start).toEqual([]);
+    }
+    // hour varies within each day in both: nothing to say either.
+    expect(body.features.find((f) => f.name === 'hour')!.buckets.every((b) => b.status === 'ok')).toBe(true);
+    // A feature that is constant everywhere still warns, in the table and in every bucket alike.
+    const flag = body.features.find((f) => f.name === 'flag')!;
+    expect(flag.status).toBe('warning');
+    expect(flag.buckets.every((b) => b.status === 'warning')).toBe(true);
+  });
 });

@@ -253,6 +253,28 @@ export interface QualityOptions {
   granularity: QualityGranularity;
 }
 
+/**
+ * bucketDistinctMax gives, per feature, the most distinct values any one bucket of `rows`
+ * (columns b, FEATURE_COLUMNS) holds among buckets with two values or more: 1 means the feature
+ * is constant within every bucket of that size.
+ */
+async function bucketDistinctMax(store: Store, rows: string): Promise<Map<string, number>> {
+  const perBucket = (expand: string) =>
+    store.query<{ k: string; d: number }>(
+      `SELECT k, max(d) AS d FROM (
+         SELECT b, k, uniqExact(x) AS d, count() AS n FROM (SELECT b, k, x FROM (${rows}) ARRAY JOIN ${expand})
+         GROUP BY b, k)
+       WHERE n >= 2 GROUP BY k`,
+    );
+  const [nums, cats] = await Promise.all([
+    perBucket('num_keys AS k, num_values AS x'),
+    perBucket('cat_keys AS k, cat_values AS x'),
+  ]);
+  const out = new Map<string, number>();
+  for (const r of [...nums, ...cats]) out.set(r.k, Math.max(out.get(r.k) ?? 0, Number(r.d)));
+  return out;
+}
+
 /** measureQuality checks every feature of the current window and of each of its buckets. */
 export async function measureQuality(store: Store, opts: QualityOptions): Promise<QualityReport> {
   const records = store.table('records');
@@ -273,6 +295,10 @@ export async function measureQuality(store: Store, opts: QualityOptions): Promis
     { range },
   );
   const whole = current.get(WHOLE) ?? { rows: 0, features: new Map<string, MutableProfile>() };
+  const baselineBucketDistinct = await bucketDistinctMax(
+    store,
+    source(opts.baseline, `toInt64(${bucketSql(opts.granularity)}) AS b`),
+  );
   const starts = [...current.keys()].filter((b) => b !== WHOLE).sort((a, b) => a - b);
   if (starts.length > MAX_DRIFT_BUCKETS) throw new TooManyBuckets(starts.length);
 
@@ -286,18 +312,29 @@ export async function measureQuality(store: Store, opts: QualityOptions): Promis
       const c = current.get(b) ?? { rows: 0, features: new Map<string, MutableProfile>() };
       const profile = profileFor(c, name);
       const q = checkFeatureQuality(profile, reference);
+      // Constancy is judged against the baseline's own buckets of the same size: a feature
+      // constant within each of them (a weekday in daily buckets) is not a problem when it is
+      // constant within a current bucket, nor is its bucket's low cardinality.
+      // (A feature constant in the whole baseline is judged by the whole window's check alone.)
+      const expectedConstant =
+        baselineBucketDistinct.get(name) === 1 && (reference?.distinct ?? 0) > 1 && profile.distinct === 1;
+      const issueNames = CHECK_NAMES.filter(
+        (n) =>
+          q.checks[n].status !== 'ok' && !(expectedConstant && (n === 'constant' || n === 'cardinality')),
+      );
+      const status = expectedConstant ? worstStatus(issueNames.map((n) => q.checks[n].status)) : q.status;
       return {
         start: new Date(Math.max(b, opts.current.fromMs ?? b)).toISOString(),
         end: new Date(Math.min(b + width, opts.current.toMs ?? b + width)).toISOString(),
         rows: profile.rows,
-        status: apiStatus(q.status),
+        status: apiStatus(status),
         missing_share: q.checks.missing.value,
         type_mismatch_share: q.checks.type_mismatch.value,
         out_of_range_share: q.checks.out_of_range.value,
         new_category_share: q.checks.new_categories.value,
         cardinality_ratio: q.checks.cardinality.value,
         distinct: profile.distinct ?? null,
-        issues: CHECK_NAMES.filter((n) => q.checks[n].status !== 'ok').map((n) => ({
+        issues: issueNames.map((n) => ({
           check: n,
           status: apiStatus(q.checks[n].status),
           detail: q.checks[n].reason,

@@ -1,7 +1,15 @@
 import { metricsFromConfusion } from '../core/index.js';
 import { num, type Store, str, type TableName } from '../store/index.js';
 import type { Task } from './models.js';
-import { joinedRows } from './performance.js';
+import { joinedRows, K, rankingPerQuery } from './performance.js';
+import {
+  type Interval,
+  type MetricsWithIntervals,
+  type RankingSums,
+  type RegressionSums,
+  rankingSegment,
+  regressionSegment,
+} from './segment-intervals.js';
 import { type Window, windowWhere } from './windows.js';
 
 /** SegmentAggregate is one value of a segmenting tag, as ClickHouse counts it. */
@@ -12,6 +20,8 @@ export interface SegmentAggregate {
   labeled: number;
   confusion: { tp: number; fp: number; tn: number; fn: number } | null;
   metrics: Record<string, number | null>;
+  /** Intervals of the metrics of regression and ranking segments (classifiers' come from core/fairness). */
+  intervals?: Record<string, Interval | null>;
 }
 
 /**
@@ -103,6 +113,15 @@ export async function aggregateSegments(
            FROM (${rows}))
      GROUP BY v`,
   );
+  const taskMetrics =
+    opts.task === 'regression' || opts.task === 'ranking'
+      ? await taskSegmentMetrics(
+          store,
+          opts.task,
+          rows,
+          opts.valueSql === undefined ? tagValue : 'tag_values[1]',
+        )
+      : new Map<string, MetricsWithIntervals>();
   const base = new Map(baseline.map((b) => [b.v, Number(b.n)]));
   const values = new Set([...base.keys(), ...current.map((c) => c.v)]);
   const cur = new Map(current.map((c) => [c.v, c]));
@@ -116,9 +135,9 @@ export async function aggregateSegments(
     if (confusion && Number(c?.n_labeled) > 0) {
       const m = metricsFromConfusion(confusion);
       metrics = { accuracy: m.accuracy, precision: m.precision, recall: m.recall, f1: m.f1 };
-    } else if (opts.task === 'regression' && c && Number(c.n_labeled) > 0)
-      metrics = { mae: c.mae, rmse: c.rmse };
-    else if (opts.task === 'multiclass' && c && Number(c.n_labeled) > 0) metrics = { accuracy: c.acc };
+    } else if (opts.task === 'multiclass' && c && Number(c.n_labeled) > 0) metrics = { accuracy: c.acc };
+    const own = taskMetrics.get(value);
+    if (own) metrics = own.metrics;
     return {
       value,
       baselineCount: base.get(value) ?? 0,
@@ -126,6 +145,75 @@ export async function aggregateSegments(
       labeled: Number(c?.n_labeled ?? 0),
       confusion,
       metrics,
+      ...(own ? { intervals: own.intervals } : {}),
     };
   });
+}
+
+/**
+ * taskSegmentMetrics gives each segment of a regression or ranking model its task's metrics
+ * (regression: mae, rmse, mape, r2; ranking: ndcg@10, map@10, mrr) with normal-approximation
+ * intervals (segment-intervals.ts), from per-segment sums computed inside ClickHouse.
+ */
+async function taskSegmentMetrics(
+  store: Store,
+  task: 'regression' | 'ranking',
+  rows: string,
+  keySql: string,
+): Promise<Map<string, MetricsWithIntervals>> {
+  const out = new Map<string, MetricsWithIntervals>();
+  if (task === 'regression') {
+    const res = await store.query<
+      { v: string; n: number; n_ape: number } & Record<
+        `s_${'abs' | 'abs2' | 'sq' | 'sq2' | 'ape' | 'ape2' | 'y' | 'yy'}`,
+        number
+      >
+    >(
+      `SELECT v, countIf(u) AS n, sumIf(abs(e), u) AS s_abs, sumIf(e * e, u) AS s_abs2,
+              sumIf(e * e, u) AS s_sq, sumIf(e * e * e * e, u) AS s_sq2,
+              sumIf(abs(e) / abs(y), u AND y != 0) AS s_ape, sumIf((e * e) / (y * y), u AND y != 0) AS s_ape2,
+              countIf(u AND y != 0) AS n_ape, sumIf(y, u) AS s_y, sumIf(y * y, u) AS s_yy
+       FROM (SELECT ${keySql} AS v, labeled AND isNotNull(y_value) AND isNotNull(pred_value) AS u,
+                    ifNull(y_value, 0) AS y, ifNull(pred_value, 0) - y AS e
+             FROM (${rows}))
+       GROUP BY v`,
+    );
+    for (const r of res) {
+      const sums: RegressionSums = {
+        n: Number(r.n),
+        abs: Number(r.s_abs),
+        absSq: Number(r.s_abs2),
+        sq: Number(r.s_sq),
+        sqSq: Number(r.s_sq2),
+        ape: Number(r.s_ape),
+        apeSq: Number(r.s_ape2),
+        nApe: Number(r.n_ape),
+        sy: Number(r.s_y),
+        syy: Number(r.s_yy),
+      };
+      if (sums.n > 0) out.set(r.v, regressionSegment(sums));
+    }
+    return out;
+  }
+  const res = await store.query<
+    { v: string; n: number } & Record<`s_${'ndcg' | 'ndcg2' | 'ap' | 'ap2' | 'rr' | 'rr2'}`, number>
+  >(
+    `SELECT b AS v, countIf(u) AS n, sumIf(ndcg, u) AS s_ndcg, sumIf(ndcg * ndcg, u) AS s_ndcg2,
+            sumIf(ap, u) AS s_ap, sumIf(ap * ap, u) AS s_ap2, sumIf(rr, u) AS s_rr, sumIf(rr * rr, u) AS s_rr2
+     FROM (${rankingPerQuery(rows, keySql)})
+     GROUP BY b`,
+  );
+  for (const r of res) {
+    const sums: RankingSums = {
+      n: Number(r.n),
+      ndcg: Number(r.s_ndcg),
+      ndcgSq: Number(r.s_ndcg2),
+      ap: Number(r.s_ap),
+      apSq: Number(r.s_ap2),
+      rr: Number(r.s_rr),
+      rrSq: Number(r.s_rr2),
+    };
+    if (sums.n > 0) out.set(r.v, rankingSegment(sums, K));
+  }
+  return out;
 }

@@ -3,7 +3,7 @@ import { type Command, Option } from 'commander';
 import { parseTimestamp } from '../ingest/timestamp.js';
 import { parseDuration } from '../monitor/duration.js';
 import { type Monitor, type MonitorSpec, monitorIdOf, parseMonitorsYaml } from '../monitor/monitor-spec.js';
-import { type ReplayEvent, replayMonitors } from '../monitor/replay.js';
+import { type ReplayError, type ReplayEvent, replayMonitors } from '../monitor/replay.js';
 import { systemClock } from '../shared/clock.js';
 import { VigilError } from '../shared/errors.js';
 import { checkName, DEFAULT_PROJECT } from '../shared/names.js';
@@ -34,8 +34,9 @@ function timeOption(value: string, flag: string): number {
 const MAX_STEPS = 100_000;
 
 /** formatTimeline prints one line per state change: time, monitor, state, value, threshold, breach. */
-export function formatTimeline(events: readonly ReplayEvent[]): string {
-  if (events.length === 0) return 'no state changes\n';
+export function formatTimeline(events: readonly ReplayEvent[], errors: readonly ReplayError[] = []): string {
+  const failed = errors.map((e) => `${e.time}  ${e.monitor}  ERROR     ${e.error}\n`).join('');
+  if (events.length === 0) return `${failed}no state changes\n`;
   const fmt = (v: number | null) => (v === null ? '-' : String(Number(v.toPrecision(4))));
   return `${events
     .map((e) => {
@@ -43,7 +44,7 @@ export function formatTimeline(events: readonly ReplayEvent[]): string {
       const breach = e.predicted_breach ? `  predicted breach ${e.predicted_breach}` : '';
       return `${e.time}  ${e.monitor}  ${e.state.padEnd(8)}  value ${fmt(e.value)}  threshold ${thr}${breach}\n    ${e.reason}`;
     })
-    .join('\n')}\n`;
+    .join('\n')}\n${failed}`;
 }
 
 /** registerMonitorCommands adds `vigil monitor replay`. */
@@ -87,9 +88,18 @@ export function registerMonitorCommands(program: Command, fail: (e: unknown) => 
           if (monitors.length === 0)
             throw new VigilError('no_monitors', `project ${project} has no monitors; pass --monitors FILE`);
         }
-        const events = await replayMonitors({ store, entities, project, monitors, fromMs, toMs, stepMs });
+        const { events, errors } = await replayMonitors({
+          store,
+          entities,
+          project,
+          monitors,
+          fromMs,
+          toMs,
+          stepMs,
+        });
+        // A monitor's error is reported with its time step, and the others' answers still given.
         process.stdout.write(
-          opts.format === 'json' ? `${JSON.stringify({ events })}\n` : formatTimeline(events),
+          opts.format === 'json' ? `${JSON.stringify({ events, errors })}\n` : formatTimeline(events, errors),
         );
       } finally {
         await store.close();

@@ -1,6 +1,7 @@
 import type { MonitorService } from '../monitor/monitor-service.js';
 import { type MonitorSpec, monitorIdOf, parseMonitorSpec } from '../monitor/monitor-spec.js';
 import type { Entities } from '../store/entities.js';
+import { DEMO_DAYS, SHIFT_DAY } from './demo-workspace.js';
 
 const DAY = 86_400_000;
 
@@ -10,7 +11,7 @@ const DAY = 86_400_000;
  * cost and volume. Each is evaluated over the story's past when the demo is written, so the
  * dashboard opens on a history of alerts.
  */
-function demoMonitors(): Array<{ spec: MonitorSpec; sinceDays: number }> {
+export function demoMonitors(): Array<{ spec: MonitorSpec; sinceDays: number }> {
   const m = (spec: Record<string, unknown>, sinceDays: number) => ({
     spec: parseMonitorSpec(spec),
     sinceDays,
@@ -52,7 +53,9 @@ function demoMonitors(): Array<{ spec: MonitorSpec; sinceDays: number }> {
         window: '1d',
         cadence: '1d',
       },
-      7,
+      // The heatmap shows drift since the regime shift (the last four weeks and more): the alert
+      // history starts a few days before it, so the alert opens where the heatmap turns red.
+      DEMO_DAYS - SHIFT_DAY + 5,
     ),
     m(
       {

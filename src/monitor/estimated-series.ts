@@ -258,8 +258,9 @@ export async function estimatedBuckets(opts: {
   current: Window;
   bucketMs: number;
   nowMs: number;
-}): Promise<Map<number, BucketEstimate> | null> {
-  if (opts.context.task !== 'binary') return null;
+}): Promise<{ buckets: Map<number, BucketEstimate> | null; reason: string | null }> {
+  if (opts.context.task !== 'binary')
+    return { buckets: null, reason: 'label-free estimates are given for binary classifiers only' };
   let series: EstimatedSeries;
   try {
     series = await EstimatedSeries.load({
@@ -268,14 +269,22 @@ export async function estimatedBuckets(opts: {
       asOfMs: opts.nowMs,
     });
   } catch (e) {
-    if (e instanceof VigilError) return null;
+    if (e instanceof VigilError) return { buckets: null, reason: e.message };
     throw e;
   }
   const out = new Map<number, BucketEstimate>();
   for (const start of series.bucketStarts()) {
     const values: Record<string, number | null> = {};
     const bands: Record<string, { lower: number; upper: number }> = {};
-    const all = series.estimateAll(start, start + opts.bucketMs);
+    let all: ReturnType<EstimatedSeries['estimateAll']>;
+    try {
+      all = series.estimateAll(start, start + opts.bucketMs);
+    } catch (e) {
+      // Only the estimate is impossible (e.g. too few labelled baseline rows): say why, and let
+      // the realised metrics be answered.
+      if (e instanceof VigilError) return { buckets: null, reason: `training baseline: ${e.message}` };
+      throw e;
+    }
     for (const metric of ESTIMATED_METRICS) {
       const e = all?.[metric];
       const finite = e !== undefined && Number.isFinite(e.value);
@@ -285,5 +294,5 @@ export async function estimatedBuckets(opts: {
     }
     out.set(start, { values, bands });
   }
-  return out;
+  return { buckets: out, reason: null };
 }

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../shared/clock.js';
-import { errorMessage, notFound } from '../shared/errors.js';
+import { errorMessage, notFound, VigilError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { Entities } from '../store/entities.js';
 import { type Store, str } from '../store/index.js';
@@ -25,6 +25,14 @@ import { type DeliveryAttempt, WebhookNotifier, type WebhookNotifierOptions } fr
 const MONITOR = 'monitor';
 const STATE = 'monitor_state';
 
+/**
+ * The most monitors one project may hold, unless the operator says otherwise (the option
+ * maxMonitorsPerProject, or the environment variable VIGIL_MAX_MONITORS_PER_PROJECT).
+ */
+export const DEFAULT_MAX_MONITORS_PER_PROJECT = 200;
+/** How long one tick may spend on one project's monitors before the others get their turn. */
+export const DEFAULT_PROJECT_BUDGET_MS = 5_000;
+
 /** Steps a new monitor evaluates over the recent past, so it starts with a history to learn from. */
 const BACKFILL_STEPS = { cheap: 168, drift: 24 } as const;
 
@@ -38,6 +46,14 @@ export interface MonitorServiceOptions {
   readonly webhook?: Omit<WebhookNotifierOptions, 'log'>;
   /** Base URL of the dashboard, for links in notifications. */
   readonly publicUrl?: string;
+  /** The most monitors a project may hold (default DEFAULT_MAX_MONITORS_PER_PROJECT). */
+  readonly maxMonitorsPerProject?: number;
+  /**
+   * How long one tick spends on one project's monitors before moving on (default
+   * DEFAULT_PROJECT_BUDGET_MS); each project gets at least one evaluation per tick, and the
+   * monitors left over are due, first, at the next tick.
+   */
+  readonly projectBudgetMs?: number;
 }
 
 /** MonitorService owns monitors, their evaluation and their alerts. */
@@ -57,6 +73,16 @@ export class MonitorService {
   #timer: NodeJS.Timeout | null = null;
   #running: Promise<void> | null = null;
   #stopped = false;
+  readonly #maxMonitors: number;
+  readonly #projectBudgetMs: number;
+  /**
+   * Changes counts monitor updates and deletions; #changed remembers, per monitor, the count at
+   * its last change, so a tick (or a running evaluation) skips a monitor changed since it began.
+   */
+  #changes = 0;
+  readonly #changed = new Map<string, number>();
+  /** Each project's next monitor in the round-robin (the ones a full tick left over go first). */
+  readonly #cursor = new Map<string, string>();
 
   constructor(opts: MonitorServiceOptions) {
     this.#store = opts.store;
@@ -67,7 +93,21 @@ export class MonitorService {
     this.#notifier =
       opts.notifier ?? new WebhookNotifier({ ...opts.webhook, log: { record: (a) => this.#logDelivery(a) } });
     this.#publicUrl = opts.publicUrl;
+    const fromEnv = Number(process.env['VIGIL_MAX_MONITORS_PER_PROJECT']);
+    this.#maxMonitors =
+      opts.maxMonitorsPerProject ??
+      (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_MAX_MONITORS_PER_PROJECT);
+    this.#projectBudgetMs = opts.projectBudgetMs ?? DEFAULT_PROJECT_BUDGET_MS;
     this.alerts = new AlertLog(opts.store);
+  }
+
+  #markChanged(project: string, id: string): void {
+    this.#changed.set(`${project}\u0000${id}`, ++this.#changes);
+  }
+
+  /** #changedSince: the monitor was updated or deleted after change count `mark`. */
+  #changedSince(project: string, id: string, mark: number): boolean {
+    return (this.#changed.get(`${project}\u0000${id}`) ?? 0) > mark;
   }
 
   // ── monitors ─────────────────────────────────────────────────────────────
@@ -87,29 +127,44 @@ export class MonitorService {
     spec: MonitorSpec,
     id: string = `m-${randomUUID().slice(0, 18)}`,
   ): Promise<Monitor> {
+    const count = (await this.#entities.list(project, MONITOR)).filter((e) => e.id !== id).length;
+    if (count >= this.#maxMonitors)
+      throw new VigilError(
+        'monitor_quota',
+        `project ${project} already has ${count} monitors, the most allowed (maxMonitorsPerProject = ${this.#maxMonitors}, set by the environment variable VIGIL_MAX_MONITORS_PER_PROJECT); delete one first`,
+        { status: 400, field: 'monitors' },
+      );
     const now = this.#clock.nowMs();
     const monitor: Monitor = { ...spec, id, created: now, updated: now };
     await this.#entities.put(project, MONITOR, id, monitor);
     return monitor;
   }
 
-  /** update replaces a monitor's spec; a changed definition starts its lifecycle afresh. */
+  /**
+   * update replaces a monitor's spec; a changed definition starts its lifecycle afresh. A
+   * receiver sent without a secret keeps the secret stored for the same URL (reads never show
+   * secrets, so a client that read a monitor and sends it back does not erase them).
+   */
   async update(project: string, id: string, spec: MonitorSpec): Promise<Monitor> {
     const before = await this.get(project, id);
-    const monitor: Monitor = { ...spec, id, created: before.created, updated: this.#clock.nowMs() };
-    await this.#withLock(id, async () => {
-      await this.#entities.put(project, MONITOR, id, monitor);
-      if (definitionChanged(before, monitor)) await this.#entities.delete(project, STATE, id);
-    });
+    const notify = spec.notify.map((t) =>
+      t.secret !== undefined ? t : { ...t, secret: before.notify.find((b) => b.url === t.url)?.secret },
+    );
+    const monitor: Monitor = { ...spec, notify, id, created: before.created, updated: this.#clock.nowMs() };
+    // Not under the monitor's lock: an evaluation running now sees the change and stops.
+    this.#markChanged(project, id);
+    await this.#entities.put(project, MONITOR, id, monitor);
+    if (definitionChanged(before, monitor))
+      await this.#withLock(id, () => this.#entities.delete(project, STATE, id));
     return monitor;
   }
 
+  /** delete removes a monitor at once: an evaluation running now stops and writes nothing more. */
   async delete(project: string, id: string): Promise<void> {
     await this.get(project, id);
-    await this.#withLock(id, async () => {
-      await this.#entities.delete(project, MONITOR, id);
-      await this.#entities.delete(project, STATE, id);
-    });
+    this.#markChanged(project, id);
+    await this.#entities.delete(project, MONITOR, id);
+    await this.#entities.delete(project, STATE, id);
   }
 
   /**
@@ -124,6 +179,28 @@ export class MonitorService {
       out.push(existing ? await this.update(project, id, spec) : await this.create(project, spec, id));
     }
     return out;
+  }
+
+  /**
+   * assertModelKnown refuses a monitor on a model the project has neither records nor a
+   * declared config for (a typo would otherwise watch nothing, silently): 400 naming it.
+   */
+  async assertModelKnown(project: string, model: string): Promise<void> {
+    const [row] = await this.#store.query<{ n: number }>(
+      `SELECT count() AS n FROM (SELECT 1 FROM ${this.#store.table('records')}
+       WHERE project = ${str(project)} AND model = ${str(model)} LIMIT 1)`,
+    );
+    if (Number(row?.n ?? 0) > 0 || (await this.#entities.get(project, 'model', model))) return;
+    throw new VigilError(
+      'unknown_model',
+      `model: project ${project} has no model ${JSON.stringify(model)} (no records and no declared config); check the name, or send "allow_unknown_model": true to watch a model before its first record`,
+      { status: 400, field: 'model' },
+    );
+  }
+
+  /** runtimes reads the state of every monitor of a project at once (one query, for lists). */
+  async runtimes(project: string): Promise<Map<string, RuntimeState>> {
+    return new Map((await this.#entities.list<RuntimeState>(project, STATE)).map((e) => [e.id, e.body]));
   }
 
   async runtime(project: string, id: string): Promise<RuntimeState> {
@@ -195,9 +272,13 @@ export class MonitorService {
     project: string,
     monitor: Monitor,
     now: number,
-    opts: { sinceMs?: number } = {},
+    opts: { sinceMs?: number; changeMark?: number } = {},
   ): Promise<void> {
+    // A monitor updated or deleted after this point is not evaluated further (nor its state kept).
+    const mark = opts.changeMark ?? this.#changes;
+    const gone = () => this.#changedSince(project, monitor.id, mark);
     await this.#withLock(monitor.id, async () => {
+      if (gone()) return;
       const { cadenceMs } = durationsOf(monitor);
       const t = Math.floor(now / cadenceMs) * cadenceMs;
       let rt = await this.runtime(project, monitor.id);
@@ -220,6 +301,7 @@ export class MonitorService {
       ).catch((e: unknown) => e);
       if (!(evaluator instanceof MonitorEvaluator)) {
         // The model or its baseline is not there (yet): one error event, retried next cadence.
+        if (gone()) return;
         const step = { time: t, error: errorMessage(evaluator) };
         const next = evaluate(rt.lifecycle, step, { threshold: eventThreshold(monitor) });
         await this.#publish(project, monitor, next.events, []);
@@ -228,30 +310,67 @@ export class MonitorService {
       }
       for (let at = first; at <= t; at += cadenceMs) {
         const step = await evaluator.step(at, rt);
+        if (gone()) return;
         rt = step.runtime;
         // Catching up is history: only the evaluation at `t` may notify.
         const events = at === t ? step.events : step.events.map((e) => ({ ...e, notify: false }));
         await this.#publish(project, monitor, events, step.contributors);
       }
+      if (gone()) return;
       await this.#entities.put(project, STATE, monitor.id, rt);
+      // Deleted while the state was written: leave no state behind.
+      if (gone()) await this.#entities.delete(project, STATE, monitor.id);
     });
   }
 
-  /** evaluateAll evaluates every enabled monitor of every project that is due at `now`. */
+  /**
+   * evaluateAll evaluates every enabled monitor of every project that is due at `now`. Projects
+   * take turns (round-robin, one monitor each), and a project that has spent its time budget
+   * this tick waits for the next one, where its left-over monitors go first: one project's many
+   * or slow monitors cannot hold up another's. A monitor updated or deleted since the tick
+   * began is skipped.
+   */
   async evaluateAll(now: number = this.#clock.nowMs()): Promise<void> {
-    const rows = await this.#store.query<{ project: string; body: string }>(
-      `SELECT project, body FROM ${this.#store.table('entities')} FINAL
+    const mark = this.#changes;
+    const rows = await this.#store.query<{ project: string; id: string; body: string }>(
+      `SELECT project, id, body FROM ${this.#store.table('entities')} FINAL
        WHERE kind = ${str(MONITOR)} AND deleted = 0 ORDER BY project, id`,
     );
+    const queues = new Map<string, Monitor[]>();
     for (const r of rows) {
-      if (this.#stopped) return;
       const monitor = JSON.parse(r.body) as Monitor;
       if (!monitor.enabled) continue;
-      try {
-        await this.evaluate(r.project, monitor, now);
-      } catch (e) {
-        this.#logger.error('monitor evaluation failed', { monitor: monitor.id, error: errorMessage(e) });
+      const q = queues.get(r.project) ?? [];
+      q.push(monitor);
+      queues.set(r.project, q);
+    }
+    // Each project's queue starts where its previous tick stopped.
+    for (const [project, q] of queues) {
+      const at = q.findIndex((m) => m.id >= (this.#cursor.get(project) ?? ''));
+      if (at > 0) queues.set(project, [...q.slice(at), ...q.slice(0, at)]);
+    }
+    const spent = new Map<string, number>();
+    let active = [...queues.keys()];
+    while (active.length > 0) {
+      for (const project of active) {
+        if (this.#stopped) return;
+        const monitor = queues.get(project)?.shift();
+        if (!monitor) continue;
+        const next = queues.get(project)?.[0];
+        if (next) this.#cursor.set(project, next.id);
+        else this.#cursor.delete(project);
+        if (this.#changedSince(project, monitor.id, mark)) continue;
+        const started = performance.now();
+        try {
+          await this.evaluate(project, monitor, now, { changeMark: mark });
+        } catch (e) {
+          this.#logger.error('monitor evaluation failed', { monitor: monitor.id, error: errorMessage(e) });
+        }
+        spent.set(project, (spent.get(project) ?? 0) + performance.now() - started);
       }
+      active = active.filter(
+        (p) => (queues.get(p)?.length ?? 0) > 0 && (spent.get(p) ?? 0) < this.#projectBudgetMs,
+      );
     }
   }
 
@@ -347,11 +466,13 @@ export class MonitorService {
 
   /** deliveries lists the delivery log of a project, newest first. */
   async deliveries(project: string, limit = 200): Promise<Array<Record<string, unknown>>> {
-    return this.#store.query(
+    const rows = await this.#store.query<Record<string, unknown> & { time: number | string }>(
       `SELECT receiver, notification, attempt, time, outcome, status, error, duration_ms
        FROM ${this.#store.table(MONITOR_TABLES.deliveries)}
        WHERE project = ${str(project)} ORDER BY time DESC LIMIT ${Math.max(1, Math.min(5000, Math.floor(limit)))}`,
     );
+    // Times as RFC 3339 UTC, as every answer gives them.
+    return rows.map((r) => ({ ...r, time: new Date(Number(r.time)).toISOString() }));
   }
 
   async #withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {

@@ -252,6 +252,8 @@ const KNOWN_FIELDS = new Set([
   'enabled',
   'created',
   'updated',
+  // Checked by the route (a monitor may be set up before its model's first record), not stored.
+  'allow_unknown_model',
 ]);
 
 /**

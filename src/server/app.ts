@@ -12,7 +12,13 @@ import { OutboundGuard } from '../shared/outbound-url.js';
 import { Entities } from '../store/entities.js';
 import { type Store, storeError } from '../store/index.js';
 import { recordAudit } from './auth-context.js';
-import { installAuth, installSecurityHeaders, isPublicRoute, requiredAccess } from './auth-hook.js';
+import {
+  INTERNAL_HEADER,
+  installAuth,
+  installSecurityHeaders,
+  isPublicRoute,
+  requiredAccess,
+} from './auth-hook.js';
 import { authRoutes } from './auth-routes.js';
 import {
   clientErrors,
@@ -274,7 +280,21 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
 
   await app.register(authRoutes, { enabled: authEnabled, keys, verifier, sessions, audit, failures });
   await app.register(ingestRoutes, { ingest });
-  await app.register(modelRoutes, { store, entities });
+  await app.register(modelRoutes, {
+    store,
+    entities,
+    monitors,
+    nowMs: () => clock.nowMs(),
+    // A model's status reads its default drift view through the server's own route (and cache).
+    internalGet: async (project: string, url: string) => {
+      const res = await app.inject({
+        method: 'GET',
+        url,
+        headers: { 'x-vigil-project': project, [INTERNAL_HEADER]: internalToken },
+      });
+      return res.statusCode === 200 ? (res.json() as unknown) : null;
+    },
+  });
   await app.register(anomalyRoutes, { series: new StoredSeries({ store, queue, clock }) });
   await app.register(driftRoutes, { store, entities });
   await app.register(qualityRoutes, { store, entities });

@@ -37,6 +37,8 @@ describe('monitors API', () => {
 
   it('creates, lists, reads, replaces and deletes monitors, and refuses bad ones naming the field', async () => {
     const { app } = ctx.server;
+    // Monitors watch models that exist (here: declared before their first record).
+    await app.inject({ method: 'PUT', url: '/v1/models/fraud', payload: { task: 'binary' } });
     const created = await app.inject({ method: 'POST', url: '/v1/monitors', payload: latencyMonitor });
     expect(created.statusCode).toBe(201);
     const m = created.json() as { id: string; window: string; environment: string; baseline: string };
@@ -75,6 +77,8 @@ describe('monitors API', () => {
       [{ ...latencyMonitor, baseline: { from: 'yesterday' } }, 'baseline.from'],
       [{ ...latencyMonitor, __proto__: { admin: true }, surprise: 1 }, 'surprise'],
       [[latencyMonitor], 'body'],
+      [{ ...latencyMonitor, model: 'credti' }, 'credti'],
+      [{ ...latencyMonitor, model: 'credti', allow_unknown_model: 'yes' }, 'allow_unknown_model'],
     ];
     for (const [payload, field] of bad) {
       const res = await app.inject({ method: 'POST', url: '/v1/monitors', payload: payload as object });
@@ -88,6 +92,76 @@ describe('monitors API', () => {
     expect((await app.inject({ method: 'DELETE', url: `/v1/monitors/${m.id}` })).statusCode).toBe(204);
     expect((await app.inject({ method: 'GET', url: `/v1/monitors/${m.id}` })).statusCode).toBe(404);
     expect((await app.inject({ method: 'DELETE', url: '/v1/monitors/nope' })).statusCode).toBe(404);
+  });
+
+  it('refuses a monitor on a model that does not exist (400 naming it) unless allow_unknown_model is true', async () => {
+    const { app } = ctx.server;
+    const typo = await app.inject({
+      method: 'POST',
+      url: '/v1/monitors',
+      payload: { ...latencyMonitor, model: 'credti' },
+    });
+    expect(typo.statusCode).toBe(400);
+    expect(typo.json()).toMatchObject({ error: { code: 'unknown_model' } });
+    expect((typo.json() as { error: { message: string } }).error.message).toContain('"credti"');
+    const allowed = await app.inject({
+      method: 'POST',
+      url: '/v1/monitors',
+      payload: { ...latencyMonitor, model: 'credti', allow_unknown_model: true },
+    });
+    expect(allowed.statusCode).toBe(201);
+    expect(allowed.json()).not.toHaveProperty('allow_unknown_model');
+    // A model with records is known.
+    await postNdjson(
+      app,
+      '/v1/records',
+      latencyRecords(1, () => false, 'credit'),
+    );
+    const known = await app.inject({
+      method: 'POST',
+      url: '/v1/monitors',
+      payload: { ...latencyMonitor, model: 'credit' },
+    });
+    expect(known.statusCode).toBe(201);
+  });
+
+  it('gives monitor, status and delivery times as RFC 3339 UTC', async () => {
+    const { app, monitors } = ctx.server;
+    await postNdjson(
+      app,
+      '/v1/records',
+      latencyRecords(3, () => false),
+    );
+    const created = (
+      await app.inject({
+        method: 'POST',
+        url: '/v1/monitors',
+        payload: { ...latencyMonitor, baseline: { from: t0, to: t0 + HOUR } },
+      })
+    ).json() as { id: string; created: unknown; updated: unknown; baseline: unknown };
+    const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+    expect(created.created).toMatch(rfc3339);
+    expect(created.updated).toMatch(rfc3339);
+    expect(created.baseline).toEqual({
+      from: new Date(t0).toISOString(),
+      to: new Date(t0 + HOUR).toISOString(),
+    });
+    await monitors.evaluate('default', await monitors.get('default', created.id), t0 + 3 * HOUR);
+    const list = (await app.inject({ method: 'GET', url: '/v1/monitors' })).json() as {
+      monitors: Array<{
+        created: unknown;
+        updated: unknown;
+        status: { evaluated: unknown; next_run: unknown };
+      }>;
+    };
+    expect(list.monitors[0]?.created).toMatch(rfc3339);
+    expect(list.monitors[0]?.updated).toMatch(rfc3339);
+    expect(list.monitors[0]?.status.evaluated).toBe(new Date(t0 + 3 * HOUR).toISOString());
+    expect(list.monitors[0]?.status.next_run).toBe(new Date(t0 + 4 * HOUR).toISOString());
+    const one = (await app.inject({ method: 'GET', url: `/v1/monitors/${created.id}` })).json() as {
+      created: unknown;
+    };
+    expect(one.created).toMatch(rfc3339);
   });
 
   it('raises one alert with its reason, lists it by model and state, acknowledges, mutes and resolves it', async () => {

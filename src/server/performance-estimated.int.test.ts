@@ -73,6 +73,32 @@ describe('GET /v1/models/{model}/performance estimated', () => {
     expect(Math.abs(last - first)).toBeGreaterThan(0.02);
   });
 
+  it('answers the realised metrics when only the estimate is impossible (estimated null, with the reason)', async () => {
+    const { app } = ctx.server;
+    const { training, production } = world();
+    // Too few labelled training rows to calibrate on (100 are needed).
+    await postNdjson(app, '/v1/records', training.slice(0, 40));
+    await postNdjson(app, '/v1/records', production);
+    const res = await app.inject({ method: 'GET', url: '/v1/models/fraud/performance?granularity=day' });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json() as {
+      estimated_reason: string | null;
+      series: Array<{ metrics: Record<string, number | null>; estimated: unknown }>;
+    };
+    expect(body.estimated_reason).toContain('too few labelled');
+    expect(body.series).toHaveLength(10);
+    expect(body.series[0]!.metrics['accuracy']).toBeTypeOf('number');
+    for (const b of body.series) expect(b.estimated).toBeNull();
+    // With a labelled baseline there is no reason to give.
+    await postNdjson(app, '/v1/records', training.slice(40));
+    const full = (
+      await app.inject({ method: 'GET', url: '/v1/models/fraud/performance?granularity=day' })
+    ).json() as {
+      estimated_reason: string | null;
+    };
+    expect(full.estimated_reason).toBeNull();
+  });
+
   it('prices models for cost monitors and refuses a bad price naming the field', async () => {
     const { app } = ctx.server;
     const ok = await app.inject({

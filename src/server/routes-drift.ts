@@ -313,6 +313,12 @@ export async function driftRoutes(
         })),
         req.query.min_baseline_share === undefined ? {} : { minBaselineShare: req.query.min_baseline_share },
       );
+      // Regression and ranking segments carry their own intervals (normal approximation).
+      const ownIntervals = new Map(segments.map((s) => [s.value, s.intervals]));
+      const withIntervals = report.segments.map((seg) => {
+        const own = ownIntervals.get(seg.value);
+        return own ? { ...seg, intervals: { ...seg.intervals, ...own } } : seg;
+      });
       return {
         by: req.query.by,
         task: ctx.task,
@@ -330,6 +336,7 @@ export async function driftRoutes(
         ...report,
         values: capped.total,
         other_values: capped.other,
+        segments: withIntervals,
       };
     },
   );

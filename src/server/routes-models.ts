@@ -1,29 +1,95 @@
 import type { FastifyInstance } from 'fastify';
 import { modelContext } from '../analysis/model-context.js';
-import { listModels, type ModelConfig, TASKS } from '../analysis/models.js';
+import {
+  listModels,
+  type ModelConfig,
+  type ModelSummary,
+  modelStatus,
+  type OpenAlert,
+  TASKS,
+} from '../analysis/models.js';
 import { GRANULARITY_MS, type Granularity, measurePerformance } from '../analysis/performance.js';
 import { estimatedBuckets } from '../monitor/estimated-series.js';
+import type { MonitorService } from '../monitor/monitor-service.js';
 import { notFound, VigilError } from '../shared/errors.js';
 import { checkName } from '../shared/names.js';
 import type { Entities } from '../store/entities.js';
 import { int, type Store, str } from '../store/index.js';
+import { modelPageUrls } from './dashboard-views.js';
 import { projectOf } from './project.js';
 import { windowParams, windowQuerySchema } from './query-params.js';
 
+/** At most this many models a listing judges by their default drift view (the rest by alerts only). */
+const MAX_DRIFT_STATUS_MODELS = 20;
+
 export async function modelRoutes(
   app: FastifyInstance,
-  opts: { store: Store; entities: Entities },
+  opts: {
+    store: Store;
+    entities: Entities;
+    /** monitors give the open alerts a model's status follows (absent: alerts are not considered). */
+    monitors?: MonitorService;
+    /**
+     * internalGet asks one of the server's own GET routes (through the response cache the view
+     * warmer fills); the default drift view's verdict comes from it. Absent: drift not judged.
+     */
+    internalGet?: (project: string, url: string) => Promise<unknown>;
+    nowMs?: () => number;
+  },
 ): Promise<void> {
   const { store, entities } = opts;
   const configs = async (project: string) =>
     new Map((await entities.list<ModelConfig>(project, 'model')).map((e) => [e.id, e.body]));
+
+  /**
+   * withStatus derives each model's status (API.md): its open alerts (of monitors that still
+   * exist), and the dataset-drift verdict of its default dashboard drift view — the very answer
+   * the model page shows, usually already computed by the view warmer and served from the cache.
+   */
+  const withStatus = async (project: string, models: ModelSummary[]): Promise<ModelSummary[]> => {
+    const open = new Map<string, OpenAlert[]>();
+    if (opts.monitors) {
+      const live = new Set((await opts.monitors.list(project)).map((m) => m.id));
+      for (const state of ['alert', 'warning'] as const)
+        for (const a of await opts.monitors.alerts.list(project, { state, limit: 5000 }))
+          if (live.has(a.monitor_id))
+            open.set(a.model, [...(open.get(a.model) ?? []), { state, kind: a.kind, metric: a.metric }]);
+    }
+    const now = (opts.nowMs ?? Date.now)();
+    let judged = 0;
+    const out: ModelSummary[] = [];
+    for (const m of models) {
+      let drift: { datasetDrift: boolean | null; driftedShare: number | null } = {
+        datasetDrift: null,
+        driftedShare: null,
+      };
+      if (opts.internalGet && Object.keys(m.environments).length > 0 && judged++ < MAX_DRIFT_STATUS_MODELS) {
+        // The page's second URL is its drift view (dashboard-views.ts).
+        const url = modelPageUrls(m, now).find((u) => u.includes('/drift') && !u.includes('granularity='));
+        const answer =
+          url === undefined
+            ? null
+            : ((await opts.internalGet(project, url)) as {
+                dataset_drift?: unknown;
+                drifted_share?: unknown;
+              } | null);
+        if (answer && typeof answer.dataset_drift === 'boolean')
+          drift = {
+            datasetDrift: answer.dataset_drift,
+            driftedShare: typeof answer.drifted_share === 'number' ? answer.drifted_share : null,
+          };
+      }
+      out.push({ ...m, ...modelStatus(open.get(m.model) ?? [], drift) });
+    }
+    return out;
+  };
 
   app.get(
     '/v1/models',
     { schema: { summary: 'Every model with its task, versions and volumes' } },
     async (req) => {
       const project = projectOf(req);
-      return { models: await listModels(store, project, await configs(project)) };
+      return { models: await withStatus(project, await listModels(store, project, await configs(project))) };
     },
   );
 
@@ -33,8 +99,9 @@ export async function modelRoutes(
     async (req) => {
       const project = projectOf(req);
       const model = checkName(req.params.model, 'model');
-      const [found] = await listModels(store, project, await configs(project), model);
-      if (!found) throw notFound(`model ${JSON.stringify(model)}`);
+      const [listed] = await listModels(store, project, await configs(project), model);
+      if (!listed) throw notFound(`model ${JSON.stringify(model)}`);
+      const [found] = await withStatus(project, [listed]);
       // The tags a model's records carry are what segments can split by.
       const tags = await store.query<{ k: string }>(
         `SELECT DISTINCT arrayJoin(tag_keys) AS k FROM ${store.table('records')}
@@ -137,10 +204,16 @@ export async function modelRoutes(
         nowMs: Date.now(),
       });
       for (const bucket of series) {
-        const e = estimated?.get(Date.parse(bucket.start));
+        const e = estimated.buckets?.get(Date.parse(bucket.start));
         if (e) Object.assign(bucket, { estimated: e.values, estimated_bands: e.bands });
       }
-      return { task: ctx.task, positive_label: ctx.positiveLabel ?? null, series };
+      // When only the estimate is impossible, the realised metrics still answer; the reason says why.
+      return {
+        task: ctx.task,
+        positive_label: ctx.positiveLabel ?? null,
+        estimated_reason: estimated.reason,
+        series,
+      };
     },
   );
 

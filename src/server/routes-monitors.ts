@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseTimestamp } from '../ingest/timestamp.js';
+import { INITIAL_RUNTIME, type RuntimeState } from '../monitor/monitor-evaluator.js';
 import type { MonitorService } from '../monitor/monitor-service.js';
-import { checkNotifyUrls, parseMonitorSpec } from '../monitor/monitor-spec.js';
+import { checkNotifyUrls, durationsOf, type Monitor, parseMonitorSpec } from '../monitor/monitor-spec.js';
+import { publicMonitor } from '../monitor/monitor-view.js';
 import { badRequest, notFound } from '../shared/errors.js';
 import { checkName } from '../shared/names.js';
 import { OutboundGuard } from '../shared/outbound-url.js';
@@ -25,6 +27,22 @@ const ALERT_STATES = ['warning', 'alert', 'resolved'] as const;
 /** `state=open` (the dashboard's filter) means an alert not resolved: warning or alert. */
 const OPEN_STATES = ['warning', 'alert'] as const;
 
+/** statusOf is a monitor's current state as GET answers show it (times RFC 3339 UTC). */
+function statusOf(rt: RuntimeState, m: Monitor) {
+  const l = rt.lifecycle;
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  const { cadenceMs } = durationsOf(m);
+  return {
+    state: l.status,
+    value: l.value,
+    evaluated: iso(l.evaluatedAt),
+    // The next cadence boundary after the last evaluation (the scheduler runs it on its next tick).
+    next_run: m.enabled ? iso(l.evaluatedAt === null ? null : l.evaluatedAt + cadenceMs) : null,
+    predicted_breach: iso(l.predictedBreach),
+    error: l.error,
+  };
+}
+
 /** monitorRoutes: monitors CRUD and the alerts they raise (API.md, Monitors and alerts). */
 export async function monitorRoutes(
   app: FastifyInstance,
@@ -42,18 +60,42 @@ export async function monitorRoutes(
     await opts.audit?.(req, action, target, detail);
   };
 
-  app.get('/v1/monitors', { schema: { summary: 'Every monitor of the project' } }, async (req) => ({
-    monitors: await monitors.list(projectOf(req)),
-  }));
+  /** A model that does not exist is refused unless the body says `"allow_unknown_model": true`. */
+  const checkModel = async (project: string, body: unknown, model: string) => {
+    const allow =
+      typeof body === 'object' && body !== null && 'allow_unknown_model' in body
+        ? (body as { allow_unknown_model: unknown }).allow_unknown_model
+        : false;
+    if (allow !== true && allow !== false) throw badRequest('allow_unknown_model', 'must be true or false');
+    if (!allow) await monitors.assertModelKnown(project, model);
+  };
+
+  app.get(
+    '/v1/monitors',
+    { schema: { summary: 'Every monitor of the project, with its state' } },
+    async (req) => {
+      const project = projectOf(req);
+      const [list, states] = await Promise.all([monitors.list(project), monitors.runtimes(project)]);
+      return {
+        monitors: list.map((m) => ({
+          ...publicMonitor(m),
+          status: statusOf(states.get(m.id) ?? INITIAL_RUNTIME, m),
+        })),
+      };
+    },
+  );
 
   app.post<{ Body: unknown }>(
     '/v1/monitors',
     { schema: { summary: 'Create a monitor' } },
     async (req, reply) => {
       const project = projectOf(req);
-      const monitor = await monitors.create(project, await specOf(req.body));
+      const spec = await specOf(req.body);
+      await checkModel(project, req.body, spec.model);
+      const monitor = await monitors.create(project, spec);
       await audit(req, 'monitor.create', monitor.id, { name: monitor.name });
-      return reply.status(201).send(monitor);
+      // The only answer that shows a webhook secret: the one to its creation.
+      return reply.status(201).send(publicMonitor(monitor, { revealSecrets: true }));
     },
   );
 
@@ -63,17 +105,9 @@ export async function monitorRoutes(
     async (req) => {
       const project = projectOf(req);
       const monitor = await monitors.get(project, req.params.id);
-      const rt = await monitors.runtime(project, monitor.id);
-      const l = rt.lifecycle;
       return {
-        ...monitor,
-        status: {
-          state: l.status,
-          value: l.value,
-          evaluated: l.evaluatedAt === null ? null : new Date(l.evaluatedAt).toISOString(),
-          predicted_breach: l.predictedBreach === null ? null : new Date(l.predictedBreach).toISOString(),
-          error: l.error,
-        },
+        ...publicMonitor(monitor),
+        status: statusOf(await monitors.runtime(project, monitor.id), monitor),
       };
     },
   );
@@ -83,9 +117,11 @@ export async function monitorRoutes(
     { schema: { summary: 'Replace a monitor', params: idParam } },
     async (req) => {
       const project = projectOf(req);
-      const monitor = await monitors.update(project, req.params.id, await specOf(req.body));
+      const spec = await specOf(req.body);
+      await checkModel(project, req.body, spec.model);
+      const monitor = await monitors.update(project, req.params.id, spec);
       await audit(req, 'monitor.update', monitor.id, { name: monitor.name });
-      return monitor;
+      return publicMonitor(monitor);
     },
   );
 

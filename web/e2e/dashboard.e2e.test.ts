@@ -314,6 +314,58 @@ describe('dashboard', () => {
     await page.waitForSelector('text=No such page');
   });
 
+  it('overview status agrees with the open alerts: fraud is alert, and the KPI counts follow GET /v1/models', async () => {
+    const api = (await (await fetch(`${vigil.url}/v1/models`)).json()) as {
+      models: Array<{ model: string; status: string; status_reason: string }>;
+    };
+    const fraud = api.models.find((m) => m.model === 'fraud');
+    expect(fraud?.status, fraud?.status_reason).toBe('alert');
+    expect(fraud?.status_reason).toMatch(/open alert/);
+    const { page } = await fresh();
+    await open(page, '#/', 'overview');
+    expect(await page.locator('tr[data-model="fraud"] .badge').first().textContent()).toBe('alert');
+    for (const st of ['alert', 'warning', 'ok']) {
+      const n = api.models.filter((m) => m.status === st).length;
+      const kpi = page.locator('.kpi', {
+        has: page.locator('.kpi-label', { hasText: new RegExp(`^${st}$`) }),
+      });
+      expect(await kpi.locator('.kpi-value').textContent(), st).toBe(String(n));
+    }
+  });
+
+  it('charts: legends show the latest values before any hover, y axes have titles, quality names are not under the cells', async () => {
+    const { page } = await fresh();
+    await open(page, '#/models/fraud', 'model');
+    const chart = page.locator('[data-chart$="over time"]').first();
+    await chart.locator('.u-legend').waitFor();
+    const values = await chart.locator('.u-legend .u-value').allTextContents();
+    expect(values.length).toBeGreaterThan(1);
+    expect(values.some((v) => v !== '—' && v !== '')).toBe(true);
+    // (uPlot draws axis titles on the canvas: the screenshot shows them.)
+    await shot(page, 'model-charts');
+    const grid = page.locator('.quality-grid');
+    if ((await grid.count()) > 0) {
+      const name = grid.locator('.quality-name').first();
+      const cell = grid.locator('[data-status]').first();
+      const [nb, cb] = [await name.boundingBox(), await cell.boundingBox()];
+      expect(nb!.x + nb!.width).toBeLessThanOrEqual(cb!.x + 0.5);
+    }
+  });
+
+  it("monitors: the demo's monitors with state, last evaluation, next run and error", async () => {
+    const { page } = await fresh();
+    await page.goto(`${vigil.url}/#/`);
+    await page.locator('nav a', { hasText: 'Monitors' }).click();
+    await page.waitForSelector('html[data-ready="monitors"]');
+    const rows = page.locator('tr[data-monitor]');
+    expect(await rows.count()).toBeGreaterThanOrEqual(6);
+    const first = rows.first();
+    expect(await first.locator('.badge').textContent()).toMatch(/^(ok|warning|alert|error)$/);
+    expect(await first.locator('[data-col="evaluated"]').textContent()).toMatch(/ago/);
+    expect(await first.locator('[data-col="next-run"]').textContent()).toMatch(/^(in .+|due)$/);
+    await shot(page, 'monitors');
+  });
+
   it("alerts: the demo's monitors fired; timeline, list, explanation, acknowledge and mute", async () => {
     const { page } = await fresh();
     await open(page, '#/alerts?state=all', 'alerts');
@@ -472,6 +524,11 @@ describe('dashboard pages for routes not served yet (API.md fixtures)', () => {
     expect(await page.locator('[aria-label="outcomes"] .hbar').count()).toBe(5);
     expect(await page.locator('svg.strip rect').count()).toBe(5);
     expect(await page.locator('.kpi', { hasText: 'too slow' }).textContent()).toContain('21%');
+    // The share's interval is a 95% Wilson interval (core/fairness wilsonInterval's default).
+    expect(await page.locator('.kpi', { hasText: 'too slow' }).getAttribute('title')).toMatch(
+      /^95% interval/,
+    );
+    expect(await page.locator('dl.facts').first().textContent()).toContain('95% interval');
     await page.locator('input[name="calls"]').fill('40000');
     await page.locator('button', { hasText: 'Project' }).click();
     await expect.poll(() => page.url()).toContain('calls=40000');

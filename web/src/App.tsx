@@ -8,12 +8,14 @@ import { AnomaliesPage } from './pages/AnomaliesPage.js';
 import { LabsPage } from './pages/LabsPage.js';
 import { LabsReportPage } from './pages/LabsReportPage.js';
 import { LoginPage, logout, readSession, type SessionInfo } from './pages/LoginPage.js';
+import { MonitorsPage } from './pages/MonitorsPage.js';
 import { ModelPage } from './pages/model/ModelPage.js';
 import { OverviewPage } from './pages/OverviewPage.js';
 
 const NAV = [
   { key: '', label: 'Overview' },
   { key: 'alerts', label: 'Alerts' },
+  { key: 'monitors', label: 'Monitors' },
   { key: 'anomalies', label: 'Anomalies' },
   { key: 'labs', label: 'Labs' },
 ] as const;
@@ -27,6 +29,8 @@ function page(route: Route) {
       return id ? <ModelPage model={id} params={route.params} /> : <OverviewPage />;
     case 'alerts':
       return <AlertsPage params={route.params} />;
+    case 'monitors':
+      return <MonitorsPage />;
     case 'anomalies':
       return <AnomaliesPage params={route.params} />;
     case 'labs':

@@ -18,6 +18,8 @@ export interface ModelSummary {
   versions: string[];
   environments: Record<string, EnvironmentVolume>;
   status: Status;
+  /** Why: the open alerts and warnings, or the default drift view's dataset drift. */
+  status_reason?: string;
 }
 
 export interface ModelDetail extends ModelSummary {
@@ -184,6 +186,22 @@ export interface Monitor {
   model: string;
   kind: string;
   metric?: string;
+  enabled?: boolean;
+  window?: string;
+  cadence?: string;
+  threshold?: { op: string; value: number } | { auto: true; sensitivity?: number };
+  notify?: Array<{ url: string; format?: string; has_secret?: boolean }>;
+  created?: string;
+  updated?: string;
+  /** Current state (GET /v1/monitors and GET /v1/monitors/{id}); times RFC 3339 UTC. */
+  status?: {
+    state: string;
+    value: number | null;
+    evaluated: string | null;
+    next_run?: string | null;
+    predicted_breach: string | null;
+    error: string | null;
+  };
 }
 
 export interface AnomalyPoint {

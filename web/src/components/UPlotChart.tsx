@@ -1,6 +1,14 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { latestIndex } from '../lib/charts.js';
+
+/** showLatest puts the latest values in the legend while the cursor is off the chart. */
+function showLatest(u: uPlot): void {
+  if (u.cursor.idx !== null && u.cursor.idx !== undefined) return;
+  const idx = latestIndex(u.data as ReadonlyArray<ArrayLike<number | null>>);
+  if (idx !== null) u.setLegend({ idx });
+}
 
 export type ChartOptions = Omit<uPlot.Options, 'width' | 'height'>;
 
@@ -33,6 +41,9 @@ export function UPlotChart({ options, data, height, label }: Props) {
         height,
         hooks: {
           ...options.hooks,
+          ready: [...(options.hooks?.ready ?? []), showLatest],
+          setCursor: [...(options.hooks?.setCursor ?? []), showLatest],
+          setData: [...(options.hooks?.setData ?? []), showLatest],
           draw: [
             ...(options.hooks?.draw ?? []),
             () => {

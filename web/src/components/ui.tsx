@@ -22,8 +22,12 @@ export function Panel(props: {
   );
 }
 
-export function StatusBadge({ status }: { status: Status | 'resolved' | string }) {
-  return <span class={`badge status-${status}`}>{status}</span>;
+export function StatusBadge({ status, reason }: { status: Status | 'resolved' | string; reason?: string }) {
+  return (
+    <span class={`badge status-${status}`} title={reason}>
+      {status}
+    </span>
+  );
 }
 
 export function Tag({ children, tone }: { children: ComponentChildren; tone?: string }) {

@@ -33,16 +33,55 @@ export function timeAxis(): uPlot.Axis {
   };
 }
 
+/** valueAxis is a y axis; `label` is its title (every y axis has one: what it measures). */
 export function valueAxis(opts: Partial<uPlot.Axis> = {}): uPlot.Axis {
   return {
     stroke: '#5b6370',
     font: AXIS_FONT,
+    labelFont: AXIS_FONT,
+    labelSize: 16,
+    labelGap: 2,
     size: 52,
     grid: { stroke: '#eef0f3', width: 1 },
     ticks: { show: false },
     values: (_u, vals) => vals.map((v) => fmtNum(v, 2)),
     ...opts,
   };
+}
+
+/**
+ * latestIndex is the last x index where any series has a value: the legend shows it while the
+ * cursor is off the chart (instead of "—" until hovered). Null when there is no value at all.
+ */
+export function latestIndex(data: ReadonlyArray<ArrayLike<number | null | undefined>>): number | null {
+  const x = data[0];
+  if (!x) return null;
+  for (let i = x.length - 1; i >= 0; i--)
+    for (let s = 1; s < data.length; s++) {
+      const v = data[s]?.[i];
+      if (v !== null && v !== undefined && Number.isFinite(v)) return i;
+    }
+  return null;
+}
+
+/** UNIT_METRICS are bounded by [0, 1]: their axis never leaves it. */
+const UNIT_METRICS = /^(accuracy|precision|recall|f1|auc|pr_auc|brier|ece|mrr|(ndcg|map|recall)@\d+)$/;
+
+/**
+ * metricRange is the y range of a metric chart: the data's range with 10% room (5% of the value,
+ * at least 0.01, when all values are equal — one record, say), inside [0, 1] for bounded metrics.
+ */
+export function metricRange(metric: string, lo: number | null, hi: number | null): [number, number] {
+  const unit = UNIT_METRICS.test(metric);
+  if (lo === null || hi === null || !Number.isFinite(lo) || !Number.isFinite(hi)) return [0, 1];
+  const pad = hi > lo ? (hi - lo) * 0.1 : Math.max(Math.abs(hi) * 0.05, 0.01);
+  let a = lo - pad;
+  let b = hi + pad;
+  if (unit) {
+    a = Math.max(0, a);
+    b = Math.min(1, b);
+  }
+  return [a, b];
 }
 
 export const legendTime: uPlot.Series = {

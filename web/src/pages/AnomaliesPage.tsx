@@ -45,7 +45,7 @@ function DetectChart({ result }: { result: DetectResponse }) {
         },
       ],
       bands: [{ series: [4, 3], fill: COLORS.band }],
-      axes: [timeAxis(), valueAxis()],
+      axes: [timeAxis(), valueAxis({ label: 'value' })],
       scales: { x: { time: true } },
       cursor: { drag: { x: true, y: false } },
       plugins: [

@@ -137,7 +137,7 @@ export function LabsReportPage({ id, params }: { id: string; params: URLSearchPa
                 value={fmtPct(r.feedback.too_slow_share, 0)}
                 hint={
                   r.feedback.too_slow_ci
-                    ? `90% interval ${fmtPct(r.feedback.too_slow_ci[0], 0)}–${fmtPct(r.feedback.too_slow_ci[1], 0)}`
+                    ? `95% interval ${fmtPct(r.feedback.too_slow_ci[0], 0)}–${fmtPct(r.feedback.too_slow_ci[1], 0)}`
                     : ''
                 }
               />
@@ -172,7 +172,7 @@ export function LabsReportPage({ id, params }: { id: string; params: URLSearchPa
                   <dd>
                     {fmtPct(r.feedback.too_slow_share)}
                     {r.feedback.too_slow_ci
-                      ? ` (90% interval ${fmtPct(r.feedback.too_slow_ci[0])}–${fmtPct(r.feedback.too_slow_ci[1])})`
+                      ? ` (95% interval ${fmtPct(r.feedback.too_slow_ci[0])}–${fmtPct(r.feedback.too_slow_ci[1])})`
                       : ''}
                   </dd>
                   <dt>useful</dt>

@@ -64,7 +64,10 @@ function ModelRow({ m, onSettled }: { m: ModelSummary; onSettled: (model: string
         </a>
       </td>
       <td>
-        <StatusBadge status={m.status} />
+        <StatusBadge status={m.status} reason={m.status_reason} />
+        {m.status !== 'ok' && m.status_reason ? (
+          <div class="muted small status-reason">{m.status_reason}</div>
+        ) : null}
       </td>
       <td>{m.task ?? DASH}</td>
       <td class="wrap">

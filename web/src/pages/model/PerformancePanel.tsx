@@ -9,6 +9,7 @@ import {
   COLORS,
   legendTime,
   markersPlugin,
+  metricRange,
   shadePlugin,
   timeAxis,
   tzUtc,
@@ -52,8 +53,8 @@ export function PerformanceCharts(props: {
     return {
       tzDate: tzUtc,
       series,
-      axes: [timeAxis(), valueAxis()],
-      scales: { x: { time: true } },
+      axes: [timeAxis(), valueAxis({ label: metric })],
+      scales: { x: { time: true }, y: { range: (_u, lo, hi) => metricRange(metric, lo, hi) } },
       cursor: { sync: { key: sync }, drag: { x: false, y: false } },
       legend: { live: true },
       plugins: [shadePlugin(cols.awaiting, COLORS.awaiting), markersPlugin(alertMarks(alerts))],
@@ -89,9 +90,10 @@ export function PerformanceCharts(props: {
       ],
       axes: [
         timeAxis(),
-        valueAxis({ scale: 'n', values: (_u, vals) => vals.map((v) => fmtInt(v)) }),
+        valueAxis({ scale: 'n', label: 'records', values: (_u, vals) => vals.map((v) => fmtInt(v)) }),
         valueAxis({
           scale: 'share',
+          label: 'labeled share',
           side: 1,
           grid: { show: false },
           values: (_u, vals) => vals.map((v) => fmtPct(v, 0)),

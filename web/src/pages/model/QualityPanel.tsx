@@ -187,13 +187,15 @@ function QualityGrid({ q }: { q: QualityResponse }) {
         aria-label={`data quality per feature and ${q.granularity}`}
         style={{
           display: 'grid',
-          gridTemplateColumns: `minmax(80px, max-content) repeat(${columns}, minmax(3px, 1fr))`,
+          // The name column has a fixed width and clips long names (full name on hover): the
+          // cells never draw over a name.
+          gridTemplateColumns: `minmax(80px, 180px) repeat(${columns}, minmax(3px, 1fr))`,
           gap: '2px',
           marginTop: '4px',
         }}
       >
         {features.map((f) => [
-          <span key={f.name} class="muted" style={{ fontSize: '12px', paddingRight: '6px' }}>
+          <span key={f.name} class="muted quality-name" title={f.name}>
             {f.name}
           </span>,
           ...f.buckets.map((b) => (
