@@ -1,3 +1,4 @@
+import { demoPrototypeFolder } from '../demo/demo-labs.js';
 import { seedDemoMonitors } from '../demo/demo-monitors.js';
 import { seedDemo } from '../demo/demo-workspace.js';
 import type { MonitorSpec } from '../monitor/monitor-spec.js';
@@ -112,6 +113,7 @@ async function prepare(
     logger.info('monitors loaded', { file: opts.monitors, monitors: loaded.length });
   }
   if (!opts.demo) return;
+  demoPrototypeFolder(); // a restart on an existing demo finds its prototype's readable copy
   const started = Date.now();
   const n = await seedDemo(server.store, server.ingest, Date.now());
   if (n > 0) {

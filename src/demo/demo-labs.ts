@@ -1,6 +1,8 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WriteQueue } from '../ingest/index.js';
-import { LabsService } from '../labs/index.js';
+import { LabsService, sandboxReadableFolder } from '../labs/index.js';
 import { fixedClock } from '../shared/clock.js';
 import { noopLogger } from '../shared/logger.js';
 import { Entities } from '../store/entities.js';
@@ -17,6 +19,15 @@ export const DEMO_LABS_DAYS = 12;
 // The prototype ships beside this module's source (src/demo/labs-prototype); from dist/demo the
 // same relative path reaches it, since both folders sit two levels under the package root.
 const PROTOTYPE = fileURLToPath(new URL('../../src/demo/labs-prototype', import.meta.url));
+
+/**
+ * demoPrototypeFolder is where the demo's experiment loads its prototype from: the shipped folder,
+ * or (a root server whose checkout the sandbox user cannot read, e.g. under /root) a copy in the
+ * temporary folder. `vigil serve --demo` calls it on every start, so a restart finds the copy.
+ */
+export function demoPrototypeFolder(): string {
+  return sandboxReadableFolder(PROTOTYPE, join(tmpdir(), 'vigil-demo-labs-prototype'));
+}
 
 const FEATURES = ['case summary', 'ask a question', 'draft reply'] as const;
 
@@ -55,7 +66,7 @@ export async function seedDemoLabs(
       name: 'case-summarizer',
       description: 'LLM summary of a case in the review queue (demo)',
       owner: 'pm-risk',
-      source: { type: 'module', path: PROTOTYPE },
+      source: { type: 'module', path: demoPrototypeFolder() },
       allocation: { percent: 100, allow: users },
       limits: { timeout_ms: 2000, concurrency: 8, rate_per_user_per_min: 10_000, memory_mb: 128 },
       prices: { cpu_hour_usd: 0.05, gb_hour_usd: 0.01, request_usd: 0.00002 },

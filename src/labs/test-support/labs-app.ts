@@ -1,4 +1,4 @@
-import { chmodSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -11,8 +11,7 @@ import { OutboundGuard } from '../../shared/outbound-url.js';
 import { Entities } from '../../store/entities.js';
 import type { Store } from '../../store/index.js';
 import { dropTestStore, openTestStore } from '../../store/test-support/test-store.js';
-import { checkPrototypeFolder } from '../sandbox/folder-check.js';
-import { sandboxIdentity } from '../sandbox/host.js';
+import { sandboxReadableFolder } from '../sandbox/readable-folder.js';
 import { labsMigration } from '../schema.js';
 import type { LabsService } from '../service.js';
 
@@ -101,18 +100,10 @@ export async function labsTestApp(
  * by nobody — then the fixtures are copied to a world-readable temporary folder.
  */
 function sandboxReadable(folder: string): string {
-  const identity = sandboxIdentity();
-  if (!identity) return folder;
-  try {
-    checkPrototypeFolder(folder, identity);
-    return folder;
-  } catch {
-    const copy = mkdtempSync(join(tmpdir(), 'vigil-labs-fixtures-'));
-    chmodSync(copy, 0o755);
-    cpSync(folder, copy, { recursive: true });
-    process.once('exit', () => rmSync(copy, { recursive: true, force: true }));
-    return `${copy}/`;
-  }
+  const copy = join(tmpdir(), `vigil-labs-fixtures-${process.pid}`);
+  const answer = sandboxReadableFolder(folder, copy);
+  if (answer === copy) process.once('exit', () => rmSync(copy, { recursive: true, force: true }));
+  return answer.endsWith('/') ? answer : `${answer}/`;
 }
 
 export const FIXTURES = sandboxReadable(new URL('../fixtures/', import.meta.url).pathname);
