@@ -134,15 +134,7 @@ export async function listModels(
   for (const r of rows) {
     let m = byModel.get(r.model);
     if (!m) {
-      m = {
-        model: r.model,
-        task: null,
-        versions: [],
-        environments: {},
-        status: 'ok',
-        status_reason: '',
-        stats: [],
-      };
+      m = emptySummary(r.model);
       byModel.set(r.model, m);
     }
     m.stats.push(r);
@@ -154,16 +146,7 @@ export async function listModels(
     };
   }
   for (const name of configs.keys()) {
-    if (!byModel.has(name) && (only === undefined || name === only))
-      byModel.set(name, {
-        model: name,
-        task: null,
-        versions: [],
-        environments: {},
-        status: 'ok',
-        status_reason: '',
-        stats: [],
-      });
+    if (!byModel.has(name) && (only === undefined || name === only)) byModel.set(name, emptySummary(name));
   }
   return [...byModel.values()]
     .sort((a, b) => a.model.localeCompare(b.model))
@@ -182,4 +165,9 @@ export async function listModels(
         });
       return { ...m, task };
     });
+}
+
+/** emptySummary is a model's summary before its records and status are read. */
+function emptySummary(model: string): ModelSummary & { stats: Row[] } {
+  return { model, task: null, versions: [], environments: {}, status: 'ok', status_reason: '', stats: [] };
 }
