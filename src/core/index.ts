@@ -8,3 +8,4 @@ export * from './metrics/index.js';
 export * from './quality/index.js';
 export * from './stats/index.js';
 export * from './timeseries/index.js';
+export * from './compare/index.js';
