@@ -28,7 +28,9 @@ export interface BootstrapOptions {
 }
 
 /** BootstrapResult is a bootstrap comparison with its dropped-replicate count. */
-export type BootstrapResult = TestResult<ComparisonFields & { readonly dropped: number; readonly resamples: number }>;
+export type BootstrapResult = TestResult<
+  ComparisonFields & { readonly dropped: number; readonly resamples: number }
+>;
 
 /** IndexedMetric computes a metric on the records at `idx` (indices into the caller's arrays). */
 export type IndexedMetric = (idx: Int32Array) => number;

@@ -119,7 +119,12 @@ const finite = (x: number) => (Number.isFinite(x) ? x : null);
 
 function subset(s: ModelSide, idx: ArrayLike<number>): ModelSide {
   const pick = <T>(xs: readonly T[] | undefined) => (xs ? Array.from(idx, (i) => xs[i]!) : undefined);
-  return { target: pick(s.target)!, score: pick(s.score), prediction: pick(s.prediction), queries: pick(s.queries) };
+  return {
+    target: pick(s.target)!,
+    score: pick(s.score),
+    prediction: pick(s.prediction),
+    queries: pick(s.queries),
+  };
 }
 
 function nOf(s: ModelSide): number {
@@ -150,7 +155,8 @@ function runTest(
         );
       case 'dm_absolute':
       case 'dm_squared': {
-        const e = (s: ModelSide) => Array.from(range(n), (i) => num([s.prediction![i]!])[0]! - num([s.target[i]!])[0]!);
+        const e = (s: ModelSide) =>
+          Array.from(range(n), (i) => num([s.prediction![i]!])[0]! - num([s.target[i]!])[0]!);
         return dieboldMariano(e(ref), e(cand), { loss: m.paired === 'dm_absolute' ? 'absolute' : 'squared' });
       }
       case 'sign_flip':
@@ -160,7 +166,13 @@ function runTest(
           resamples,
         );
       case 'bootstrap':
-        return pairedBootstrap(n, (idx) => m.value(ref, idx), (idx) => m.value(cand, idx), uniform, { resamples });
+        return pairedBootstrap(
+          n,
+          (idx) => m.value(ref, idx),
+          (idx) => m.value(cand, idx),
+          uniform,
+          { resamples },
+        );
     }
   }
   switch (m.unpaired) {
@@ -262,10 +274,13 @@ export function compareModels(input: CompareInput, options: CompareOptions = {})
   if (input.paired && nOf(input.reference) !== nOf(input.candidate))
     throw new RangeError('paired sides must hold the same records');
   let metrics = metricsFor(input.task, input.reference, input.candidate);
-  if (metrics.length === 0) throw new RangeError(`no ${input.task} metric can be computed from the given outputs`);
+  if (metrics.length === 0)
+    throw new RangeError(`no ${input.task} metric can be computed from the given outputs`);
   const primary = metrics.find((m) => m.name === o.primary) ?? metrics[0]!;
   if (o.primary !== undefined && primary.name !== o.primary)
-    throw new RangeError(`unknown metric ${o.primary}; ${input.task} has ${metrics.map((m) => m.name).join(', ')}`);
+    throw new RangeError(
+      `unknown metric ${o.primary}; ${input.task} has ${metrics.map((m) => m.name).join(', ')}`,
+    );
   if (o.metrics) metrics = metrics.filter((m) => m === primary || o.metrics!.includes(m.name));
   const results = metrics.map((m, k) => compareMetric(m, input, o, o.seed + 7919 * k));
   const overall = results.find((r) => r.metric === primary.name)!;

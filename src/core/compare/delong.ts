@@ -96,12 +96,15 @@ function split(yTrue: ArrayLike<number>, scores: ArrayLike<number>): [Float64Arr
 }
 
 /** DeLongResult adds both AUCs to a comparison. */
-export type DeLongResult = TestResult<ComparisonFields & { readonly reference: number; readonly candidate: number }>;
+export type DeLongResult = TestResult<
+  ComparisonFields & { readonly reference: number; readonly candidate: number }
+>;
 
 function finish(ref: number, cand: number, variance: number, test: string): DeLongResult {
   const difference = cand - ref;
   const se = Math.sqrt(Math.max(0, variance));
-  const z = se === 0 ? (difference === 0 ? 0 : Math.sign(difference) * Number.POSITIVE_INFINITY) : difference / se;
+  const z =
+    se === 0 ? (difference === 0 ? 0 : Math.sign(difference) * Number.POSITIVE_INFINITY) : difference / se;
   const pValue = se === 0 ? (difference === 0 ? 1 : 0) : Math.min(1, erfc(Math.abs(z) / Math.SQRT2));
   return {
     ok: true,

@@ -40,7 +40,8 @@ export function dieboldMariano(
   candidateErrors: ArrayLike<number>,
   options: DmOptions = {},
 ): ComparisonResult {
-  if (referenceErrors.length !== candidateErrors.length) throw new RangeError('error series differ in length');
+  if (referenceErrors.length !== candidateErrors.length)
+    throw new RangeError('error series differ in length');
   const loss = options.loss ?? 'squared';
   const h = options.horizon ?? 1;
   if (!(Number.isInteger(h) && h >= 1)) throw new RangeError('horizon must be an integer ≥ 1');

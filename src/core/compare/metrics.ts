@@ -85,14 +85,16 @@ function binaryCounts(side: ModelSide, idx: ArrayLike<number>): { tp: number; fp
 
 const correct = (s: ModelSide, i: number) => (s.prediction![i] === s.target[i] ? 1 : 0);
 const error = (s: ModelSide, i: number) => num(s.prediction![i]!) - num(s.target[i]!);
-const unitMean = (m: { unit: (s: ModelSide, i: number) => number }) => (s: ModelSide, idx: ArrayLike<number>) =>
-  meanOf(idx, (i) => m.unit(s, i));
+const unitMean =
+  (m: { unit: (s: ModelSide, i: number) => number }) => (s: ModelSide, idx: ArrayLike<number>) =>
+    meanOf(idx, (i) => m.unit(s, i));
 
 const accuracyUnit = { unit: correct };
 const absUnit = { unit: (s: ModelSide, i: number) => Math.abs(error(s, i)) };
 const sqUnit = { unit: (s: ModelSide, i: number) => error(s, i) ** 2 };
 const apeUnit = {
-  unit: (s: ModelSide, i: number) => Math.abs(error(s, i)) / Math.max(Math.abs(num(s.target[i]!)), Number.EPSILON),
+  unit: (s: ModelSide, i: number) =>
+    Math.abs(error(s, i)) / Math.max(Math.abs(num(s.target[i]!)), Number.EPSILON),
 };
 const ndcgUnit = { unit: (s: ModelSide, i: number) => ndcgAtK([s.queries![i]!], 10) };
 const mrrUnit = { unit: (s: ModelSide, i: number) => meanReciprocalRank([s.queries![i]!]) };
@@ -181,7 +183,9 @@ export const COMPARE_METRICS: readonly CompareMetric[] = [
     paired: 'bootstrap',
     unpaired: 'bootstrap',
     value: (s, idx) =>
-      idx.length === 0 ? Number.NaN : multiclassMetrics(pick(s.target, idx), pick(s.prediction!, idx)).macro.f1,
+      idx.length === 0
+        ? Number.NaN
+        : multiclassMetrics(pick(s.target, idx), pick(s.prediction!, idx)).macro.f1,
   },
   {
     name: 'mae',
@@ -253,6 +257,10 @@ export const COMPARE_METRICS: readonly CompareMetric[] = [
  */
 export function metricsFor(task: CompareTask, a: ModelSide, b: ModelSide): CompareMetric[] {
   const has = (s: ModelSide, need: CompareMetric['needs']) =>
-    need === 'score' ? s.score !== undefined : need === 'prediction' ? s.prediction !== undefined : s.queries !== undefined;
+    need === 'score'
+      ? s.score !== undefined
+      : need === 'prediction'
+        ? s.prediction !== undefined
+        : s.queries !== undefined;
   return COMPARE_METRICS.filter((m) => m.task === task && has(a, m.needs) && has(b, m.needs));
 }

@@ -51,7 +51,12 @@ export function minimumDetectableEffect(se: number, options: PowerOptions = {}):
  * @example
  * sampleSizeForEffect(1000, 0.01, 0.014); // ≈ 4004.6: four times the data halves the MDE
  */
-export function sampleSizeForEffect(n: number, se: number, effect: number, options: PowerOptions = {}): number {
+export function sampleSizeForEffect(
+  n: number,
+  se: number,
+  effect: number,
+  options: PowerOptions = {},
+): number {
   const [za, zb] = zs(options);
   return n * (((za + zb) * se) / effect) ** 2;
 }

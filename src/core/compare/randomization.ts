@@ -33,7 +33,11 @@ function meanVar(xs: ArrayLike<number>): [number, number] {
  * @example
  * signFlipTest([0.1, 0.2, -0.05, 0.3], mulberry32(1), 5000).pValue; // ≈ 0.375 (2·3/16 exactly)
  */
-export function signFlipTest(differences: ArrayLike<number>, uniform: () => number, resamples = 5000): ComparisonResult {
+export function signFlipTest(
+  differences: ArrayLike<number>,
+  uniform: () => number,
+  resamples = 5000,
+): ComparisonResult {
   const n = differences.length;
   if (n === 0) return statUndefined('empty_sample', 'the sign-flip test needs at least one pair');
   const [mean, variance] = meanVar(differences);

@@ -15,7 +15,12 @@ export type Verdict = 'better' | 'worse' | 'no_detectable_difference';
  * verdictOf(0.02, 0.001, true); // 'better'
  * verdictOf(0.02, 0.001, false); // 'worse' (an error metric went up)
  */
-export function verdictOf(difference: number, pValue: number, higherIsBetter: boolean, alpha = 0.05): Verdict {
+export function verdictOf(
+  difference: number,
+  pValue: number,
+  higherIsBetter: boolean,
+  alpha = 0.05,
+): Verdict {
   if (!(pValue < alpha) || difference === 0 || Number.isNaN(difference)) return 'no_detectable_difference';
   return difference > 0 === higherIsBetter ? 'better' : 'worse';
 }
