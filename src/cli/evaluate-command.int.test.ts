@@ -80,10 +80,10 @@ describe('vigil evaluate', () => {
     expect(auc.ci[0]).toBeLessThan(auc.difference);
     const acc = j.metrics.find((m: { metric: string }) => m.metric === 'accuracy');
     expect(acc.test).toMatch(/^mcnemar/);
-    const seg = Object.fromEntries(j.segments.map((s: { value: string }) => [s.value, s]));
-    expect(seg.new).toMatchObject({ column: 'user', verdict: 'worse' });
-    expect(seg.new.adjusted_p_value).toBeGreaterThanOrEqual(seg.new.p_value);
-    expect(seg.returning.verdict).toBe('better');
+    const seg = (value: string) => j.segments.find((s: { value: string }) => s.value === value);
+    expect(seg('new')).toMatchObject({ column: 'user', verdict: 'worse' });
+    expect(seg('new').adjusted_p_value).toBeGreaterThanOrEqual(seg('new').p_value);
+    expect(seg('returning').verdict).toBe('better');
   });
 
   it('exits 0 without --fail-on, and 0 with it when the candidate is better everywhere', () => {
