@@ -196,7 +196,10 @@ export function buildInput(ref: LoadedFile, cand: LoadedFile, opts: EvaluateComm
     rows.map((r) => (r[c] === null || r[c] === undefined ? '(missing)' : String(r[c])));
   if (opts.id !== undefined) {
     const index = new Map<string, Record<string, unknown>>();
-    for (const r of cand.rows) index.set(String(r[opts.id]), r);
+    for (const r of cand.rows) {
+      const key = String(r[opts.id]);
+      if (!index.has(key)) index.set(key, r);
+    }
     const refRows: Array<Record<string, unknown>> = [];
     const candRows: Array<Record<string, unknown>> = [];
     const seen = new Set<string>();

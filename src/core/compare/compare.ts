@@ -165,14 +165,24 @@ function runTest(
           uniform,
           resamples,
         );
-      case 'bootstrap':
-        return pairedBootstrap(
-          n,
-          (idx) => m.value(ref, idx),
-          (idx) => m.value(cand, idx),
-          uniform,
-          { resamples },
-        );
+      case 'bootstrap': {
+        if (m.unit === undefined)
+          return pairedBootstrap(
+            n,
+            (idx) => m.value(ref, idx),
+            (idx) => m.value(cand, idx),
+            uniform,
+            { resamples },
+          );
+        // A mean of per-record values: resample the per-record differences (one pass per draw).
+        const d = Float64Array.from(range(n), (i) => m.unit!(cand, i) - m.unit!(ref, i));
+        const meanAt = (idx: Int32Array) => {
+          let sum = 0;
+          for (let k = 0; k < idx.length; k++) sum += d[idx[k]!]!;
+          return idx.length === 0 ? Number.NaN : sum / idx.length;
+        };
+        return pairedBootstrap(n, () => 0, meanAt, uniform, { resamples });
+      }
     }
   }
   switch (m.unpaired) {

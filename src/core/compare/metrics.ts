@@ -60,6 +60,24 @@ export interface CompareMetric {
 const num = (l: Label) => (typeof l === 'number' ? l : Number(l));
 const pick = <T>(xs: readonly T[], idx: ArrayLike<number>): T[] => Array.from(idx, (i) => xs[i]!);
 
+// Resampling calls a metric thousands of times: numeric columns are converted to Float64Array
+// once per array (cached by identity) and gathered into typed arrays, not boxed JS arrays.
+const asNumbers = new WeakMap<readonly unknown[], Float64Array>();
+function numbers(xs: readonly Label[]): Float64Array {
+  let out = asNumbers.get(xs);
+  if (out === undefined) {
+    out = Float64Array.from(xs, num);
+    asNumbers.set(xs, out);
+  }
+  return out;
+}
+function gather(xs: readonly Label[], idx: ArrayLike<number>): Float64Array {
+  const src = numbers(xs);
+  const out = new Float64Array(idx.length);
+  for (let k = 0; k < idx.length; k++) out[k] = src[idx[k]!]!;
+  return out;
+}
+
 function meanOf(idx: ArrayLike<number>, f: (i: number) => number): number {
   if (idx.length === 0) return Number.NaN;
   let s = 0;
@@ -96,6 +114,7 @@ const apeUnit = {
   unit: (s: ModelSide, i: number) =>
     Math.abs(error(s, i)) / Math.max(Math.abs(num(s.target[i]!)), Number.EPSILON),
 };
+const brierUnit = { unit: (s: ModelSide, i: number) => (s.score![i]! - num(s.target[i]!)) ** 2 };
 const ndcgUnit = { unit: (s: ModelSide, i: number) => ndcgAtK([s.queries![i]!], 10) };
 const mrrUnit = { unit: (s: ModelSide, i: number) => meanReciprocalRank([s.queries![i]!]) };
 
@@ -108,7 +127,7 @@ export const COMPARE_METRICS: readonly CompareMetric[] = [
     needs: 'score',
     paired: 'delong',
     unpaired: 'delong',
-    value: (s, idx) => rocAuc(pick(s.target, idx).map(num), pick(s.score!, idx)),
+    value: (s, idx) => rocAuc(gather(s.target, idx), gather(s.score!, idx)),
   },
   {
     name: 'accuracy',
@@ -151,7 +170,8 @@ export const COMPARE_METRICS: readonly CompareMetric[] = [
     needs: 'score',
     paired: 'bootstrap',
     unpaired: 'bootstrap',
-    value: (s, idx) => brierScore(pick(s.target, idx).map(num), pick(s.score!, idx)),
+    ...brierUnit,
+    value: (s, idx) => brierScore(gather(s.target, idx), gather(s.score!, idx)),
   },
   {
     name: 'ece',
@@ -163,7 +183,7 @@ export const COMPARE_METRICS: readonly CompareMetric[] = [
     value: (s, idx) =>
       idx.length === 0
         ? Number.NaN
-        : expectedCalibrationError(pick(s.target, idx).map(num), pick(s.score!, idx)).ece,
+        : expectedCalibrationError(gather(s.target, idx), gather(s.score!, idx)).ece,
   },
   {
     name: 'accuracy',
