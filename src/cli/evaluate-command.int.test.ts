@@ -36,6 +36,15 @@ describe('vigil evaluate', () => {
     writeFileSync(path('cand-better.csv'), files(7, 2000, 0.6, 0.6)[1]);
     writeFileSync(path('cand-same.csv'), same);
     writeFileSync(path('other-ids.csv'), 'id,label,score,user\nx1,1,0.9,new\nx2,0,0.2,new\n');
+    // Regression: the candidate's errors are 60% larger.
+    const u = mulberry32(3);
+    const z = gaussian(u);
+    const reg = (scale: number) => (i: number, y: number) =>
+      `${i},${y.toFixed(4)},${(y + scale * z()).toFixed(4)}`;
+    const ys = Array.from({ length: 400 }, () => 10 + z());
+    const [r1, r2] = [reg(0.5), reg(0.8)];
+    writeFileSync(path('reg-ref.csv'), `id,y,yhat\n${ys.map((y, i) => r1(i, y)).join('\n')}\n`);
+    writeFileSync(path('reg-cand.csv'), `id,y,yhat\n${ys.map((y, i) => r2(i, y)).join('\n')}\n`);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -113,6 +122,35 @@ describe('vigil evaluate', () => {
     expect(md).toContain('unpaired (independent samples');
     expect(md).toContain('| auc |');
     expect(md).toContain('delong_unpaired');
+  });
+
+  it('regression: Diebold–Mariano finds larger errors, exit 1 with --fail-on regression', () => {
+    const r = runVigil([
+      'evaluate',
+      '--reference',
+      path('reg-ref.csv'),
+      '--candidate',
+      path('reg-cand.csv'),
+      '--id',
+      'id',
+      '--target',
+      'y',
+      '--prediction',
+      'yhat',
+      '--format',
+      'json',
+      '--fail-on',
+      'regression',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ task: 'regression', primary_metric: 'mae', verdict: 'worse' });
+    expect(j.metrics[0]).toMatchObject({
+      metric: 'mae',
+      test: 'diebold_mariano_absolute',
+      higher_is_better: false,
+    });
   });
 
   it.each([
