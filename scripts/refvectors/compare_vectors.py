@@ -21,7 +21,7 @@ import scipy
 import sklearn
 import statsmodels
 from scipy import stats
-from sklearn.metrics import brier_score_loss, roc_auc_score
+from sklearn.metrics import brier_score_loss, f1_score, roc_auc_score
 from statsmodels.stats.contingency_tables import mcnemar
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.power import NormalIndPower
@@ -246,6 +246,37 @@ cases.append({"name": "paired_bootstrap_brier", "function": "pairedBootstrap",
                            "ci": [float(np.quantile(draws, 0.025)), float(np.quantile(draws, 0.975))],
                            "pValue": float(min(1, 2 * min(le + 1, ge + 1) / (B + 1))), "resamples": B}})
 
+# --- Paired bootstrap of a macro-F1 difference (scikit-learn f1_score, B = 10000).
+n = 120
+yc = rng.integers(0, 3, n)
+pa_c = np.where(rng.random(n) < 0.6, yc, rng.integers(0, 3, n))
+pb_c = np.where(rng.random(n) < 0.7, yc, rng.integers(0, 3, n))
+B = 10000
+draws = np.empty(B)
+for r in range(B):
+    i = rng.integers(0, n, n)
+    draws[r] = f1_score(yc[i], pb_c[i], average="macro") - f1_score(yc[i], pa_c[i], average="macro")
+le, ge = np.sum(draws <= 0), np.sum(draws >= 0)
+cases.append({"name": "paired_bootstrap_macro_f1", "function": "pairedBootstrapMacroF1",
+              "inputs": {"y": yc.tolist(), "reference": pa_c.tolist(), "candidate": pb_c.tolist()},
+              "expected": {"difference": f1_score(yc, pb_c, average="macro") - f1_score(yc, pa_c, average="macro"),
+                           "standardError": float(np.std(draws, ddof=1)),
+                           "ci": [float(np.quantile(draws, 0.025)), float(np.quantile(draws, 0.975))],
+                           "pValue": float(min(1, 2 * min(le + 1, ge + 1) / (B + 1))), "resamples": B}})
+
+# --- Unpaired bootstrap of an accuracy difference (independent samples, B = 20000).
+n1, n2 = 140, 160
+ca = (rng.random(n1) < 0.72).astype(float)
+cb = (rng.random(n2) < 0.8).astype(float)
+B = 20000
+draws = np.array([cb[rng.integers(0, n2, n2)].mean() - ca[rng.integers(0, n1, n1)].mean() for _ in range(B)])
+le, ge = np.sum(draws <= 0), np.sum(draws >= 0)
+cases.append({"name": "unpaired_bootstrap_accuracy", "function": "unpairedBootstrap",
+              "inputs": {"reference": f(ca), "candidate": f(cb)},
+              "expected": {"difference": cb.mean() - ca.mean(), "standardError": float(np.std(draws, ddof=1)),
+                           "ci": [float(np.quantile(draws, 0.025)), float(np.quantile(draws, 0.975))],
+                           "pValue": float(min(1, 2 * min(le + 1, ge + 1) / (B + 1))), "resamples": B}})
+
 # --- Sign-flip randomization test: exact enumeration of all 2^14 sign vectors.
 d = np.round(rng.normal(0.08, 0.2, size=14), 3)
 obs = abs(d.mean())
@@ -292,7 +323,7 @@ json.dump(clean({
         "bh": "statsmodels.stats.multitest.multipletests(method='fdr_bh')",
         "diebold_mariano": "not a library: direct numpy formula of Diebold & Mariano 1995 with the Harvey, Leybourne & Newbold 1997 correction, t(T-1) p-values from scipy; the CI's t quantile is scipy's t.ppf Newton-polished on t.cdf (scipy 1.10's ppf is ~5e-10 off) and checked against mpmath",
         "power": "closed forms with scipy norm.ppf; 'statsmodels' fields from NormalIndPower().solve_power (root finding, includes the far tail: differs ~1e-6 relative)",
-        "bootstrap": "numpy bootstrap with B = 20000 and scikit-learn brier_score_loss; compare within Monte-Carlo error",
+        "bootstrap": "numpy bootstrap (B in each case) with scikit-learn brier_score_loss and f1_score(average='macro'), whose classes are those in the resample's targets and predictions, as multiclassMetrics does; compare within Monte-Carlo error",
         "randomization": "exact enumeration of all sign vectors / splits; compare within Monte-Carlo error",
     },
     "cases": cases,

@@ -133,6 +133,26 @@ describe('compareModels', () => {
     expect(r.verdict).toBe('better');
   });
 
+  it('compares multiclass accuracy by McNemar and macro-F1 by paired bootstrap', () => {
+    const u = mulberry32(21);
+    const classes = ['cat', 'dog', 'eel'];
+    const target = Array.from({ length: 600 }, () => classes[Math.floor(u() * 3)]!);
+    const noisy = (keep: number) => target.map((c) => (u() < keep ? c : classes[Math.floor(u() * 3)]!));
+    const r = compareModels(
+      {
+        task: 'multiclass',
+        paired: true,
+        reference: { target, prediction: noisy(0.6) },
+        candidate: { target, prediction: noisy(0.8) },
+      },
+      { resamples: 500 },
+    );
+    expect(r.metrics.map((m) => [m.metric, m.test, m.verdict])).toEqual([
+      ['accuracy', 'mcnemar_chi2_corrected', 'better'],
+      ['macro_f1', 'paired_bootstrap', 'better'],
+    ]);
+  });
+
   it('rejects an unknown primary metric', () => {
     expect(() => compareModels(generate(1, 50, 0, 0), { primary: 'f2' })).toThrow(/unknown metric f2/);
   });

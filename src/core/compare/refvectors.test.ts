@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { brierScore } from '../metrics/binary.js';
+import { multiclassMetrics } from '../metrics/multiclass.js';
 import { mulberry32 } from '../timeseries/synthetic.js';
 import {
   benjaminiHochberg,
@@ -21,6 +22,7 @@ import {
   permutationTest,
   signFlipTest,
   twoProportionSampleSize,
+  unpairedBootstrap,
 } from './index.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the JSON cases are heterogeneous by design.
@@ -46,6 +48,25 @@ const ours = (r: Json) => {
   if (!r.ok) expect.fail(`undefined: ${r.message}`);
   return r;
 };
+
+/**
+ * checkBootstrap compares a seeded bootstrap of B resamples with the reference's: the observed
+ * difference exactly; SE, CI ends and p-value within 4 Monte-Carlo standard errors of both runs
+ * (SE of a standard deviation ≈ σ/√(2B); of a quantile q ≈ σ·√(q(1−q)/B)/φ(z_q), normal
+ * approximation; of a proportion p ≈ √(p(1−p)/B), doubled for the two-sided p, and never
+ * below the p-value's resolution 2/(B + 1)).
+ */
+function checkBootstrap(result: Json, e: Json, B: number): void {
+  const r = ours(result);
+  close(r.difference, e.difference);
+  const sdErr = e.standardError * Math.sqrt(1 / (2 * B) + 1 / (2 * e.resamples));
+  within(r.standardError, e.standardError, sdErr, 'bootstrap SE');
+  const qErr = (e.standardError * Math.sqrt(0.025 * 0.975 * (1 / B + 1 / e.resamples))) / 0.05844;
+  within(r.ci[0], e.ci[0], qErr, 'CI low');
+  within(r.ci[1], e.ci[1], qErr, 'CI high');
+  const pErr = Math.sqrt(e.pValue * (1 - e.pValue) * (1 / B + 1 / e.resamples)) * 2;
+  within(r.pValue, e.pValue, Math.max(pErr, 2 / (B + 1)), 'p-value');
+}
 
 const handlers: Record<string, (inputs: Json, expected: Json) => void> = {
   delongPaired(i, e) {
@@ -117,18 +138,42 @@ const handlers: Record<string, (inputs: Json, expected: Json) => void> = {
         Array.from(idx, (k) => i.y[k]),
         Array.from(idx, (k) => p[k]!),
       );
-    const r = ours(
+    checkBootstrap(
       pairedBootstrap(i.y.length, metric(i.reference), metric(i.candidate), mulberry32(11), { resamples: B }),
+      e,
+      B,
     );
-    close(r.difference, e.difference);
-    // SE of a standard deviation ≈ σ/√(2B); of a quantile ≈ √(q(1−q)/B)/φ(z_q)·σ (normal approx.).
-    const sdErr = e.standardError * Math.sqrt(1 / (2 * B) + 1 / (2 * e.resamples));
-    within(r.standardError, e.standardError, sdErr, 'bootstrap SE');
-    const qErr = (e.standardError * Math.sqrt(0.025 * 0.975 * (1 / B + 1 / e.resamples))) / 0.05844;
-    within(r.ci[0], e.ci[0], qErr, 'CI low');
-    within(r.ci[1], e.ci[1], qErr, 'CI high');
-    const pErr = Math.sqrt(e.pValue * (1 - e.pValue) * (1 / B + 1 / e.resamples)) * 2;
-    within(r.pValue, e.pValue, pErr, 'p-value');
+  },
+  pairedBootstrapMacroF1(i, e) {
+    const metric = (p: number[]) => (idx: Int32Array) =>
+      multiclassMetrics(
+        Array.from(idx, (k) => i.y[k] as number),
+        Array.from(idx, (k) => p[k]!),
+      ).macro.f1;
+    checkBootstrap(
+      pairedBootstrap(i.y.length, metric(i.reference), metric(i.candidate), mulberry32(13), {
+        resamples: 3000,
+      }),
+      e,
+      3000,
+    );
+  },
+  unpairedBootstrap(i, e) {
+    const mean = (xs: number[]) => (idx: Int32Array) => idx.reduce((s, k) => s + xs[k]!, 0) / idx.length;
+    checkBootstrap(
+      unpairedBootstrap(
+        i.reference.length,
+        i.candidate.length,
+        mean(i.reference),
+        mean(i.candidate),
+        mulberry32(17),
+        {
+          resamples: 4000,
+        },
+      ),
+      e,
+      4000,
+    );
   },
   signFlipTest(i, e) {
     const B = 5000;
