@@ -303,6 +303,19 @@ cases.append({"name": "permutation_exact", "function": "permutationTest",
               "expected": {"difference": xb.mean() - xa.mean(), "pValue": hits / count}})
 
 
+# --- Published worked example: Hanley & McNeil (1982), Radiology 143:29-36, Table 1: CT ratings
+# (1 = definitely normal … 5 = definitely abnormal) of 58 normal and 51 abnormal patients.
+# Published: AUC 0.893, SE 0.032 (their exponential approximation, not DeLong's estimator).
+hm_neg = np.array([1] * 33 + [2] * 6 + [3] * 6 + [4] * 11 + [5] * 2, float)
+hm_pos = np.array([1] * 3 + [2] * 2 + [3] * 2 + [4] * 11 + [5] * 33, float)
+hm_auc, hm_s = fast_delong(np.atleast_2d(hm_pos), np.atleast_2d(hm_neg))
+hm_y = np.array([0] * 58 + [1] * 51)
+assert round(roc_auc_score(hm_y, np.concatenate([hm_neg, hm_pos])), 3) == 0.893
+cases.append({"name": "delong_hanley_mcneil_1982", "function": "delongPublished",
+              "inputs": {"y": hm_y.tolist(), "score": f(np.concatenate([hm_neg, hm_pos]))},
+              "expected": {"auc": hm_auc[0], "variance": hm_s[0, 0], "publishedAuc": 0.893,
+                           "publishedHanleyMcNeilSe": 0.032}})
+
 def clean(o):
     if isinstance(o, dict):
         return {k: clean(v) for k, v in o.items()}
@@ -318,7 +331,7 @@ json.dump(clean({
     "versions": {"python": sys.version.split()[0], "numpy": np.__version__, "scipy": scipy.__version__,
                  "scikit-learn": sklearn.__version__, "statsmodels": statsmodels.__version__},
     "notes": {
-        "delong": "not a library: numpy implementation of Sun & Xu 2014 (fast midrank), asserted equal in the script to DeLong 1988's O(mn) placement-value definition and scikit-learn's roc_auc_score; bootstrapStandardError is a 20000-resample bootstrap of the same data (agrees asymptotically, not exactly)",
+        "delong": "not a library: numpy implementation of Sun & Xu 2014 (fast midrank), asserted equal in the script to DeLong 1988's O(mn) placement-value definition and scikit-learn's roc_auc_score; bootstrapStandardError is a 20000-resample bootstrap of the same data (agrees asymptotically, not exactly); delong_hanley_mcneil_1982 is the published worked example of Hanley & McNeil 1982 (Radiology 143:29), Table 1: AUC 0.893 as published",
         "mcnemar": "statsmodels.stats.contingency_tables.mcnemar, exact=True and exact=False, correction=True",
         "bh": "statsmodels.stats.multitest.multipletests(method='fdr_bh')",
         "diebold_mariano": "not a library: direct numpy formula of Diebold & Mariano 1995 with the Harvey, Leybourne & Newbold 1997 correction, t(T-1) p-values from scipy; the CI's t quantile is scipy's t.ppf Newton-polished on t.cdf (scipy 1.10's ppf is ~5e-10 off) and checked against mpmath",

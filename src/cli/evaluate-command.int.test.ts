@@ -153,6 +153,41 @@ describe('vigil evaluate', () => {
     });
   });
 
+  it('ranking from NDJSON lists: NDCG@10 and MRR by a sign-flip randomization test', () => {
+    const lines = (better: boolean) =>
+      Array.from({ length: 60 }, (_, q) => {
+        const ranked = better || q % 4 === 0 ? ['hit', 'x', 'y'] : ['x', 'y', 'hit'];
+        return JSON.stringify({ qid: q, relevant: 'hit', ranked });
+      }).join('\n');
+    writeFileSync(path('rank-ref.ndjson'), `${lines(false)}\n`);
+    writeFileSync(path('rank-cand.ndjson'), `${lines(true)}\n`);
+    const r = runVigil([
+      'evaluate',
+      '--reference',
+      path('rank-ref.ndjson'),
+      '--candidate',
+      path('rank-cand.ndjson'),
+      '--id',
+      'qid',
+      '--target',
+      'relevant',
+      '--prediction',
+      'ranked',
+      '--task',
+      'ranking',
+      '--format',
+      'json',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.metrics.map((m: { metric: string; test: string }) => [m.metric, m.test])).toEqual([
+      ['ndcg@10', 'randomization_sign_flip'],
+      ['mrr', 'randomization_sign_flip'],
+    ]);
+    expect(j.verdict).toBe('better');
+  });
+
   it.each([
     [['--segment', 'country'], /--segment country: .* has no such column/],
     [['--task', 'clustering'], /--task/],

@@ -13,6 +13,7 @@ import {
   cohensH,
   delongPaired,
   delongUnpaired,
+  delongVariance,
   dieboldMariano,
   mcnemarPValue,
   mcnemarSampleSize,
@@ -90,6 +91,15 @@ const handlers: Record<string, (inputs: Json, expected: Json) => void> = {
     close(r.ci[0], e.ci[0]);
     close(r.ci[1], e.ci[1]);
     expect(Math.abs(r.standardError / e.bootstrapStandardError - 1)).toBeLessThan(0.05);
+  },
+  delongPublished(i, e) {
+    const r = delongVariance(i.y, i.score)!;
+    close(r.auc, e.auc);
+    close(r.variance, e.variance);
+    // Hanley & McNeil 1982 Table 1, as published: AUC 0.893 (three decimals); their SE 0.032
+    // comes from a different (exponential) approximation, so DeLong's is only within 10%.
+    expect(Math.round(r.auc * 1000) / 1000).toBe(e.publishedAuc);
+    expect(Math.abs(Math.sqrt(r.variance) / e.publishedHanleyMcNeilSe - 1)).toBeLessThan(0.1);
   },
   mcnemarPValue(i, e) {
     const ex = mcnemarPValue(i.b, i.c, 'exact');
