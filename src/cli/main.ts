@@ -3,6 +3,7 @@ import { VERSION } from '../server/index.js';
 import { DEFAULT_PROJECT } from '../shared/names.js';
 import { failCli } from './cli-errors.js';
 import { runDetect } from './detect-command.js';
+import { registerEvaluateCommand } from './evaluate-command.js';
 import { runIngest } from './ingest-command.js';
 import { registerKeysCommands } from './keys-command.js';
 import { registerLabsCommands } from './labs-command.js';
@@ -217,5 +218,6 @@ program
 registerLabsCommands(program);
 registerMonitorCommands(program, fail);
 registerKeysCommands(program);
+registerEvaluateCommand(program, fail);
 
 await program.parseAsync(process.argv);

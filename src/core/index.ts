@@ -1,5 +1,6 @@
 // core: pure statistics with no I/O. Other modules import from here, not from core's files.
 
+export * from './compare/index.js';
 export * from './drift/index.js';
 export * from './estimation/index.js';
 export * from './fairness/index.js';
