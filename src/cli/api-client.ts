@@ -58,7 +58,7 @@ export async function apiCall<T>(
       (parsed as { error?: { message?: string } } | undefined)?.error?.message ?? text.slice(0, 300);
     const hint =
       res.status === 401 || res.status === 403
-        ? ` (give ${role === 'admin' ? 'an' : 'a'} ${role} key of the project: --api-key KEY or VIGIL_API_KEY)`
+        ? ` (give ${role === 'viewer' ? 'a' : 'an'} ${role} key of the project: --api-key KEY or VIGIL_API_KEY)`
         : '';
     throw new VigilError('server_error', `${method} ${url.pathname}: ${res.status}: ${message}${hint}`);
   }
