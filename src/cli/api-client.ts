@@ -16,6 +16,7 @@ export async function apiCall<T>(
   method: 'GET' | 'POST' | 'DELETE',
   path: string,
   body?: unknown,
+  role: 'admin' | 'editor' | 'viewer' = 'admin',
 ): Promise<T> {
   let url: URL;
   try {
@@ -57,7 +58,7 @@ export async function apiCall<T>(
       (parsed as { error?: { message?: string } } | undefined)?.error?.message ?? text.slice(0, 300);
     const hint =
       res.status === 401 || res.status === 403
-        ? ' (give an admin key of the project: --api-key KEY or VIGIL_API_KEY)'
+        ? ` (give ${role === 'viewer' ? 'a' : 'an'} ${role} key of the project: --api-key KEY or VIGIL_API_KEY)`
         : '';
     throw new VigilError('server_error', `${method} ${url.pathname}: ${res.status}: ${message}${hint}`);
   }

@@ -38,7 +38,8 @@ describe('the CLI beside a running server', () => {
           data,
         ]);
         expect(replay.code).toBe(2);
-        expect(replay.stderr).toContain('vigil monitor replay has no HTTP endpoint: stop the server');
+        expect(replay.stderr).toMatch(/^vigil: the data folder .* is held by a running Vigil server/);
+        expect(replay.stderr).toContain('--server URL');
         expect(replay.stderr).not.toMatch(RAW);
 
         const ingest = runVigil(['ingest', csv, '--model', 'm', '--id', 'id', '--data', data]);
@@ -85,6 +86,128 @@ describe('the CLI beside a running server', () => {
       } finally {
         expect(await server.stop()).toBe(0);
       }
+    },
+  );
+
+  it.skipIf(testEngine !== 'chdb')(
+    'vigil monitor replay --server answers as the local replay of the same store does, text and JSON',
+    async () => {
+      const data = join(dir, 'replay-data');
+      const t0 = Date.UTC(2026, 10, 1);
+      const HOUR = 3_600_000;
+      const latency = (name: string, value: number) => ({
+        name,
+        model: 'fraud',
+        kind: 'latency',
+        metric: 'p99',
+        threshold: { op: '>', value },
+        window: '1h',
+        cadence: '1h',
+        policy: { alert_after: 1, resolve_after: 1 },
+      });
+      const file = join(dir, 'replay-monitors.yaml');
+      writeFileSync(
+        file,
+        [
+          'monitors:',
+          '  - name: file latency',
+          '    model: fraud',
+          '    kind: latency',
+          '    metric: p99',
+          '    threshold: {op: ">", value: 300}',
+          '    window: 1h',
+          '    cadence: 1h',
+          '    policy: {alert_after: 1, resolve_after: 1}',
+          '    notify: ["https://hooks.example/ops"]',
+          '  - name: typo latency',
+          '    model: credti',
+          '    kind: latency',
+          '    threshold: {op: ">", value: 300}',
+          '    window: 1h',
+          '    cadence: 1h',
+          '',
+        ].join('\n'),
+      );
+      const range = [
+        'monitor',
+        'replay',
+        '--from',
+        new Date(t0 + HOUR).toISOString(),
+        '--to',
+        String(t0 + 8 * HOUR),
+        '--step',
+        '1h',
+      ];
+      const server = await startVigil(['--data', data]);
+      const remote: Record<string, ReturnType<typeof runVigil>> = {};
+      try {
+        const rows = [];
+        for (let h = 0; h < 8; h++)
+          for (let i = 0; i < 10; i++)
+            rows.push({
+              model: 'fraud',
+              id: `r-${h}-${i}`,
+              timestamp: t0 + h * HOUR + i * 60_000,
+              prediction: { score: 0.5 },
+              latency_ms: h >= 3 && h < 6 ? 500 + i : 10 + i,
+            });
+        const posted = await fetch(`${server.url}/v1/records`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-ndjson' },
+          body: `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`,
+        });
+        expect(posted.status).toBeLessThan(300);
+        const created = await fetch(`${server.url}/v1/monitors`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(latency('fraud latency', 100)),
+        });
+        expect(created.status).toBe(201);
+
+        // Beside the server, without --server: the plain message naming --server.
+        const held = runVigil([...range, '--data', data]);
+        expect(held.code).toBe(2);
+        expect(held.stderr).toMatch(/^vigil: the data folder .* is held by a running Vigil server/);
+        expect(held.stderr).toContain('--server URL');
+        expect(held.stderr).not.toMatch(RAW);
+
+        remote['json'] = runVigil([...range, '--server', server.url, '--format', 'json']);
+        remote['text'] = runVigil([...range, '--server', server.url]);
+        remote['file'] = runVigil([...range, '--server', server.url, '--monitors', file, '--format', 'json']);
+        remote['fileText'] = runVigil([...range, '--server', server.url, '--monitors', file]);
+        for (const r of Object.values(remote)) {
+          expect(r.stderr).toBe('');
+          expect(r.code).toBe(0);
+        }
+      } finally {
+        expect(await server.stop()).toBe(0);
+      }
+      // The same replay on the same store, opened by the CLI itself once the server is gone.
+      const local = {
+        json: runVigil([...range, '--data', data, '--format', 'json']),
+        text: runVigil([...range, '--data', data]),
+        file: runVigil([...range, '--data', data, '--monitors', file, '--format', 'json']),
+        fileText: runVigil([...range, '--data', data, '--monitors', file]),
+      };
+      for (const [k, r] of Object.entries(local)) {
+        expect(r.stderr, k).toBe('');
+        expect(r.code, k).toBe(0);
+        expect(remote[k]?.stdout, k).toBe(r.stdout);
+      }
+      const json = JSON.parse(local.json.stdout) as { events: Array<{ monitor: string; state: string }> };
+      expect(json.events.map((e) => e.state)).toEqual(expect.arrayContaining(['alert', 'resolved']));
+      const fromFile = JSON.parse(local.file.stdout) as {
+        events: Array<{ monitor: string; state: string }>;
+        errors: Array<{ monitor: string; error: string }>;
+      };
+      expect(fromFile.events.map((e) => [e.monitor, e.state])).toEqual(
+        expect.arrayContaining([
+          ['file latency', 'alert'],
+          ['file latency', 'resolved'],
+        ]),
+      );
+      expect(fromFile.errors).toEqual([expect.objectContaining({ monitor: 'typo latency' })]);
+      expect(local.fileText.stdout).toContain('typo latency  ERROR');
     },
   );
 

@@ -8,6 +8,7 @@ import { systemClock } from '../shared/clock.js';
 import { VigilError } from '../shared/errors.js';
 import { checkName, DEFAULT_PROJECT } from '../shared/names.js';
 import { Entities } from '../store/entities.js';
+import { apiCall } from './api-client.js';
 import { openCliStore } from './cli-errors.js';
 import { addStoreOptions, storeOptionsOf } from './store-options.js';
 
@@ -47,6 +48,19 @@ export function formatTimeline(events: readonly ReplayEvent[], errors: readonly 
     .join('\n')}\n${failed}`;
 }
 
+/** printReplay writes a replay's answer as the local path and the --server path both print it. */
+function printReplay(
+  format: 'text' | 'json',
+  replay: { events: readonly ReplayEvent[]; errors: readonly ReplayError[] },
+): void {
+  // A monitor's error is reported with its time step, and the others' answers still given.
+  process.stdout.write(
+    format === 'json'
+      ? `${JSON.stringify({ events: replay.events, errors: replay.errors })}\n`
+      : formatTimeline(replay.events, replay.errors),
+  );
+}
+
 /** registerMonitorCommands adds `vigil monitor replay`. */
 export function registerMonitorCommands(program: Command, fail: (e: unknown) => never): void {
   const monitor = program.command('monitor').description('work with monitors');
@@ -59,6 +73,15 @@ export function registerMonitorCommands(program: Command, fail: (e: unknown) => 
       .option('--step <duration>', 'time between evaluations (e.g. 1h, 1d)', '1h')
       .option('--monitors <file>', "YAML file of monitors (default: the project's stored monitors)")
       .option('--project <name>', 'project', DEFAULT_PROJECT)
+      .option(
+        '--server <url>',
+        'replay on a running Vigil server (POST /v1/monitors/replay, editor key) instead of opening the store',
+      )
+      .option(
+        '--api-key <key>',
+        'API key for --server (default: $VIGIL_API_KEY)',
+        process.env['VIGIL_API_KEY'],
+      )
       .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text')),
   ).action(async (opts) => {
     try {
@@ -69,37 +92,40 @@ export function registerMonitorCommands(program: Command, fail: (e: unknown) => 
       if ((toMs - fromMs) / stepMs > MAX_STEPS)
         throw new VigilError('invalid_argument', `--step: more than ${MAX_STEPS} steps; use a longer step`);
       const project = checkName(opts.project, '--project');
-      const store = await openCliStore(
-        storeOptionsOf(opts),
-        'vigil monitor replay has no HTTP endpoint: stop the server, replay, then start it again.',
-      );
+      const specs: MonitorSpec[] | undefined =
+        opts.monitors === undefined ? undefined : await readMonitorsFile(opts.monitors);
+      if (opts.server !== undefined) {
+        // The server replays the same way on the store it holds (the server bounds the steps).
+        const replay = await apiCall<{ events: ReplayEvent[]; errors: ReplayError[] }>(
+          { server: opts.server, apiKey: opts.apiKey, project },
+          'POST',
+          '/v1/monitors/replay',
+          {
+            from: new Date(fromMs).toISOString(),
+            to: new Date(toMs).toISOString(),
+            step: opts.step,
+            // A replay sends no notifications: the file's webhook receivers and secrets stay here.
+            ...(specs === undefined ? {} : { monitors: specs.map((s) => ({ ...s, notify: [] })) }),
+          },
+          'editor',
+        );
+        printReplay(opts.format, replay);
+        return;
+      }
+      const store = await openCliStore(storeOptionsOf(opts));
       try {
         const entities = new Entities(store, systemClock);
         let monitors: Monitor[];
-        if (opts.monitors !== undefined) {
-          monitors = (await readMonitorsFile(opts.monitors)).map((spec) => ({
-            ...spec,
-            id: monitorIdOf(spec.name),
-            created: 0,
-            updated: 0,
-          }));
+        if (specs !== undefined) {
+          monitors = specs.map((spec) => ({ ...spec, id: monitorIdOf(spec.name), created: 0, updated: 0 }));
         } else {
           monitors = (await entities.list<Monitor>(project, 'monitor')).map((e) => e.body);
           if (monitors.length === 0)
             throw new VigilError('no_monitors', `project ${project} has no monitors; pass --monitors FILE`);
         }
-        const { events, errors } = await replayMonitors({
-          store,
-          entities,
-          project,
-          monitors,
-          fromMs,
-          toMs,
-          stepMs,
-        });
-        // A monitor's error is reported with its time step, and the others' answers still given.
-        process.stdout.write(
-          opts.format === 'json' ? `${JSON.stringify({ events, errors })}\n` : formatTimeline(events, errors),
+        printReplay(
+          opts.format,
+          await replayMonitors({ store, entities, project, monitors, fromMs, toMs, stepMs }),
         );
       } finally {
         await store.close();

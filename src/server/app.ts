@@ -298,7 +298,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
   await app.register(anomalyRoutes, { series: new StoredSeries({ store, queue, clock }) });
   await app.register(driftRoutes, { store, entities });
   await app.register(qualityRoutes, { store, entities });
-  await app.register(monitorRoutes, { monitors, audit: recordAudit, outbound });
+  await app.register(monitorRoutes, { monitors, store, entities, audit: recordAudit, outbound });
   await app.register(labsRoutes, { store, entities, clock, logger, queue, outbound });
   // The dashboard (web/, built by `npm run build`) is served from web/dist at /.
   await app.register(staticRoutes, { root: fileURLToPath(new URL('../../web/dist', import.meta.url)) });

@@ -1,12 +1,22 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseTimestamp } from '../ingest/timestamp.js';
+import { parseDuration } from '../monitor/duration.js';
 import { INITIAL_RUNTIME, type RuntimeState } from '../monitor/monitor-evaluator.js';
 import type { MonitorService } from '../monitor/monitor-service.js';
-import { checkNotifyUrls, durationsOf, type Monitor, parseMonitorSpec } from '../monitor/monitor-spec.js';
+import {
+  checkNotifyUrls,
+  durationsOf,
+  type Monitor,
+  monitorIdOf,
+  parseMonitorSpec,
+} from '../monitor/monitor-spec.js';
 import { publicMonitor } from '../monitor/monitor-view.js';
-import { badRequest, notFound } from '../shared/errors.js';
+import { replayMonitors } from '../monitor/replay.js';
+import { badRequest, isVigilError, notFound, VigilError } from '../shared/errors.js';
 import { checkName } from '../shared/names.js';
 import { OutboundGuard } from '../shared/outbound-url.js';
+import type { Entities } from '../store/entities.js';
+import type { Store } from '../store/index.js';
 import { projectOf } from './project.js';
 
 /** AuditHook lets the server record who changed a monitor (wired by the auth layer when present). */
@@ -43,10 +53,84 @@ function statusOf(rt: RuntimeState, m: Monitor) {
   };
 }
 
+/** The most evaluation steps one `POST /v1/monitors/replay` may ask for (each monitor, each step). */
+export const MAX_REPLAY_STEPS = 10_000;
+/** The most monitors one replay body may list (the per-project default quota). */
+export const MAX_REPLAY_MONITORS = 200;
+
+const REPLAY_FIELDS = ['from', 'to', 'step', 'monitors'];
+
+/**
+ * replayRequestOf validates a `POST /v1/monitors/replay` body: `from` and `to` (RFC 3339 or
+ * epoch ms), `step` (a duration, default 1h, at most MAX_REPLAY_STEPS steps), and optional
+ * `monitors` (monitor specs as `POST /v1/monitors` takes them). Every problem is a 400 naming
+ * the field (`monitors[2].threshold.op` for a field of a listed monitor).
+ */
+function replayRequestOf(body: unknown): {
+  fromMs: number;
+  toMs: number;
+  stepMs: number;
+  monitors: Monitor[] | undefined;
+} {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw badRequest('body', 'must be a JSON object {"from", "to", "step", "monitors"}');
+  const b = body as Record<string, unknown>;
+  for (const k of Object.keys(b))
+    if (!REPLAY_FIELDS.includes(k))
+      throw badRequest(k.slice(0, 64), `is not a replay field; the fields are ${REPLAY_FIELDS.join(', ')}`);
+  const time = (field: 'from' | 'to') => {
+    if (b[field] === undefined)
+      throw badRequest(field, 'is required: an RFC 3339 time or epoch milliseconds');
+    const t = parseTimestamp(b[field]);
+    if (typeof t === 'string') throw badRequest(field, t);
+    return t;
+  };
+  const fromMs = time('from');
+  const toMs = time('to');
+  if (!(fromMs <= toMs)) throw badRequest('from', 'must not be after to');
+  const stepMs = parseDuration(b['step'] ?? '1h', 'step');
+  const steps = Math.floor((toMs - fromMs) / stepMs) + 1;
+  if (steps > MAX_REPLAY_STEPS)
+    throw badRequest(
+      'step',
+      `${b['step'] ?? '1h'} from ${new Date(fromMs).toISOString()} to ${new Date(toMs).toISOString()} is ${steps} steps, more than the ${MAX_REPLAY_STEPS} allowed; use a longer step or a shorter range`,
+    );
+  if (b['monitors'] === undefined || b['monitors'] === null)
+    return { fromMs, toMs, stepMs, monitors: undefined };
+  const list = b['monitors'];
+  if (!Array.isArray(list) || list.length === 0 || list.length > MAX_REPLAY_MONITORS)
+    throw badRequest(
+      'monitors',
+      `must be a list of 1 to ${MAX_REPLAY_MONITORS} monitors (as POST /v1/monitors takes them), or absent for the project's monitors`,
+    );
+  const names = new Set<string>();
+  const monitors = list.map((item, i) => {
+    try {
+      const spec = parseMonitorSpec(item);
+      if (names.has(spec.name)) throw badRequest('name', `${JSON.stringify(spec.name)} appears twice`);
+      names.add(spec.name);
+      // Ids and times as a monitors file gets them: a replay writes nothing.
+      return { ...spec, id: monitorIdOf(spec.name), created: 0, updated: 0 };
+    } catch (e) {
+      if (!isVigilError(e) || e.status !== 400) throw e;
+      const field = e.field ?? 'body';
+      const reason = e.message.startsWith(`${field}: `) ? e.message.slice(field.length + 2) : e.message;
+      throw badRequest(field === 'body' ? `monitors[${i}]` : `monitors[${i}].${field}`, reason);
+    }
+  });
+  return { fromMs, toMs, stepMs, monitors };
+}
+
 /** monitorRoutes: monitors CRUD and the alerts they raise (API.md, Monitors and alerts). */
 export async function monitorRoutes(
   app: FastifyInstance,
-  opts: { monitors: MonitorService; audit?: AuditHook; outbound?: OutboundGuard },
+  opts: {
+    monitors: MonitorService;
+    store: Store;
+    entities: Entities;
+    audit?: AuditHook;
+    outbound?: OutboundGuard;
+  },
 ): Promise<void> {
   const { monitors } = opts;
   const outbound = opts.outbound ?? new OutboundGuard();
@@ -96,6 +180,40 @@ export async function monitorRoutes(
       await audit(req, 'monitor.create', monitor.id, { name: monitor.name });
       // The only answer that shows a webhook secret: the one to its creation.
       return reply.status(201).send(publicMonitor(monitor, { revealSecrets: true }));
+    },
+  );
+
+  app.post<{ Body: unknown }>(
+    '/v1/monitors/replay',
+    {
+      schema: {
+        summary:
+          "Replay monitors (the body's, or the project's) over a past range, as of each step; writes nothing",
+      },
+      // It writes nothing, but costs up to MAX_REPLAY_STEPS evaluations per monitor: editors only.
+      config: { role: 'editor' },
+    },
+    async (req) => {
+      const project = projectOf(req);
+      const { fromMs, toMs, stepMs, monitors: listed } = replayRequestOf(req.body);
+      const list = listed ?? (await monitors.list(project));
+      if (list.length === 0)
+        throw new VigilError(
+          'no_monitors',
+          `monitors: project ${project} has no monitors; create one, or send "monitors": [...] in the body (vigil monitor replay --monitors FILE)`,
+          { status: 400, field: 'monitors' },
+        );
+      const { events, errors } = await replayMonitors({
+        store: opts.store,
+        entities: opts.entities,
+        project,
+        monitors: list,
+        fromMs,
+        toMs,
+        stepMs,
+      });
+      // The same JSON as `vigil monitor replay --format json`.
+      return { events, errors };
     },
   );
 

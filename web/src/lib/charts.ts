@@ -1,6 +1,6 @@
 import uPlot from 'uplot';
 import type { Alert } from '../api/types.js';
-import { fmtNum, fmtTime } from './format.js';
+import { fmtInt, fmtNum, fmtPct, fmtTime } from './format.js';
 
 // Shared uPlot settings: UTC time axes (the API's clock), muted grid, compact fonts.
 
@@ -183,3 +183,95 @@ export function shadePlugin(ranges: ReadonlyArray<[number, number]>, color: stri
 }
 
 export const bars = uPlot.paths.bars?.({ size: [0.8, 24], align: 1 });
+
+/** PerfChartOptions are uPlot options without a size (the chart component measures its box). */
+export type PerfChartOptions = Omit<uPlot.Options, 'width' | 'height'>;
+
+/**
+ * metricChartOptions builds the model page's metric chart: the realized metric (and the
+ * label-free estimate when there is one) over time; its y axis is titled with the metric.
+ */
+export function metricChartOptions(o: {
+  metric: string;
+  hasEstimated: boolean;
+  points: number;
+  awaiting: ReadonlyArray<[number, number]>;
+  alerts: ReadonlyArray<Alert>;
+  sync: string;
+}): PerfChartOptions {
+  const { metric } = o;
+  const series: uPlot.Series[] = [
+    legendTime,
+    {
+      label: `${metric} (realized)`,
+      stroke: COLORS.realized,
+      width: 2,
+      points: { show: o.points <= 60, size: 5, fill: COLORS.realized },
+      value: (_u, v) => fmtNum(v),
+    },
+  ];
+  if (o.hasEstimated)
+    series.push({
+      label: `${metric} (estimated, label-free)`,
+      stroke: COLORS.estimated,
+      width: 2,
+      dash: [6, 4],
+      value: (_u, v) => fmtNum(v),
+    });
+  return {
+    tzDate: tzUtc,
+    series,
+    axes: [timeAxis(), valueAxis({ label: metric })],
+    scales: { x: { time: true }, y: { range: (_u, lo, hi) => metricRange(metric, lo, hi) } },
+    cursor: { sync: { key: o.sync }, drag: { x: false, y: false } },
+    legend: { live: true },
+    plugins: [shadePlugin(o.awaiting, COLORS.awaiting), markersPlugin(alertMarks(o.alerts))],
+  };
+}
+
+/**
+ * volumeChartOptions builds the model page's volume chart: records per bucket (bars, left axis
+ * titled "records") and the labeled share (line, right axis titled "labeled share").
+ */
+export function volumeChartOptions(o: { alerts: ReadonlyArray<Alert>; sync: string }): PerfChartOptions {
+  return {
+    tzDate: tzUtc,
+    series: [
+      legendTime,
+      {
+        label: 'records',
+        stroke: COLORS.volume,
+        fill: COLORS.volume,
+        paths: bars,
+        scale: 'n',
+        value: (_u, v) => fmtInt(v),
+      },
+      {
+        label: 'labeled share',
+        stroke: COLORS.labeled,
+        width: 2,
+        scale: 'share',
+        value: (_u, v) => fmtPct(v),
+      },
+    ],
+    axes: [
+      timeAxis(),
+      valueAxis({ scale: 'n', label: 'records', values: (_u, vals) => vals.map((v) => fmtInt(v)) }),
+      valueAxis({
+        scale: 'share',
+        label: 'labeled share',
+        side: 1,
+        grid: { show: false },
+        values: (_u, vals) => vals.map((v) => fmtPct(v, 0)),
+      }),
+    ],
+    scales: {
+      x: { time: true },
+      n: { range: (_u, _lo, hi) => [0, Math.max(1, hi) * 1.08] },
+      share: { range: [0, 1.05] },
+    },
+    cursor: { sync: { key: o.sync }, drag: { x: false, y: false } },
+    legend: { live: true },
+    plugins: [markersPlugin(alertMarks(o.alerts))],
+  };
+}
