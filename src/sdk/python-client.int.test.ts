@@ -86,6 +86,10 @@ class Scenario {
   }
 }
 
+// The client's volume and outage scenarios test the client, not the engine: they run once, on
+// the embedded engine (each takes 1-3 minutes); the server-engine run keeps the shorter ones.
+const heavy = it.skipIf(testEngine === 'server');
+
 describe(`Python client against vigil serve on ${testEngine}`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-sdk-py-'));
   const dataDir = join(dir, 'data');
@@ -112,94 +116,105 @@ describe(`Python client against vigil serve on ${testEngine}`, () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('logs 100,000 records and 100,000 delayed actuals; the server holds exactly 100,000 of each', async () => {
-    const database = uniqueName('sdkpy');
-    const server = await start(storeArgs(dataDir, database));
-    const { stats } = await scenario('volume', server.url, 'pyvolume').finish();
-    expect(stats).toMatchObject({
-      logged: 200_000,
-      accepted: 200_000,
-      rejected: 0,
-      dropped: 0,
-      failed: 0,
-      buffered: 0,
-      in_flight: 0,
-    });
-    expect(await modelRecords(server.url)).toEqual({ pyvolume: { production: 100_000 } });
-    expect(await stop(server)).toBe(0);
-    expect(storeCounts(dataDir, database, 'pyvolume')).toMatchObject({
-      records: 100_000,
-      recordIds: 100_000,
-      rawRecords: 100_000,
-      actuals: 100_000,
-      actualIds: 100_000,
-    });
-  }, 300_000); // 200,000 rows through a real server: ~1 min, longer on a loaded machine
+  heavy(
+    'logs 100,000 records and 100,000 delayed actuals; the server holds exactly 100,000 of each',
+    async () => {
+      const database = uniqueName('sdkpy');
+      const server = await start(storeArgs(dataDir, database));
+      const { stats } = await scenario('volume', server.url, 'pyvolume').finish();
+      expect(stats).toMatchObject({
+        logged: 200_000,
+        accepted: 200_000,
+        rejected: 0,
+        dropped: 0,
+        failed: 0,
+        buffered: 0,
+        in_flight: 0,
+      });
+      expect(await modelRecords(server.url)).toEqual({ pyvolume: { production: 100_000 } });
+      expect(await stop(server)).toBe(0);
+      expect(storeCounts(dataDir, database, 'pyvolume')).toMatchObject({
+        records: 100_000,
+        recordIds: 100_000,
+        rawRecords: 100_000,
+        actuals: 100_000,
+        actualIds: 100_000,
+      });
+    },
+    300_000,
+  ); // 200,000 rows through a real server: ~1 min, longer on a loaded machine
 
-  it(`loses nothing and counts nothing twice when the server stops for ${OUTAGE_MS / 1000} s mid-stream`, async () => {
-    const database = uniqueName('sdkpy');
-    const args = storeArgs(dataDir, database);
-    let server = await start(args);
-    const port = new URL(server.url).port;
-    const py = scenario('outage', server.url, 'pyoutage');
-    const atStop = await py.until((p) => Number(p['logged']) >= 5000);
-    expect(await stop(server)).toBe(0);
-    await sleep(OUTAGE_MS);
-    const duringOutage = py.last;
-    expect(Number(duringOutage?.['logged'])).toBeGreaterThan(Number(atStop['logged']));
-    server = await start(['--port', port, ...args]);
-    py.say('restarted');
-    const { stats, records, actuals = 0 } = await py.finish();
-    expect(stats.retries).toBeGreaterThan(0);
-    expect(stats).toMatchObject({
-      logged: records + actuals,
-      accepted: records + actuals,
-      rejected: 0,
-      dropped: 0,
-      failed: 0,
-    });
-    expect(await modelRecords(server.url)).toEqual({ pyoutage: { production: records } });
-    expect(await stop(server)).toBe(0);
-    expect(storeCounts(dataDir, database, 'pyoutage')).toMatchObject({
-      records,
-      recordIds: records,
-      rawRecords: records,
-      actuals,
-      actualIds: actuals,
-    });
-  });
+  heavy(
+    `loses nothing and counts nothing twice when the server stops for ${OUTAGE_MS / 1000} s mid-stream`,
+    async () => {
+      const database = uniqueName('sdkpy');
+      const args = storeArgs(dataDir, database);
+      let server = await start(args);
+      const port = new URL(server.url).port;
+      const py = scenario('outage', server.url, 'pyoutage');
+      const atStop = await py.until((p) => Number(p['logged']) >= 5000);
+      expect(await stop(server)).toBe(0);
+      await sleep(OUTAGE_MS);
+      const duringOutage = py.last;
+      expect(Number(duringOutage?.['logged'])).toBeGreaterThan(Number(atStop['logged']));
+      server = await start(['--port', port, ...args]);
+      py.say('restarted');
+      const { stats, records, actuals = 0 } = await py.finish();
+      expect(stats.retries).toBeGreaterThan(0);
+      expect(stats).toMatchObject({
+        logged: records + actuals,
+        accepted: records + actuals,
+        rejected: 0,
+        dropped: 0,
+        failed: 0,
+      });
+      expect(await modelRecords(server.url)).toEqual({ pyoutage: { production: records } });
+      expect(await stop(server)).toBe(0);
+      expect(storeCounts(dataDir, database, 'pyoutage')).toMatchObject({
+        records,
+        recordIds: records,
+        rawRecords: records,
+        actuals,
+        actualIds: actuals,
+      });
+    },
+  );
 
-  it(`issue 22: block mode, 100,000 records and 100,000 actuals, the server away for ${GAP_MS / 1000} s: all stored once, nothing lost`, async () => {
-    const database = uniqueName('sdkpy');
-    const args = storeArgs(dataDir, database);
-    let server = await start(args);
-    const port = new URL(server.url).port;
-    const py = scenario('issue22', server.url, 'pyg');
-    // The server stops 2 s after the start and comes back GAP_MS later on the same port and data.
-    await sleep(2000);
-    expect(await stop(server)).toBe(0);
-    await sleep(GAP_MS);
-    server = await start(['--port', port, ...args]);
-    const { stats } = await py.finish(); // stderr '': no warning, nothing lost
-    expect(stats.retries).toBeGreaterThan(0);
-    expect(stats).toMatchObject({
-      logged: 200_000,
-      accepted: 200_000,
-      rejected: 0,
-      dropped: 0,
-      failed: 0,
-      lost: 0,
-    });
-    expect(await stop(server)).toBe(0);
-    expect(storeCounts(dataDir, database, 'pyg')).toMatchObject({
-      records: 100_000,
-      recordIds: 100_000,
-      rawRecords: 100_000,
-      actuals: 100_000,
-      actualIds: 100_000,
-      rawActuals: 100_000,
-    });
-  }, 300_000);
+  heavy(
+    `issue 22: block mode, 100,000 records and 100,000 actuals, the server away for ${GAP_MS / 1000} s: all stored once, nothing lost`,
+    async () => {
+      const database = uniqueName('sdkpy');
+      const args = storeArgs(dataDir, database);
+      let server = await start(args);
+      const port = new URL(server.url).port;
+      const py = scenario('issue22', server.url, 'pyg');
+      // The server stops 2 s after the start and comes back GAP_MS later on the same port and data.
+      await sleep(2000);
+      expect(await stop(server)).toBe(0);
+      await sleep(GAP_MS);
+      server = await start(['--port', port, ...args]);
+      const { stats } = await py.finish(); // stderr '': no warning, nothing lost
+      expect(stats.retries).toBeGreaterThan(0);
+      expect(stats).toMatchObject({
+        logged: 200_000,
+        accepted: 200_000,
+        rejected: 0,
+        dropped: 0,
+        failed: 0,
+        lost: 0,
+      });
+      expect(await stop(server)).toBe(0);
+      expect(storeCounts(dataDir, database, 'pyg')).toMatchObject({
+        records: 100_000,
+        recordIds: 100_000,
+        rawRecords: 100_000,
+        actuals: 100_000,
+        actualIds: 100_000,
+        rawActuals: 100_000,
+      });
+    },
+    300_000,
+  );
 
   it('drop-oldest: while the server is away, keeps the newest rows, counts the dropped, and delivers the rest', async () => {
     const database = uniqueName('sdkpy');

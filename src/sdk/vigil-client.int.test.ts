@@ -36,6 +36,10 @@ function record(model: string, i: number, withId = true) {
 
 const yieldNow = () => new Promise((r) => setImmediate(r));
 
+// The client's volume and outage scenarios test the client, not the engine: they run once, on
+// the embedded engine (each takes 1-3 minutes); the server-engine run keeps the shorter ones.
+const heavy = it.skipIf(testEngine === 'server');
+
 describe(`TypeScript client against vigil serve on ${testEngine}`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-sdk-'));
   const dataDir = join(dir, 'data');
@@ -55,159 +59,174 @@ describe(`TypeScript client against vigil serve on ${testEngine}`, () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('logs 100,000 records and 100,000 delayed actuals; the server holds exactly 100,000 of each', async () => {
-    const database = uniqueName('sdk');
-    const server = await start(storeArgs(dataDir, database));
-    const client = new VigilClient({ url: server.url, batchSize: 2000 });
-    for (let i = 0; i < 100_000; i++) {
-      client.log(record('volume', i));
-      if (i % 1000 === 999) await yieldNow(); // a service logs between requests, not in one loop
-    }
-    await client.flush();
-    for (let i = 0; i < 100_000; i++) {
-      const label = i % 7 === 0 ? 'fraud' : 'legit';
-      client.logActual({
-        model: 'volume',
-        id: pad(i),
-        actual: { label },
-        timestamp: T0 + 86_400_000 + i * 1000,
-      });
-      if (i % 1000 === 999) await yieldNow();
-    }
-    await client.close();
-    expect(client.stats()).toMatchObject({
-      logged: 200_000,
-      accepted: 200_000,
-      rejected: 0,
-      dropped: 0,
-      failed: 0,
-      buffered: 0,
-      inFlight: 0,
-    });
-    expect(await modelRecords(server.url)).toEqual({ volume: { production: 100_000 } });
-    expect(await stop(server)).toBe(0);
-    expect(storeCounts(dataDir, database, 'volume')).toMatchObject({
-      records: 100_000,
-      recordIds: 100_000,
-      rawRecords: 100_000,
-      actuals: 100_000,
-      actualIds: 100_000,
-    });
-  }, 300_000); // 200,000 rows through a real server: ~1 min, longer on a loaded machine
-
-  it(`loses nothing and counts nothing twice when the server stops for ${OUTAGE_MS / 1000} s mid-stream`, async () => {
-    const database = uniqueName('sdk');
-    const args = storeArgs(dataDir, database);
-    let server = await start(args);
-    const port = new URL(server.url).port;
-    const client = new VigilClient({
-      url: server.url,
-      batchSize: 500,
-      flushIntervalMs: 200,
-      retryMaxMs: 1000,
-    });
-    // A steady stream, 2,500 rows/s: 50 records a tick (odd ones without an id: the client makes
-    // one) and the actuals of the previous tick's even ones. It runs through the outage and
-    // 5,000 rows past it; a 20 s outage buffers ~50,000 rows, within the default maxBuffer.
-    const state = { phase: 'before' as 'before' | 'down' | 'after' };
-    let logged = 0;
-    let actuals = 0;
-    let loggedAfter = 0;
-    const producer = (async () => {
-      while (state.phase !== 'after' || loggedAfter < 5000) {
-        for (let k = 0; k < 50; k++, logged++) client.log(record('outage', logged, logged % 2 === 0));
-        for (let i = Math.max(0, logged - 100); i < logged - 50; i += 2, actuals++)
-          client.logActual({ model: 'outage', id: pad(i), actual: { label: 'legit' } });
-        if (state.phase === 'after') loggedAfter += 50;
-        await sleep(20);
+  heavy(
+    'logs 100,000 records and 100,000 delayed actuals; the server holds exactly 100,000 of each',
+    async () => {
+      const database = uniqueName('sdk');
+      const server = await start(storeArgs(dataDir, database));
+      const client = new VigilClient({ url: server.url, batchSize: 2000 });
+      for (let i = 0; i < 100_000; i++) {
+        client.log(record('volume', i));
+        if (i % 1000 === 999) await yieldNow(); // a service logs between requests, not in one loop
       }
-    })();
-    while (logged < 5000) await sleep(20);
-    state.phase = 'down';
-    const acceptedBefore = client.stats().accepted;
-    expect(await stop(server)).toBe(0);
-    const loggedAtStop = logged;
-    await sleep(OUTAGE_MS);
-    expect(logged).toBeGreaterThan(loggedAtStop); // the stream went on while the server was away
-    server = await start(['--port', port, ...args]);
-    state.phase = 'after';
-    await producer;
-    await client.close();
-    const s = client.stats();
-    expect(s.retries).toBeGreaterThan(0);
-    expect(acceptedBefore).toBeLessThan(logged);
-    expect(s).toMatchObject({
-      logged: logged + actuals,
-      accepted: logged + actuals,
-      rejected: 0,
-      dropped: 0,
-      failed: 0,
-    });
-    expect(await modelRecords(server.url)).toEqual({ outage: { production: logged } });
-    expect(await stop(server)).toBe(0);
-    expect(storeCounts(dataDir, database, 'outage')).toMatchObject({
-      records: logged,
-      recordIds: logged,
-      rawRecords: logged, // no batch was inserted twice
-      actuals,
-      actualIds: actuals,
-    });
-  });
-
-  it(`issue 22: block mode, 100,000 records and 100,000 actuals, the server away for ${GAP_MS / 1000} s: all stored once, nothing lost`, async () => {
-    const database = uniqueName('sdk');
-    const args = storeArgs(dataDir, database);
-    let server = await start(args);
-    const port = new URL(server.url).port;
-    const warned: string[] = [];
-    const spy = vi.spyOn(console, 'warn').mockImplementation((...a: unknown[]) => {
-      warned.push(a.map(String).join(' '));
-    });
-    // closeTimeoutMs is short on purpose: after the restart the backlog (~170,000 rows) takes
-    // longer than that, and close() must go on while the server keeps accepting batches.
-    const client = new VigilClient({
-      url: server.url,
-      batchSize: 1000,
-      flushIntervalMs: 200,
-      onOverflow: 'block',
-      closeTimeoutMs: 3000,
-    });
-    // The server stops 2 s after the start and comes back GAP_MS later on the same port and data.
-    const outage = (async () => {
-      await sleep(2000);
+      await client.flush();
+      for (let i = 0; i < 100_000; i++) {
+        const label = i % 7 === 0 ? 'fraud' : 'legit';
+        client.logActual({
+          model: 'volume',
+          id: pad(i),
+          actual: { label },
+          timestamp: T0 + 86_400_000 + i * 1000,
+        });
+        if (i % 1000 === 999) await yieldNow();
+      }
+      await client.close();
+      expect(client.stats()).toMatchObject({
+        logged: 200_000,
+        accepted: 200_000,
+        rejected: 0,
+        dropped: 0,
+        failed: 0,
+        buffered: 0,
+        inFlight: 0,
+      });
+      expect(await modelRecords(server.url)).toEqual({ volume: { production: 100_000 } });
       expect(await stop(server)).toBe(0);
-      await sleep(GAP_MS);
+      expect(storeCounts(dataDir, database, 'volume')).toMatchObject({
+        records: 100_000,
+        recordIds: 100_000,
+        rawRecords: 100_000,
+        actuals: 100_000,
+        actualIds: 100_000,
+      });
+    },
+    300_000,
+  ); // 200,000 rows through a real server: ~1 min, longer on a loaded machine
+
+  heavy(
+    `loses nothing and counts nothing twice when the server stops for ${OUTAGE_MS / 1000} s mid-stream`,
+    async () => {
+      const database = uniqueName('sdk');
+      const args = storeArgs(dataDir, database);
+      let server = await start(args);
+      const port = new URL(server.url).port;
+      const client = new VigilClient({
+        url: server.url,
+        batchSize: 500,
+        flushIntervalMs: 200,
+        retryMaxMs: 1000,
+      });
+      // A steady stream, 2,500 rows/s: 50 records a tick (odd ones without an id: the client makes
+      // one) and the actuals of the previous tick's even ones. It runs through the outage and
+      // 5,000 rows past it; a 20 s outage buffers ~50,000 rows, within the default maxBuffer.
+      const state = { phase: 'before' as 'before' | 'down' | 'after' };
+      let logged = 0;
+      let actuals = 0;
+      let loggedAfter = 0;
+      const producer = (async () => {
+        while (state.phase !== 'after' || loggedAfter < 5000) {
+          for (let k = 0; k < 50; k++, logged++) client.log(record('outage', logged, logged % 2 === 0));
+          for (let i = Math.max(0, logged - 100); i < logged - 50; i += 2, actuals++)
+            client.logActual({ model: 'outage', id: pad(i), actual: { label: 'legit' } });
+          if (state.phase === 'after') loggedAfter += 50;
+          await sleep(20);
+        }
+      })();
+      while (logged < 5000) await sleep(20);
+      state.phase = 'down';
+      const acceptedBefore = client.stats().accepted;
+      expect(await stop(server)).toBe(0);
+      const loggedAtStop = logged;
+      await sleep(OUTAGE_MS);
+      expect(logged).toBeGreaterThan(loggedAtStop); // the stream went on while the server was away
       server = await start(['--port', port, ...args]);
-    })();
-    for (let i = 0; i < 100_000; i++) {
-      await client.log(record('g', i));
-      if (i % 5000 === 0) await sleep(150);
-    }
-    for (let i = 0; i < 100_000; i++)
-      await client.logActual({ model: 'g', id: pad(i), actual: { label: i % 7 === 0 ? 'fraud' : 'legit' } });
-    await outage;
-    const result = await client.close();
-    spy.mockRestore();
-    expect(result.retries).toBeGreaterThan(0);
-    expect(result).toMatchObject({
-      logged: 200_000,
-      accepted: 200_000,
-      rejected: 0,
-      dropped: 0,
-      failed: 0,
-      lost: 0,
-    });
-    expect(warned).toEqual([]);
-    expect(await stop(server)).toBe(0);
-    expect(storeCounts(dataDir, database, 'g')).toMatchObject({
-      records: 100_000,
-      recordIds: 100_000,
-      rawRecords: 100_000,
-      actuals: 100_000,
-      actualIds: 100_000,
-      rawActuals: 100_000,
-    });
-  }, 300_000);
+      state.phase = 'after';
+      await producer;
+      await client.close();
+      const s = client.stats();
+      expect(s.retries).toBeGreaterThan(0);
+      expect(acceptedBefore).toBeLessThan(logged);
+      expect(s).toMatchObject({
+        logged: logged + actuals,
+        accepted: logged + actuals,
+        rejected: 0,
+        dropped: 0,
+        failed: 0,
+      });
+      expect(await modelRecords(server.url)).toEqual({ outage: { production: logged } });
+      expect(await stop(server)).toBe(0);
+      expect(storeCounts(dataDir, database, 'outage')).toMatchObject({
+        records: logged,
+        recordIds: logged,
+        rawRecords: logged, // no batch was inserted twice
+        actuals,
+        actualIds: actuals,
+      });
+    },
+  );
+
+  heavy(
+    `issue 22: block mode, 100,000 records and 100,000 actuals, the server away for ${GAP_MS / 1000} s: all stored once, nothing lost`,
+    async () => {
+      const database = uniqueName('sdk');
+      const args = storeArgs(dataDir, database);
+      let server = await start(args);
+      const port = new URL(server.url).port;
+      const warned: string[] = [];
+      const spy = vi.spyOn(console, 'warn').mockImplementation((...a: unknown[]) => {
+        warned.push(a.map(String).join(' '));
+      });
+      // closeTimeoutMs is short on purpose: after the restart the backlog (~170,000 rows) takes
+      // longer than that, and close() must go on while the server keeps accepting batches.
+      const client = new VigilClient({
+        url: server.url,
+        batchSize: 1000,
+        flushIntervalMs: 200,
+        onOverflow: 'block',
+        closeTimeoutMs: 3000,
+      });
+      // The server stops 2 s after the start and comes back GAP_MS later on the same port and data.
+      const outage = (async () => {
+        await sleep(2000);
+        expect(await stop(server)).toBe(0);
+        await sleep(GAP_MS);
+        server = await start(['--port', port, ...args]);
+      })();
+      for (let i = 0; i < 100_000; i++) {
+        await client.log(record('g', i));
+        if (i % 5000 === 0) await sleep(150);
+      }
+      for (let i = 0; i < 100_000; i++)
+        await client.logActual({
+          model: 'g',
+          id: pad(i),
+          actual: { label: i % 7 === 0 ? 'fraud' : 'legit' },
+        });
+      await outage;
+      const result = await client.close();
+      spy.mockRestore();
+      expect(result.retries).toBeGreaterThan(0);
+      expect(result).toMatchObject({
+        logged: 200_000,
+        accepted: 200_000,
+        rejected: 0,
+        dropped: 0,
+        failed: 0,
+        lost: 0,
+      });
+      expect(warned).toEqual([]);
+      expect(await stop(server)).toBe(0);
+      expect(storeCounts(dataDir, database, 'g')).toMatchObject({
+        records: 100_000,
+        recordIds: 100_000,
+        rawRecords: 100_000,
+        actuals: 100_000,
+        actualIds: 100_000,
+        rawActuals: 100_000,
+      });
+    },
+    300_000,
+  );
 
   it('drop-oldest: while the server is away, keeps the newest maxBuffer rows, counts the rest, and delivers exactly those', async () => {
     const database = uniqueName('sdk');

@@ -157,7 +157,12 @@ export class ModulePool implements PredictSource {
     if (performance.now() < this.#brokenUntil)
       return Promise.resolve(failed('error', 'load_failed', this.#brokenMessage, false));
     return new Promise((resolve) => {
+      // Children, their pipes and timers are unref'd so an idle server can exit; a caller waiting
+      // for the start must keep the process alive (else a script awaiting its first call, as the
+      // demo's seeding does, ends with Node's exit 13 "unsettled top-level await").
+      const keepAlive = setInterval(() => {}, 60_000);
       const done = (r: SourceResult | undefined) => {
+        clearInterval(keepAlive);
         signal.removeEventListener('abort', onAbort);
         const i = this.#startWaiters.indexOf(done);
         if (i >= 0) this.#startWaiters.splice(i, 1);
