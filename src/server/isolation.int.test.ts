@@ -224,6 +224,14 @@ const CASES: Record<string, Case> = {
   'POST /v1/monitors': { body: monitorBody },
   'GET /v1/monitors/:id': {},
   'PUT /v1/monitors/:id': { body: monitorBody },
+  'POST /v1/monitors/replay': {
+    body: (v) => ({
+      from: new Date(T0).toISOString(),
+      to: new Date(T0 + 86_400_000).toISOString(),
+      step: '6h',
+      monitors: [monitorBody(v)],
+    }),
+  },
   'DELETE /v1/monitors/:id': {},
   'GET /v1/monitors/:id/events': {},
   'GET /v1/alerts': { query: (v) => ({ model: v }) },
