@@ -5,7 +5,7 @@ import type { Store } from './store.js';
 
 export { storeError } from './errors.js';
 export { migrate, migrations } from './migrations.js';
-export { columnIdent, int, num, str, strList } from './sql.js';
+export { columnIdent, int, joinSql, num, type Sql, sql, str, strList } from './sql.js';
 export type { QueryOptions, Store, TableName } from './store.js';
 
 export interface StoreOptions {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { columnIdent, ident, int, num, str, strList } from './sql.js';
+import { columnIdent, ident, int, joinSql, num, sql, str, strList } from './sql.js';
 
 describe('sql literals', () => {
   it('escapes quotes and backslashes so a value cannot end the literal', () => {
@@ -21,5 +21,12 @@ describe('sql literals', () => {
     expect(columnIdent('amount')).toBe('`amount`');
     expect(columnIdent('a`) FROM system.users --')).toBe('`a\\`) FROM system.users --`');
     expect(columnIdent('back\\slash')).toBe('`back\\\\slash`');
+  });
+  it('builds statements only from store-written text and escaped values', () => {
+    const name = "o'brien";
+    expect(sql`SELECT ${int(1)} WHERE a = ${str(name)}`).toBe("SELECT 1 WHERE a = 'o\\'brien'");
+    expect(joinSql([sql`a = ${num(0.5)}`, sql`b = ${str('x')}`], ' AND ')).toBe("a = 0.5 AND b = 'x'");
+    // @ts-expect-error a plain string is not Sql: text from a request cannot be interpolated
+    expect(sql`SELECT ${name}`).toBe("SELECT o'brien");
   });
 });

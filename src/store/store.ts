@@ -1,3 +1,5 @@
+import type { Sql } from './sql.js';
+
 /**
  * Store is the one port to the analytic store. Two engines implement it with the same SQL
  * dialect (ClickHouse): embedded chdb and a ClickHouse server. Everything above speaks SQL
@@ -10,7 +12,7 @@ export interface Store {
   /** endpoint is a server-mode store's http(s)://host:port (no credentials); outbound URLs may not reach it. */
   readonly endpoint?: string;
   /** table gives the qualified name of one of Vigil's tables. */
-  table(name: TableName): string;
+  table(name: TableName): Sql;
   /** exec runs a statement that returns no rows (DDL, ALTER, OPTIMIZE). */
   exec(sql: string): Promise<void>;
   /**

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Session } from 'chdb';
 import { storeError } from '../errors.js';
-import { ident } from '../sql.js';
+import { ident, type Sql, sql } from '../sql.js';
 import { QUERY_SETTINGS, type QueryOptions, type Store, type TableName } from '../store.js';
 
 // VIGIL_DEBUG_SQL=1 prints each query's time and its start to stderr, =full the whole query
@@ -67,7 +67,7 @@ export function openChdbStore(opts: { dataDir: string; database?: string; maxQue
   return {
     engine: 'chdb',
     database,
-    table: (name: TableName) => `${database}.${name}`,
+    table: (name: TableName) => sql`${database}.${name as Sql}`,
     async exec(sql) {
       const started = performance.now();
       try {

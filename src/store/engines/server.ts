@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { type ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import { storeError } from '../errors.js';
-import { ident } from '../sql.js';
+import { ident, type Sql, sql } from '../sql.js';
 import { QUERY_SETTINGS, type Store, type TableName } from '../store.js';
 import { defaultMaxQuerySeconds, parseJsonEachRow } from './chdb.js';
 
@@ -33,7 +33,7 @@ export function openServerStore(opts: {
     engine: 'server',
     database,
     endpoint: `${url.protocol}//${url.host}`,
-    table: (name: TableName) => `${database}.${name}`,
+    table: (name: TableName) => sql`${database}.${name as Sql}`,
     async exec(sql) {
       try {
         await client.command({ query: sql });
