@@ -9,8 +9,7 @@ import {
   openTestStore,
   testEngine,
 } from '../store/test-support/test-store.js';
-import { aggregateDrift } from './drift-aggregates.js';
-import { predictionRows, recordRows } from './windows.js';
+import { aggregateDriftParts } from './drift-aggregates.js';
 
 describe(`drift aggregation in ClickHouse (${testEngine})`, () => {
   let store: Store;
@@ -54,10 +53,16 @@ describe(`drift aggregation in ClickHouse (${testEngine})`, () => {
     const refC = refX.map((_, i) => ['a', 'b', 'c'][i % 3] as string);
     const curC = curX.map((_, i) => ['a', 'b', 'd'][i % 3] as string);
     await load(refX, curX, [refC, curC]);
-    const agg = await aggregateDrift(
-      store,
-      recordRows(store, 'default', 'm', { environment: 'training' }, { environment: 'production' }),
-    );
+    // Part 0 holds the records' features, part 1 the model's outputs as features.
+    const [agg, pred] = await aggregateDriftParts(store, {
+      kind: 'windows',
+      project: 'default',
+      model: 'm',
+      baseline: { environment: 'training' },
+      current: { environment: 'production' },
+      outputs: true,
+    });
+    if (!agg || !pred) throw new Error('expected two parts');
     expect(agg.rows).toEqual({ ref: 3000, cur: 2000 });
     const x = agg.numeric.find((f) => f.name === 'x');
     const ks = ksTwoSample(refX, curX);
@@ -80,10 +85,6 @@ describe(`drift aggregation in ClickHouse (${testEngine})`, () => {
     expect(Object.fromEntries(c?.cur ?? [])).toEqual({ a: 667, b: 667, d: 666 });
     expect(agg.explicitNull.get('gone')).toEqual({ ref: 300, cur: 200 });
 
-    const pred = await aggregateDrift(
-      store,
-      predictionRows(store, 'default', 'm', { environment: 'training' }, { environment: 'production' }),
-    );
     expect(pred.numeric.map((f) => f.name)).toEqual(['score']);
     expect(pred.categorical.map((f) => f.name)).toEqual(['label']);
   });

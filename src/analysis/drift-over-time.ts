@@ -1,19 +1,18 @@
 import { type DriftMethodName, driftMethods, type FeatureSummary, measuresOf } from '../core/index.js';
-import { int, type Store, str } from '../store/index.js';
-import { summariesOf } from './drift.js';
+import { TIME_BUCKET_MS } from '../shared/time-buckets.js';
 import {
   aggregateDriftParts,
   type CategoricalAggregate,
-  COUNT_KEYS,
-  DISCRETE_CANDIDATE_VALUES,
   type DriftAggregates,
-  edgeLookup,
+  driftBucketKeyCounts,
+  driftBucketValueCounts,
   MAX_CATEGORIES,
   type NumericAggregate,
-  perChunk,
-} from './drift-aggregates.js';
-import { partRows, windowSource } from './drift-parts.js';
-import type { Window } from './windows.js';
+  type RecordWindow as Window,
+  type Store,
+} from '../store/index.js';
+import { summariesOf } from './drift.js';
+import { DISCRETE_CANDIDATE_VALUES } from './drift-aggregates.js';
 
 /*
  * Drift over time: the per-feature drift statistic for every time bucket of a range, against one
@@ -33,11 +32,8 @@ import type { Window } from './windows.js';
 
 export type DriftGranularity = 'hour' | 'day' | 'week';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-export const BUCKET_MS: Record<DriftGranularity, number> = { hour: HOUR, day: DAY, week: 7 * DAY };
-/** Weekly buckets start on Mondays (ISO weeks); epoch day 0 was a Thursday, 4 days before one. */
-const WEEK_OFFSET_MS = 4 * DAY;
+/** BUCKET_MS: the widths of drift's buckets (shared/time-buckets.ts; weeks start on Mondays). */
+export const BUCKET_MS: Record<DriftGranularity, number> = TIME_BUCKET_MS;
 /** MAX_DRIFT_BUCKETS bounds one answer (about 83 days of hours). */
 export const MAX_DRIFT_BUCKETS = 2000;
 
@@ -104,14 +100,6 @@ export class TooManyBuckets extends Error {
   }
 }
 
-/** bucketSql is a record's bucket start (epoch ms) in Int64 arithmetic (no DateTime64 on 18.16). */
-export function bucketSql(g: DriftGranularity): string {
-  const w = int(BUCKET_MS[g]);
-  return g === 'week'
-    ? `intDiv(ts - ${int(WEEK_OFFSET_MS)}, ${w}) * ${w} + ${int(WEEK_OFFSET_MS)}`
-    : `intDiv(ts, ${w}) * ${w}`;
-}
-
 interface BucketCounts {
   rows: number;
   /** per part: name → count, for numeric values ('v'), nulls ('n'), categorical values ('c'). */
@@ -125,27 +113,20 @@ interface BucketCounts {
 export async function measureDriftOverTime(store: Store, opts: DriftOverTimeOptions): Promise<DriftOverTime> {
   const numericMethod = opts.numericMethod ?? 'psi';
   const categoricalMethod = opts.categoricalMethod ?? 'psi';
-  const bucket = bucketSql(opts.granularity);
   // The baseline once: its deciles, categories and (for the discrete check) value counts.
   const [baseFeatures, baseOutputs] = await aggregateDriftParts(
     store,
-    partRows(windowSource(store, opts.project, opts.model, opts.baseline, 0), true),
-    2,
-    { exact: false },
+    { kind: 'windows', project: opts.project, model: opts.model, baseline: opts.baseline, outputs: true },
+    { exact: false, discreteValues: DISCRETE_CANDIDATE_VALUES },
   );
   const baseline = [baseFeatures, baseOutputs] as DriftAggregates[];
-  const rows = partRows(
-    windowSource(store, opts.project, opts.model, opts.current, 1),
-    true,
-    `side, ${bucket} AS b`,
-  );
-
-  const counts = await store.query<{ b: number; part: number; k: string; n: number }>(
-    `SELECT b, part, k, count() AS n
-     FROM (SELECT b, part, k FROM (${rows})
-           ARRAY JOIN arrayConcat(${COUNT_KEYS}, arrayMap(x -> concat('v:', x), num_keys)) AS k)
-     GROUP BY b, part, k`,
-  );
+  const current = {
+    project: opts.project,
+    model: opts.model,
+    current: opts.current,
+    granularity: opts.granularity,
+  };
+  const counts = await driftBucketKeyCounts(store, current);
   const buckets = new Map<number, BucketCounts>();
   const bucketOf = (b: number) => {
     let c = buckets.get(b);
@@ -177,32 +158,15 @@ export async function measureDriftOverTime(store: Store, opts: DriftOverTimeOpti
       .filter((f) => f.valueCounts && f.valueCounts.values.length <= DISCRETE_CANDIDATE_VALUES)
       .map((f) => `${part}:${f.name}`),
   );
-  const numericRows = `(SELECT b, part, k, v FROM (${rows}) ARRAY JOIN num_keys AS k, num_values AS v)`;
-  // Wide models: the edges and candidate keys ride in chunks of LOOKUP_CHUNK (max_query_size).
-  const [binCounts, catCounts, valueCounts] = await Promise.all([
-    perChunk(binned, (chunk) => {
-      const lookup = edgeLookup(chunk);
-      return store.query<{ b: number; part: number; k: string; bin: number; c: number }>(
-        `SELECT b, part, k, bin, count() AS c
-         FROM (SELECT b, part, k, ${lookup.bin} AS bin FROM ${numericRows} WHERE ${lookup.index} > 0)
-         GROUP BY b, part, k, bin`,
-      );
-    }),
-    store.query<{ b: number; part: number; k: string; s: string; c: number }>(
-      `SELECT b, part, k, s, count() AS c
-       FROM (SELECT b, part, k, s FROM (${rows}) ARRAY JOIN cat_keys AS k, cat_values AS s)
-       GROUP BY b, part, k, s ORDER BY b, part, k, c DESC, s LIMIT ${int(MAX_CATEGORIES + 1)} BY b, part, k`,
-    ),
-    // A numeric feature with at most 5 distinct values is compared per value (core's discrete
-    // view): its buckets' values are counted, at most 6 per bucket (6 means "not discrete").
-    perChunk(candidates, (chunk) =>
-      store.query<{ b: number; part: number; k: string; v: number; c: number }>(
-        `SELECT b, part, k, v, count() AS c FROM ${numericRows}
-         WHERE concat(toString(part), ':', k) IN (${chunk.map(str).join(', ')})
-         GROUP BY b, part, k, v ORDER BY b, part, k, v LIMIT ${int(DISCRETE_CANDIDATE_VALUES + 1)} BY b, part, k`,
-      ),
-    ),
-  ]);
+  const {
+    bins: binCounts,
+    cats: catCounts,
+    values: valueCounts,
+  } = await driftBucketValueCounts(store, current, {
+    binned,
+    candidates,
+    discreteValues: DISCRETE_CANDIDATE_VALUES,
+  });
   const edgesOf = new Map(binned.map((f) => [`${f.part}:${f.name}`, f.edges.length]));
   for (const r of binCounts) {
     const bins = bucketOf(Number(r.b)).bins[Number(r.part)];

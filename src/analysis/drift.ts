@@ -8,10 +8,8 @@ import {
   type FeatureSummary,
   learnAdaptiveThreshold,
 } from '../core/index.js';
-import { int, type Store } from '../store/index.js';
-import { aggregateDriftParts, type DriftAggregates, type RowsSql } from './drift-aggregates.js';
-import { partRows, windowSource } from './drift-parts.js';
-import { fin, type Window, windowWhere } from './windows.js';
+import { baselineChunkBounds, type RecordWindow as Window, type Store } from '../store/index.js';
+import { aggregateDriftParts, type DriftAggregates } from './drift-aggregates.js';
 
 /**
  * Distribution is what a chart of one feature needs: shares per bin (numeric: the reference
@@ -160,11 +158,14 @@ export async function measureDrift(
   },
 ): Promise<DriftReport> {
   const outputs = opts.outputs !== false;
-  const [features, outputAgg] = await aggregateDriftParts(
-    store,
-    driftRows(store, opts.project, opts.model, opts.baseline, opts.current, outputs),
-    outputs ? 2 : 1,
-  );
+  const [features, outputAgg] = await aggregateDriftParts(store, {
+    kind: 'windows',
+    project: opts.project,
+    model: opts.model,
+    baseline: opts.baseline,
+    current: opts.current,
+    outputs,
+  });
   if (!features) throw new Error('drift aggregation returned no parts');
   const mode = opts.thresholdMode ?? 'fixed';
   const learned =
@@ -244,25 +245,17 @@ async function adaptiveFeatures(
   chunks: number,
 ): Promise<Map<string, AdaptiveThreshold | string>> {
   if (fixed.features.length === 0) return new Map();
-  const records = `${store.table('records')}${fin(opts.baseline)} WHERE ${windowWhere(opts.project, opts.model, opts.baseline)}`;
-  const qs = Array.from({ length: chunks - 1 }, (_, i) => String((i + 1) / chunks)).join(', ');
-  const [edges] = await store.query<{ e: number[] }>(
-    // quantilesExact returns recorded timestamps (integers) on both engines.
-    `SELECT quantilesExact(${qs})(ts) AS e FROM ${records}`,
-  );
-  const bounds = (edges?.e ?? []).map(Number).filter(Number.isSafeInteger);
+  const bounds = await baselineChunkBounds(store, { ...opts, chunks });
   // chunk c holds bounds[c − 1] ≤ ts < bounds[c]; equal bounds (many records at one instant) leave
   // a chunk empty, and an empty chunk gives no statistic.
-  const chunkOf =
-    bounds.length === 0
-      ? '0'
-      : `multiIf(${bounds.map((b, c) => `ts < ${int(b)}, ${c}`).join(', ')}, ${chunks - 1})`;
-  const parts = Array.from({ length: chunks }, (_, c) => `toUInt8(${c})`).join(', ');
-  const sides = [...Array.from({ length: chunks }, () => 'toUInt8(0)'), 'toUInt8(1)'].join(', ');
-  const rows = `SELECT side, part, num_keys, num_values, cat_keys, cat_values, null_keys
-    FROM (SELECT ts, num_keys, num_values, cat_keys, cat_values, null_keys FROM ${records})
-    ARRAY JOIN [${parts}, toUInt8(${chunkOf})] AS part, [${sides}] AS side`;
-  const aggs = await aggregateDriftParts(store, rows, chunks);
+  const aggs = await aggregateDriftParts(store, {
+    kind: 'baselineChunks',
+    project: opts.project,
+    model: opts.model,
+    baseline: opts.baseline,
+    chunks,
+    bounds,
+  });
   const perChunk = aggs.map((a) => summariesOf(a).summaries);
   const out = new Map<string, AdaptiveThreshold | string>();
   for (const feature of fixed.features) {
@@ -277,21 +270,6 @@ async function adaptiveFeatures(
     }
   }
   return out;
-}
-
-/** driftRows is the baseline (side 0) and the current window (side 1) in the part row shape. */
-function driftRows(
-  store: Store,
-  project: string,
-  model: string,
-  baseline: Window,
-  current: Window,
-  outputs: boolean,
-): RowsSql {
-  return partRows(
-    `${windowSource(store, project, model, baseline, 0)} UNION ALL ${windowSource(store, project, model, current, 1)}`,
-    outputs,
-  );
 }
 
 function sum(xs: ArrayLike<number>): number {

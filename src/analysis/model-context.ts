@@ -1,6 +1,6 @@
 import { notFound } from '../shared/errors.js';
 import type { Entities } from '../store/entities.js';
-import { type Store, str } from '../store/index.js';
+import { labelCounts, predictionShape, type Store } from '../store/index.js';
 import { inferTask, type ModelConfig, type Task } from './models.js';
 import { resolvePositiveLabel } from './performance.js';
 
@@ -21,21 +21,7 @@ export async function modelContext(
   model: string,
 ): Promise<ModelContext> {
   const config = (await entities.get<ModelConfig>(project, 'model', model)) ?? {};
-  const [shape] = await store.query<{
-    n: number;
-    n_value: number;
-    n_rank: number;
-    n_score: number;
-    n_label: number;
-    max_classes: number;
-    labels: number;
-  }>(
-    `SELECT count() AS n, countIf(isNotNull(pred_value)) AS n_value, countIf(notEmpty(pred_ranking)) AS n_rank,
-            countIf(isNotNull(pred_score)) AS n_score, countIf(isNotNull(pred_label)) AS n_label,
-            max(length(pred_class_keys)) AS max_classes,
-            uniqExactIf(assumeNotNull(pred_label), isNotNull(pred_label)) AS labels
-     FROM ${store.table('records')} WHERE project = ${str(project)} AND model = ${str(model)}`,
-  );
+  const shape = await predictionShape(store, project, model);
   if (!shape || Number(shape.n) === 0) {
     if (Object.keys(config).length === 0) throw notFound(`model ${JSON.stringify(model)}`);
   }
@@ -52,15 +38,7 @@ export async function modelContext(
     'binary';
   let positiveLabel: string | undefined;
   if (task === 'binary') {
-    const labels = await store.query<{ label: string; n: number }>(
-      `SELECT label, count() AS n FROM (
-         SELECT assumeNotNull(pred_label) AS label FROM ${store.table('records')}
-         WHERE project = ${str(project)} AND model = ${str(model)} AND isNotNull(pred_label)
-         UNION ALL
-         SELECT assumeNotNull(act_label) AS label FROM ${store.table('actuals')}
-         WHERE project = ${str(project)} AND model = ${str(model)} AND isNotNull(act_label))
-       GROUP BY label ORDER BY n DESC LIMIT 20`,
-    );
+    const labels = await labelCounts(store, project, model);
     positiveLabel = resolvePositiveLabel(
       config.positive_label,
       labels.map((l) => ({ label: l.label, n: Number(l.n) })),

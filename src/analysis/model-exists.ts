@@ -1,6 +1,6 @@
 import { notFound } from '../shared/errors.js';
 import type { Entities } from '../store/entities.js';
-import { type Store, str } from '../store/index.js';
+import { hasRecords, type Store } from '../store/index.js';
 
 /**
  * assertModelExists 404s a model that has neither records nor a declared config. Routes that
@@ -13,11 +13,7 @@ export async function assertModelExists(
   project: string,
   model: string,
 ): Promise<void> {
-  const [row] = await store.query<{ n: number }>(
-    `SELECT count() AS n FROM (SELECT 1 FROM ${store.table('records')}
-     WHERE project = ${str(project)} AND model = ${str(model)} LIMIT 1)`,
-  );
-  if (Number(row?.n ?? 0) > 0) return;
+  if (await hasRecords(store, project, model)) return;
   if (await entities.get(project, 'model', model)) return;
   throw notFound(`model ${JSON.stringify(model)}`);
 }

@@ -1,4 +1,4 @@
-import { type Store, str } from '../store/index.js';
+import { type ModelStatsRow, modelStats, type Store } from '../store/index.js';
 
 export type Task = 'binary' | 'multiclass' | 'regression' | 'ranking';
 export const TASKS: readonly Task[] = ['binary', 'multiclass', 'regression', 'ranking'];
@@ -80,20 +80,7 @@ export function modelStatus(
   };
 }
 
-interface Row {
-  model: string;
-  environment: string;
-  versions: string[];
-  records: number;
-  first: number;
-  last: number;
-  n_value: number;
-  n_rank: number;
-  n_score: number;
-  n_label: number;
-  max_classes: number;
-  labels: number;
-}
+type Row = ModelStatsRow;
 
 /**
  * inferTask reads a model's task from what its predictions look like: a ranking, a value, more
@@ -119,17 +106,7 @@ export async function listModels(
   configs: ReadonlyMap<string, ModelConfig>,
   only?: string,
 ): Promise<ModelSummary[]> {
-  const rows = await store.query<Row>(
-    `SELECT model, environment, groupUniqArray(version) AS versions, count() AS records,
-            min(ts) AS first, max(ts) AS last,
-            countIf(isNotNull(pred_value)) AS n_value, countIf(notEmpty(pred_ranking)) AS n_rank,
-            countIf(isNotNull(pred_score)) AS n_score, countIf(isNotNull(pred_label)) AS n_label,
-            max(length(pred_class_keys)) AS max_classes, uniqExactIf(assumeNotNull(pred_label), isNotNull(pred_label)) AS labels
-     FROM ${store.table('records')} FINAL
-     WHERE project = ${str(project)}${only === undefined ? '' : ` AND model = ${str(only)}`}
-     GROUP BY model, environment
-     ORDER BY model, environment`,
-  );
+  const rows = await modelStats(store, project, only);
   const byModel = new Map<string, ModelSummary & { stats: Row[] }>();
   for (const r of rows) {
     let m = byModel.get(r.model);

@@ -4,18 +4,22 @@ import {
   type FeatureQuality,
   type QualityProfile,
   type QualityStatus,
+  QUALITY_CHECK_NAMES,
   worstStatus,
 } from '../core/quality/index.js';
-import { int, num, type Store, str } from '../store/index.js';
-import { MAX_MODEL_FEATURES, perChunk, tooManyFeatures } from './drift-aggregates.js';
 import {
-  BUCKET_MS,
-  bucketSql,
-  type DriftGranularity,
-  MAX_DRIFT_BUCKETS,
-  TooManyBuckets,
-} from './drift-over-time.js';
-import { fin, type Window, windowWhere } from './windows.js';
+  bucketDistinctMax,
+  MAX_MODEL_FEATURES,
+  QUALITY_MAX_CATEGORIES,
+  QUALITY_MAX_VALUE_COUNTS,
+  type QualityRows,
+  qualityProfileRows,
+  type RecordWindow as Window,
+  type Store,
+  tooManyFeatures,
+  WHOLE_WINDOW as WHOLE,
+} from '../store/index.js';
+import { BUCKET_MS, type DriftGranularity, MAX_DRIFT_BUCKETS, TooManyBuckets } from './drift-over-time.js';
 
 /*
  * Data quality per feature and time bucket (docs/quality.md). ClickHouse aggregates, per
@@ -27,16 +31,13 @@ import { fin, type Window, windowWhere } from './windows.js';
  * (bucket −1), so the window's own verdict and its buckets' come from one scan.
  */
 
-/** At most this many categories per feature and bucket come back, most frequent first. */
-export const QUALITY_MAX_CATEGORIES = 1000;
-/** A baseline numeric feature with at most this many distinct values ships its value counts. */
-export const QUALITY_MAX_VALUE_COUNTS = 1000;
-/** Bucket key of a whole window. */
-const WHOLE = -1;
+export { QUALITY_MAX_CATEGORIES, QUALITY_MAX_VALUE_COUNTS };
 
 export type QualityGranularity = Extract<DriftGranularity, 'hour' | 'day'>;
 export type ApiStatus = 'ok' | 'warning' | 'alert';
 export type CheckName = keyof FeatureQuality['checks'];
+/** CHECK_NAMES: every check, in the answer's order (core/quality's one list). */
+const CHECK_NAMES: readonly CheckName[] = QUALITY_CHECK_NAMES;
 
 export interface QualityCheckResult {
   check: CheckName;
@@ -91,16 +92,6 @@ export interface QualityReport {
 /** apiStatus names core's 'fail' as the API's 'alert'. */
 export const apiStatus = (s: QualityStatus): ApiStatus => (s === 'fail' ? 'alert' : s);
 
-const CHECK_NAMES: readonly CheckName[] = [
-  'missing',
-  'type_mismatch',
-  'new_categories',
-  'vanished_categories',
-  'out_of_range',
-  'constant',
-  'cardinality',
-];
-
 interface MutableProfile {
   rows: number;
   numeric: number;
@@ -117,57 +108,22 @@ interface MutableProfile {
 /** Per bucket (WHOLE for a whole window): its row count and its features' profiles. */
 type Profiles = Map<number, { rows: number; features: Map<string, MutableProfile> }>;
 
-const FEATURE_COLUMNS = 'num_keys, num_values, cat_keys, cat_values, null_keys';
-
 /**
- * aggregateProfiles runs the profile queries over `rows` (columns b, FEATURE_COLUMNS).
+ * aggregateProfiles runs the profile queries over a row set (store/queries/quality.ts).
  * `range` gives the baseline's [min, max] per numeric feature for the out-of-range count;
  * `valueCounts` asks for exact numeric value counts (the baseline's, for cardinality).
  */
 async function aggregateProfiles(
   store: Store,
-  rows: string,
+  rows: QualityRows,
   opts: { range?: Map<string, [number, number]>; valueCounts?: boolean },
 ): Promise<Profiles> {
-  const numeric = `(SELECT b, k, v FROM (${rows}) ARRAY JOIN num_keys AS k, num_values AS v)`;
-  const categorical = `(SELECT b, k, s FROM (${rows}) ARRAY JOIN cat_keys AS k, cat_values AS s)`;
   const ranged = [...(opts.range ?? new Map<string, [number, number]>())];
-  // The baseline's extremes ride in as literals: transform() looks a row's feature up (NaN for
-  // a feature the baseline never saw as a number, which compares false: nothing is counted).
-  // Wide models: in chunks of LOOKUP_CHUNK features per query (max_query_size; issue 14, finding 9).
   if (ranged.length > MAX_MODEL_FEATURES) throw tooManyFeatures(ranged.length);
-  const lookup = (part: Array<[string, [number, number]]>, i: 0 | 1) =>
-    `transform(k, [${part.map(([k]) => str(k)).join(', ')}], [${part.map(([, r]) => `toFloat64(${num(r[i])})`).join(', ')}], nan)`;
-  const [counts, nums, outsides, catTotals, cats, values] = await Promise.all([
-    store.query<{ b: number; k: string; n: number }>(
-      `SELECT b, k, count() AS n
-       FROM (SELECT b, k FROM (${rows}) ARRAY JOIN arrayConcat([''], arrayMap(x -> concat('n:', x), null_keys)) AS k)
-       GROUP BY b, k`,
-    ),
-    store.query<{ b: number; k: string; n: number; lo: number; hi: number; d: number }>(
-      `SELECT b, k, count() AS n, min(v) AS lo, max(v) AS hi, uniqExact(v) AS d
-       FROM ${numeric} GROUP BY b, k`,
-    ),
-    perChunk(ranged, (part) =>
-      store.query<{ b: number; k: string; out: number }>(
-        `SELECT b, k, countIf(v < ${lookup(part, 0)} OR v > ${lookup(part, 1)}) AS out
-         FROM ${numeric} WHERE has([${part.map(([k]) => str(k)).join(', ')}], k) GROUP BY b, k`,
-      ),
-    ),
-    store.query<{ b: number; k: string; n: number; d: number }>(
-      `SELECT b, k, count() AS n, uniqExact(s) AS d FROM ${categorical} GROUP BY b, k`,
-    ),
-    store.query<{ b: number; k: string; s: string; c: number }>(
-      `SELECT b, k, s, count() AS c FROM ${categorical} GROUP BY b, k, s
-       ORDER BY b, k, c DESC, s LIMIT ${int(QUALITY_MAX_CATEGORIES)} BY b, k`,
-    ),
-    opts.valueCounts
-      ? store.query<{ b: number; k: string; v: number; c: number }>(
-          `SELECT b, k, v, count() AS c FROM ${numeric} GROUP BY b, k, v
-           ORDER BY b, k, v LIMIT ${int(QUALITY_MAX_VALUE_COUNTS + 1)} BY b, k`,
-        )
-      : [],
-  ]);
+  const { counts, nums, outsides, catTotals, cats, values } = await qualityProfileRows(store, rows, {
+    range: ranged,
+    ...(opts.valueCounts === undefined ? {} : { valueCounts: opts.valueCounts }),
+  });
   const out: Profiles = new Map();
   const bucket = (b: number) => {
     let e = out.get(Number(b));
@@ -253,52 +209,24 @@ export interface QualityOptions {
   granularity: QualityGranularity;
 }
 
-/**
- * bucketDistinctMax gives, per feature, the most distinct values any one bucket of `rows`
- * (columns b, FEATURE_COLUMNS) holds among buckets with two values or more: 1 means the feature
- * is constant within every bucket of that size.
- */
-async function bucketDistinctMax(store: Store, rows: string): Promise<Map<string, number>> {
-  const perBucket = (expand: string) =>
-    store.query<{ k: string; d: number }>(
-      `SELECT k, max(d) AS d FROM (
-         SELECT b, k, uniqExact(x) AS d, count() AS n FROM (SELECT b, k, x FROM (${rows}) ARRAY JOIN ${expand})
-         GROUP BY b, k)
-       WHERE n >= 2 GROUP BY k`,
-    );
-  const [nums, cats] = await Promise.all([
-    perBucket('num_keys AS k, num_values AS x'),
-    perBucket('cat_keys AS k, cat_values AS x'),
-  ]);
-  const out = new Map<string, number>();
-  for (const r of [...nums, ...cats]) out.set(r.k, Math.max(out.get(r.k) ?? 0, Number(r.d)));
-  return out;
-}
-
 /** measureQuality checks every feature of the current window and of each of its buckets. */
 export async function measureQuality(store: Store, opts: QualityOptions): Promise<QualityReport> {
-  const records = store.table('records');
-  const source = (w: Window, b: string) =>
-    `SELECT ${b}, ${FEATURE_COLUMNS} FROM ${records}${fin(w)} WHERE ${windowWhere(opts.project, opts.model, w)}`;
-  const base = await aggregateProfiles(store, source(opts.baseline, `toInt64(${int(WHOLE)}) AS b`), {
-    valueCounts: true,
+  const rows = (window: Window, buckets: QualityRows['buckets']): QualityRows => ({
+    project: opts.project,
+    model: opts.model,
+    window,
+    buckets,
+    granularity: opts.granularity,
   });
+  const base = await aggregateProfiles(store, rows(opts.baseline, 'whole'), { valueCounts: true });
   const baseWhole = base.get(WHOLE) ?? { rows: 0, features: new Map<string, MutableProfile>() };
   const range = new Map<string, [number, number]>();
   for (const [k, p] of baseWhole.features)
     if (p.numeric > 0 && p.min !== undefined && p.max !== undefined) range.set(k, [p.min, p.max]);
   // Each current record counts in its bucket and in the whole window.
-  const current = await aggregateProfiles(
-    store,
-    `SELECT b, ${FEATURE_COLUMNS} FROM (${source(opts.current, 'ts')})
-     ARRAY JOIN [toInt64(${bucketSql(opts.granularity)}), toInt64(${int(WHOLE)})] AS b`,
-    { range },
-  );
+  const current = await aggregateProfiles(store, rows(opts.current, 'bucketAndWhole'), { range });
   const whole = current.get(WHOLE) ?? { rows: 0, features: new Map<string, MutableProfile>() };
-  const baselineBucketDistinct = await bucketDistinctMax(
-    store,
-    source(opts.baseline, `toInt64(${bucketSql(opts.granularity)}) AS b`),
-  );
+  const baselineBucketDistinct = await bucketDistinctMax(store, rows(opts.baseline, 'bucket'));
   const starts = [...current.keys()].filter((b) => b !== WHOLE).sort((a, b) => a - b);
   if (starts.length > MAX_DRIFT_BUCKETS) throw new TooManyBuckets(starts.length);
 

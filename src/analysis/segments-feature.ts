@@ -1,7 +1,11 @@
 import { VigilError } from '../shared/errors.js';
-import { num, type Store, str } from '../store/index.js';
-import { NO_VALUE } from './segments.js';
-import { type Window, windowWhere } from './windows.js';
+import {
+  featureKindCounts,
+  featureQuantiles,
+  type RecordWindow as Window,
+  type SegmentBy,
+  type Store,
+} from '../store/index.js';
 
 /*
  * Segments by a feature (`GET /segments?by=feature:NAME`): a categorical feature segments by
@@ -17,8 +21,8 @@ export const SEGMENT_BUCKETS = { default: 5, min: 2, max: 20 } as const;
 
 export interface FeatureSegmentation {
   type: 'numeric' | 'categorical';
-  /** valueSql is a record's segment label, as SQL over the record's columns. */
-  valueSql: string;
+  /** by is how a record's segment label is read (store/queries/segments.ts turns it into SQL). */
+  by: SegmentBy;
   /** order lists the numeric buckets' labels low to high (empty for a categorical feature). */
   order: string[];
   edges: number[];
@@ -42,15 +46,7 @@ export async function featureSegmentation(
   store: Store,
   opts: { project: string; model: string; baseline: Window; current: Window; name: string; buckets: number },
 ): Promise<FeatureSegmentation> {
-  const k = str(opts.name);
-  const records = store.table('records');
-  const counts = async (w: Window) => {
-    const [r] = await store.query<{ n_num: number; n_cat: number }>(
-      `SELECT countIf(has(num_keys, ${k})) AS n_num, countIf(has(cat_keys, ${k})) AS n_cat
-       FROM ${records} FINAL WHERE ${windowWhere(opts.project, opts.model, w)}`,
-    );
-    return { num: Number(r?.n_num ?? 0), cat: Number(r?.n_cat ?? 0) };
-  };
+  const counts = (window: Window) => featureKindCounts(store, { ...opts, window });
   let source = opts.baseline;
   let c = await counts(source);
   if (c.num + c.cat === 0) {
@@ -64,27 +60,13 @@ export async function featureSegmentation(
       `by: feature ${JSON.stringify(opts.name)} has no values in the baseline or the current window`,
       { field: 'by' },
     );
-  const numValue = `num_values[indexOf(num_keys, ${k})]`;
-  const catValue = `cat_values[indexOf(cat_keys, ${k})]`;
-  if (c.cat > c.num)
-    return {
-      type: 'categorical',
-      valueSql: `multiIf(has(cat_keys, ${k}), ${catValue}, has(num_keys, ${k}), toString(${numValue}), ${str(NO_VALUE)})`,
-      order: [],
-      edges: [],
-    };
-  const qs = Array.from({ length: opts.buckets - 1 }, (_, i) => String((i + 1) / opts.buckets)).join(', ');
-  const [q] = await store.query<{ e: number[] }>(
-    `SELECT quantilesExact(${qs})(v) AS e FROM (SELECT ${numValue} AS v FROM ${records} FINAL
-     WHERE ${windowWhere(opts.project, opts.model, source)} AND has(num_keys, ${k}))`,
-  );
-  const edges = [...new Set((q?.e ?? []).map(Number))].filter(Number.isFinite).sort((a, b) => a - b);
+  if (c.cat > c.num) return { type: 'categorical', by: { feature: opts.name, type: 'categorical' }, order: [], edges: [] };
+  const quantiles = await featureQuantiles(store, { ...opts, window: source });
+  const edges = [...new Set(quantiles)].filter(Number.isFinite).sort((a, b) => a - b);
   const labels = bucketLabels(edges);
-  const cases = edges.map((e, i) => `${numValue} < ${num(e)}, ${str(labels[i] as string)}`);
-  const last = str(labels[labels.length - 1] as string);
   return {
     type: 'numeric',
-    valueSql: `multiIf(NOT has(num_keys, ${k}), ${str(NO_VALUE)}, ${[...cases, last].join(', ')})`,
+    by: { feature: opts.name, type: 'numeric', edges, labels },
     order: labels,
     edges,
   };

@@ -1,5 +1,5 @@
 import { VigilError } from '../shared/errors.js';
-import { type Store, str } from '../store/index.js';
+import { hasTag, type Store, tagKeys } from '../store/index.js';
 
 /** TAGS_LISTED: an unknown tag's error lists the model's tags when it has at most this many. */
 export const TAGS_LISTED = 20;
@@ -15,16 +15,8 @@ export async function assertTagExists(
   model: string,
   tag: string,
 ): Promise<void> {
-  const records = store.table('records');
-  const where = `project = ${str(project)} AND model = ${str(model)}`;
-  const found = await store.query<{ one: number }>(
-    `SELECT 1 AS one FROM ${records} WHERE ${where} AND has(tag_keys, ${str(tag)}) LIMIT 1`,
-  );
-  if (found.length > 0) return;
-  const tags = await store.query<{ k: string }>(
-    `SELECT DISTINCT arrayJoin(tag_keys) AS k FROM ${records} WHERE ${where} ORDER BY k LIMIT ${TAGS_LISTED + 1}`,
-  );
-  const names = tags.map((t) => t.k);
+  if (await hasTag(store, project, model, tag)) return;
+  const names = await tagKeys(store, project, model, TAGS_LISTED + 1);
   const known =
     names.length === 0
       ? 'its records carry no tags'

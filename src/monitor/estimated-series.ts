@@ -5,7 +5,7 @@
  * from one GROUP BY, so a replay over months reads the store once, not once per step.
  */
 import type { ModelContext } from '../analysis/model-context.js';
-import { fin, type Window, windowWhere } from '../analysis/windows.js';
+import { fin, type RecordWindow as Window, windowWhere } from '../store/index.js';
 import {
   type BinaryEstimate,
   type Calibrator,

@@ -1,4 +1,4 @@
-import { fin, type Window, windowWhere } from '../analysis/windows.js';
+import { fin, type RecordWindow as Window, windowWhere } from '../store/index.js';
 import { int, type Store, str } from '../store/index.js';
 
 /**

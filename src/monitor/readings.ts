@@ -6,7 +6,7 @@
 import { measureDrift } from '../analysis/drift.js';
 import type { ModelContext } from '../analysis/model-context.js';
 import { measurePerformance } from '../analysis/performance.js';
-import { type Window, windowWhere } from '../analysis/windows.js';
+import { type RecordWindow as Window, windowWhere } from '../store/index.js';
 import { metricsFromConfusion } from '../core/index.js';
 import { VigilError } from '../shared/errors.js';
 import { int, type Store, str } from '../store/index.js';

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { measureDrift } from '../analysis/drift.js';
 import { aggregateDriftParts } from '../analysis/drift-aggregates.js';
-import { partRows, windowSource } from '../analysis/drift-parts.js';
 import { aggregateFileDrift, type DriftFile } from '../analysis/file-drift-aggregates.js';
 import { insertFileSql } from '../analysis/file-import.js';
 import { mulberry32, normal } from '../demo/random.js';
@@ -97,13 +96,14 @@ describe.skipIf(testEngine !== 'chdb')('drift straight from files equals drift f
   });
 
   it('gives the aggregates of the records path: counts, nulls, deciles, bins, exact KS and W1', async () => {
-    const window = (environment: string, side: 0 | 1) =>
-      windowSource(store, 'p', 'm', { environment, final: false }, side);
-    const fromRecords = await aggregateDriftParts(
-      store,
-      partRows(`${window('training', 0)} UNION ALL ${window('production', 1)}`, true),
-      2,
-    );
+    const fromRecords = await aggregateDriftParts(store, {
+      kind: 'windows',
+      project: 'p',
+      model: 'm',
+      baseline: { environment: 'training', final: false },
+      current: { environment: 'production', final: false },
+      outputs: true,
+    });
     const fromFiles = await aggregateFileDrift(
       store,
       { reference: ref, current: cur },

@@ -40,6 +40,7 @@ import { labsRoutes } from './routes-labs.js';
 import { modelRoutes } from './routes-models.js';
 import { monitorRoutes } from './routes-monitors.js';
 import { qualityRoutes } from './routes-quality.js';
+import { segmentsRoutes } from './routes-segments.js';
 import { staticRoutes } from './static.js';
 import { ViewWarmer } from './view-warmer.js';
 
@@ -297,6 +298,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
   });
   await app.register(anomalyRoutes, { series: new StoredSeries({ store, queue, clock }) });
   await app.register(driftRoutes, { store, entities });
+  await app.register(segmentsRoutes, { store, entities });
   await app.register(qualityRoutes, { store, entities });
   await app.register(monitorRoutes, { monitors, store, entities, audit: recordAudit, outbound });
   await app.register(labsRoutes, { store, entities, clock, logger, queue, outbound });

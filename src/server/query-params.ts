@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Window } from '../analysis/windows.js';
+import type { Window } from '../analysis/index.js';
 import { parseTimestamp } from '../ingest/timestamp.js';
 import { VigilError } from '../shared/errors.js';
 import { ENVIRONMENTS, isEnvironment } from '../shared/names.js';

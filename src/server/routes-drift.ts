@@ -9,24 +9,12 @@ import {
   measureDriftOverTime,
   TooManyBuckets,
 } from '../analysis/drift-over-time.js';
-import { modelContext } from '../analysis/model-context.js';
 import { assertModelExists } from '../analysis/model-exists.js';
-import { aggregateSegments, NO_VALUE } from '../analysis/segments.js';
-import { capSegments, OTHER_VALUE, SEGMENT_LIMIT } from '../analysis/segments-cap.js';
-import {
-  FEATURE_PREFIX,
-  type FeatureSegmentation,
-  featureSegmentation,
-  SEGMENT_BUCKETS,
-} from '../analysis/segments-feature.js';
-import { assertTagExists } from '../analysis/segments-tags.js';
-import type { Window } from '../analysis/windows.js';
 import { type DriftMethodName, driftMethods, isDriftMethodName } from '../core/drift/index.js';
-import { analyzeSegments } from '../core/fairness/index.js';
 import { VigilError } from '../shared/errors.js';
 import { checkName } from '../shared/names.js';
 import type { Entities } from '../store/entities.js';
-import type { Store } from '../store/index.js';
+import type { RecordWindow as Window, Store } from '../store/index.js';
 import { projectOf } from './project.js';
 import { environmentParam, timeParam, windowParams, windowQuerySchema } from './query-params.js';
 
@@ -220,123 +208,6 @@ export async function driftRoutes(
           records: rows.current,
         },
         ...rest,
-      };
-    },
-  );
-
-  app.get<{
-    Params: { model: string };
-    Querystring: DriftQuery & { by: string; buckets?: number; min_baseline_share?: number; limit?: number };
-  }>(
-    '/v1/models/:model/segments',
-    {
-      schema: {
-        summary:
-          'Per value of a tag (by=TAG) or of a feature (by=feature:NAME; numeric features in quantile buckets of the baseline): shares in baseline and current data, metrics with intervals, parity, flags',
-        querystring: {
-          type: 'object',
-          required: ['by'],
-          properties: {
-            ...windowQuerySchema,
-            by: { type: 'string', minLength: 1, maxLength: 256 },
-            buckets: {
-              type: 'integer',
-              minimum: SEGMENT_BUCKETS.min,
-              maximum: SEGMENT_BUCKETS.max,
-              description: 'by=feature:NAME of a numeric feature: how many quantile buckets of the baseline',
-            },
-            baseline: { type: 'string', enum: ['training', 'validation', 'window'], default: 'training' },
-            baseline_from: { type: 'string', maxLength: 64 },
-            baseline_to: { type: 'string', maxLength: 64 },
-            baseline_version: { type: 'string', maxLength: 128 },
-            threshold: { type: 'number', minimum: 0, maximum: 1 },
-            min_baseline_share: { type: 'number', minimum: 0, maximum: 1 },
-            limit: {
-              type: 'integer',
-              minimum: 1,
-              maximum: SEGMENT_LIMIT.max,
-              description: `at most this many values (default ${SEGMENT_LIMIT.default}), the largest; the rest are summed into "${OTHER_VALUE}"`,
-            },
-          },
-        },
-      },
-    },
-    async (req) => {
-      const project = projectOf(req);
-      const model = checkName(req.params.model, 'model');
-      const ctx = await modelContext(store, entities, project, model);
-      const current = windowParams(req.query);
-      const baseline = baselineWindow(req.query, current);
-      let feature: FeatureSegmentation | null = null;
-      if (req.query.by.startsWith(FEATURE_PREFIX)) {
-        const name = req.query.by.slice(FEATURE_PREFIX.length);
-        if (name === '')
-          throw new VigilError('invalid_request', 'by: feature: needs a feature name (by=feature:NAME)', {
-            field: 'by',
-          });
-        feature = await featureSegmentation(store, {
-          project,
-          model,
-          baseline,
-          current,
-          name,
-          buckets: req.query.buckets ?? SEGMENT_BUCKETS.default,
-        });
-      } else await assertTagExists(store, project, model, req.query.by);
-      const segments = await aggregateSegments(store, {
-        project,
-        model,
-        task: ctx.task,
-        tag: req.query.by,
-        valueSql: feature?.valueSql,
-        baseline,
-        current,
-        positiveLabel: ctx.positiveLabel,
-        threshold: req.query.threshold,
-      });
-      // Numeric buckets low to high, records without the feature last.
-      const rank = (v: string) => {
-        const i = feature?.order.indexOf(v) ?? -1;
-        return i >= 0 ? i : v === NO_VALUE ? Number.MAX_SAFE_INTEGER : Number.MAX_SAFE_INTEGER - 1;
-      };
-      if (feature?.type === 'numeric') segments.sort((a, b) => rank(a.value) - rank(b.value));
-      const capped = capSegments(segments, req.query.limit ?? SEGMENT_LIMIT.default);
-      const report = analyzeSegments(
-        capped.segments.map((s) => ({
-          value: s.value,
-          baselineCount: s.baselineCount,
-          currentCount: s.currentCount,
-          ...(s.confusion ? { confusion: s.confusion } : {}),
-          metrics: Object.fromEntries(
-            Object.entries(s.metrics).filter((e): e is [string, number] => e[1] !== null),
-          ),
-        })),
-        req.query.min_baseline_share === undefined ? {} : { minBaselineShare: req.query.min_baseline_share },
-      );
-      // Regression and ranking segments carry their own intervals (normal approximation).
-      const ownIntervals = new Map(segments.map((s) => [s.value, s.intervals]));
-      const withIntervals = report.segments.map((seg) => {
-        const own = ownIntervals.get(seg.value);
-        return own ? { ...seg, intervals: { ...seg.intervals, ...own } } : seg;
-      });
-      return {
-        by: req.query.by,
-        task: ctx.task,
-        positive_label: ctx.positiveLabel ?? null,
-        ...(feature
-          ? {
-              feature: {
-                name: req.query.by.slice(FEATURE_PREFIX.length),
-                type: feature.type,
-                buckets: feature.type === 'numeric' ? feature.order : null,
-                edges: feature.type === 'numeric' ? feature.edges : null,
-              },
-            }
-          : {}),
-        ...report,
-        values: capped.total,
-        other_values: capped.other,
-        segments: withIntervals,
       };
     },
   );

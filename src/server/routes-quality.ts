@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { MAX_DRIFT_BUCKETS, TooManyBuckets } from '../analysis/drift-over-time.js';
 import { assertModelExists } from '../analysis/model-exists.js';
 import { measureQuality, type QualityGranularity } from '../analysis/quality.js';
-import type { Window } from '../analysis/windows.js';
+import type { Window } from '../analysis/index.js';
 import { VigilError } from '../shared/errors.js';
 import { checkName } from '../shared/names.js';
 import type { Entities } from '../store/entities.js';

@@ -5,6 +5,16 @@ import type { Store } from './store.js';
 
 export { storeError } from './errors.js';
 export { migrate, migrations } from './migrations.js';
+export * from './queries/drift-aggregates.js';
+export * from './queries/drift-over-time.js';
+export * from './queries/drift-rows.js';
+export * from './queries/lookup-chunks.js';
+export * from './queries/models.js';
+export * from './queries/performance.js';
+export * from './queries/quality.js';
+export * from './queries/record-window.js';
+export * from './queries/segments.js';
+export * from './queries/time-buckets.js';
 export { columnIdent, int, joinSql, num, type Sql, sql, str, strList } from './sql.js';
 export type { QueryOptions, Store, TableName } from './store.js';
 

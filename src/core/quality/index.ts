@@ -1,4 +1,5 @@
 // Public surface of core/quality: data-quality checks of features from aggregates.
+export { QUALITY_CHECK_NAMES, type QualityCheckName } from './check-names.js';
 export {
   checkCardinality,
   checkConstant,

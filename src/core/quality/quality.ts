@@ -15,20 +15,13 @@ import {
   type QualityStatus,
   type QualityThresholds,
 } from './checks.js';
+import type { QualityCheckName } from './check-names.js';
 import { assertQualityProfile, type QualityProfile } from './profile.js';
 
 /** FeatureQuality is every check of one feature in one window. */
 export interface FeatureQuality {
   readonly status: QualityStatus;
-  readonly checks: {
-    readonly missing: QualityCheck;
-    readonly type_mismatch: QualityCheck;
-    readonly new_categories: QualityCheck;
-    readonly vanished_categories: QualityCheck;
-    readonly out_of_range: QualityCheck;
-    readonly constant: QualityCheck;
-    readonly cardinality: QualityCheck;
-  };
+  readonly checks: { readonly [name in QualityCheckName]: QualityCheck };
 }
 
 const RANK: Record<QualityStatus, number> = { ok: 0, warning: 1, fail: 2 };
@@ -59,7 +52,7 @@ export function checkFeatureQuality(
 ): FeatureQuality {
   assertQualityProfile(current, 'current');
   if (reference !== null) assertQualityProfile(reference, 'reference');
-  const checks = {
+  const checks: FeatureQuality['checks'] = {
     missing: checkMissing(current, reference, thresholds),
     type_mismatch: checkTypes(current, reference),
     new_categories: checkNewCategories(current, reference, thresholds),
