@@ -8,15 +8,15 @@ import {
   driftBucketValueCounts,
   MAX_CATEGORIES,
   type NumericAggregate,
-  type RecordWindow as Window,
   type Store,
+  type RecordWindow as Window,
 } from '../store/index.js';
 import { summariesOf } from './drift.js';
 import { DISCRETE_CANDIDATE_VALUES } from './drift-aggregates.js';
 
 /*
  * Drift over time: the per-feature drift statistic for every time bucket of a range, against one
- * baseline, in a few GROUP BY queries (the heatmap of the dashboard's model page).
+ * baseline, in a few grouped queries (the heatmap of the dashboard's model page).
  *
  * The baseline is aggregated once (decile edges, category counts). Each bucket's side is counted
  * inside ClickHouse over the baseline's bins — per (bucket, feature, bin) for numeric features,

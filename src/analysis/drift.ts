@@ -8,7 +8,7 @@ import {
   type FeatureSummary,
   learnAdaptiveThreshold,
 } from '../core/index.js';
-import { baselineChunkBounds, type RecordWindow as Window, type Store } from '../store/index.js';
+import { baselineChunkBounds, type Store, type RecordWindow as Window } from '../store/index.js';
 import { aggregateDriftParts, type DriftAggregates } from './drift-aggregates.js';
 
 /**

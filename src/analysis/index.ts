@@ -27,8 +27,8 @@ export {
 } from './drift-aggregates.js';
 export {
   BINNED_METHODS,
-  BUCKET_MS,
   type BinnedMethod,
+  BUCKET_MS,
   type BucketFeatureDrift,
   type DriftBucket,
   type DriftGranularity,

@@ -9,10 +9,10 @@ import {
   binaryBuckets,
   multiclassBuckets,
   RANKING_K,
-  type RecordWindow as Window,
   rankingBuckets,
   regressionBuckets,
   type Store,
+  type RecordWindow as Window,
 } from '../store/index.js';
 import type { Task } from './models.js';
 

@@ -2,9 +2,9 @@ import {
   checkFeatureQuality,
   dominantType,
   type FeatureQuality,
+  QUALITY_CHECK_NAMES,
   type QualityProfile,
   type QualityStatus,
-  QUALITY_CHECK_NAMES,
   worstStatus,
 } from '../core/quality/index.js';
 import {
@@ -14,10 +14,10 @@ import {
   QUALITY_MAX_VALUE_COUNTS,
   type QualityRows,
   qualityProfileRows,
-  type RecordWindow as Window,
   type Store,
   tooManyFeatures,
   WHOLE_WINDOW as WHOLE,
+  type RecordWindow as Window,
 } from '../store/index.js';
 import { BUCKET_MS, type DriftGranularity, MAX_DRIFT_BUCKETS, TooManyBuckets } from './drift-over-time.js';
 

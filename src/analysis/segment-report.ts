@@ -1,10 +1,15 @@
 import { analyzeSegments } from '../core/fairness/index.js';
 import { VigilError } from '../shared/errors.js';
-import type { RecordWindow as Window, SegmentBy, Store } from '../store/index.js';
+import type { SegmentBy, Store, RecordWindow as Window } from '../store/index.js';
 import type { ModelContext } from './model-context.js';
 import { aggregateSegments, NO_VALUE } from './segments.js';
 import { capSegments, SEGMENT_LIMIT } from './segments-cap.js';
-import { FEATURE_PREFIX, type FeatureSegmentation, featureSegmentation, SEGMENT_BUCKETS } from './segments-feature.js';
+import {
+  FEATURE_PREFIX,
+  type FeatureSegmentation,
+  featureSegmentation,
+  SEGMENT_BUCKETS,
+} from './segments-feature.js';
 import { assertTagExists } from './segments-tags.js';
 
 export interface SegmentRequest {

@@ -2,9 +2,9 @@ import { VigilError } from '../shared/errors.js';
 import {
   featureKindCounts,
   featureQuantiles,
-  type RecordWindow as Window,
   type SegmentBy,
   type Store,
+  type RecordWindow as Window,
 } from '../store/index.js';
 
 /*
@@ -60,7 +60,8 @@ export async function featureSegmentation(
       `by: feature ${JSON.stringify(opts.name)} has no values in the baseline or the current window`,
       { field: 'by' },
     );
-  if (c.cat > c.num) return { type: 'categorical', by: { feature: opts.name, type: 'categorical' }, order: [], edges: [] };
+  if (c.cat > c.num)
+    return { type: 'categorical', by: { feature: opts.name, type: 'categorical' }, order: [], edges: [] };
   const quantiles = await featureQuantiles(store, { ...opts, window: source });
   const edges = [...new Set(quantiles)].filter(Number.isFinite).sort((a, b) => a - b);
   const labels = bucketLabels(edges);

@@ -5,7 +5,6 @@
  * from one GROUP BY, so a replay over months reads the store once, not once per step.
  */
 import type { ModelContext } from '../analysis/model-context.js';
-import { fin, type RecordWindow as Window, windowWhere } from '../store/index.js';
 import {
   type BinaryEstimate,
   type Calibrator,
@@ -15,7 +14,7 @@ import {
   type ScoreFrequency,
 } from '../core/estimation/index.js';
 import { VigilError } from '../shared/errors.js';
-import { int, type Store, str } from '../store/index.js';
+import { fin, int, type Store, str, type RecordWindow as Window, windowWhere } from '../store/index.js';
 import { labelledRowsSql } from './labelled-rows.js';
 
 export type EstimatedMetricName = 'accuracy' | 'precision' | 'recall' | 'f1' | 'auc';

@@ -1,5 +1,4 @@
-import { fin, type RecordWindow as Window, windowWhere } from '../store/index.js';
-import { int, type Store, str } from '../store/index.js';
+import { fin, int, type Store, str, type RecordWindow as Window, windowWhere } from '../store/index.js';
 
 /**
  * labelledRowsSql selects a window's predictions with the label known at `asOfMs`: the latest

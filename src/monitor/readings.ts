@@ -6,10 +6,9 @@
 import { measureDrift } from '../analysis/drift.js';
 import type { ModelContext } from '../analysis/model-context.js';
 import { measurePerformance } from '../analysis/performance.js';
-import { type RecordWindow as Window, windowWhere } from '../store/index.js';
 import { metricsFromConfusion } from '../core/index.js';
 import { VigilError } from '../shared/errors.js';
-import { int, type Store, str } from '../store/index.js';
+import { int, type Store, str, type RecordWindow as Window, windowWhere } from '../store/index.js';
 import { parseDuration } from './duration.js';
 import { labelledRowsSql } from './labelled-rows.js';
 import type { Monitor } from './monitor-spec.js';

@@ -14,7 +14,7 @@ import { type DriftMethodName, driftMethods, isDriftMethodName } from '../core/d
 import { VigilError } from '../shared/errors.js';
 import { checkName } from '../shared/names.js';
 import type { Entities } from '../store/entities.js';
-import type { RecordWindow as Window, Store } from '../store/index.js';
+import type { Store, RecordWindow as Window } from '../store/index.js';
 import { projectOf } from './project.js';
 import { environmentParam, timeParam, windowParams, windowQuerySchema } from './query-params.js';
 

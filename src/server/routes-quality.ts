@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { MAX_DRIFT_BUCKETS, TooManyBuckets } from '../analysis/drift-over-time.js';
+import type { Window } from '../analysis/index.js';
 import { assertModelExists } from '../analysis/model-exists.js';
 import { measureQuality, type QualityGranularity } from '../analysis/quality.js';
-import type { Window } from '../analysis/index.js';
+import { QUALITY_CHECK_NAMES } from '../core/quality/index.js';
 import { VigilError } from '../shared/errors.js';
 import { checkName } from '../shared/names.js';
 import type { Entities } from '../store/entities.js';
@@ -17,15 +18,7 @@ interface QualityQuery extends Omit<DriftQuery, 'granularity'> {
 
 const status = { type: 'string', enum: ['ok', 'warning', 'alert'] } as const;
 const share = { type: ['number', 'null'] } as const;
-const CHECKS = [
-  'missing',
-  'type_mismatch',
-  'new_categories',
-  'vanished_categories',
-  'out_of_range',
-  'constant',
-  'cardinality',
-] as const;
+const CHECKS = QUALITY_CHECK_NAMES;
 const windowSchema = {
   type: 'object',
   properties: {

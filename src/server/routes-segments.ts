@@ -1,5 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { modelContext, OTHER_VALUE, SEGMENT_BUCKETS, SEGMENT_LIMIT, segmentReport } from '../analysis/index.js';
+import {
+  modelContext,
+  OTHER_VALUE,
+  SEGMENT_BUCKETS,
+  SEGMENT_LIMIT,
+  segmentReport,
+} from '../analysis/index.js';
 import { checkName } from '../shared/names.js';
 import type { Entities } from '../store/entities.js';
 import type { Store } from '../store/index.js';

@@ -5,16 +5,79 @@ import type { Store } from './store.js';
 
 export { storeError } from './errors.js';
 export { migrate, migrations } from './migrations.js';
-export * from './queries/drift-aggregates.js';
-export * from './queries/drift-over-time.js';
-export * from './queries/drift-rows.js';
-export * from './queries/lookup-chunks.js';
-export * from './queries/models.js';
-export * from './queries/performance.js';
-export * from './queries/quality.js';
-export * from './queries/record-window.js';
-export * from './queries/segments.js';
-export * from './queries/time-buckets.js';
+export {
+  aggregateDriftParts,
+  type CategoricalAggregate,
+  type DriftAggregateOptions,
+  type DriftAggregates,
+  MAX_CATEGORIES,
+  MAX_EXACT_DISTINCT,
+  type NumericAggregate,
+  referenceEdges,
+  type SideStats,
+} from './queries/drift-aggregates.js';
+export {
+  type DriftBuckets,
+  type DriftBucketValueCounts,
+  driftBucketKeyCounts,
+  driftBucketValueCounts,
+} from './queries/drift-over-time.js';
+export {
+  type BaselineChunks,
+  baselineChunkBounds,
+  type DriftRowSet,
+  type DriftWindows,
+} from './queries/drift-rows.js';
+export { type BinnedFeature, MAX_MODEL_FEATURES, tooManyFeatures } from './queries/lookup-chunks.js';
+export {
+  hasRecords,
+  hasTag,
+  labelCounts,
+  type ModelStatsRow,
+  modelStats,
+  type PredictionShape,
+  predictionShape,
+  tagKeys,
+} from './queries/models.js';
+export {
+  type BinaryBucketRow,
+  binaryBuckets,
+  type LabelledWindow,
+  type MulticlassBuckets,
+  multiclassBuckets,
+  type PerformanceQuery,
+  RANKING_K,
+  type RankingBucketRow,
+  type RegressionBucketRow,
+  rankingBuckets,
+  regressionBuckets,
+} from './queries/performance.js';
+export {
+  bucketDistinctMax,
+  QUALITY_MAX_CATEGORIES,
+  QUALITY_MAX_VALUE_COUNTS,
+  type QualityProfileRows,
+  type QualityRows,
+  qualityProfileRows,
+  WHOLE_WINDOW,
+} from './queries/quality.js';
+// windowWhere and fin are exported only for monitor/ until its SQL moves to store/queries/.
+export { fin, type RecordWindow, windowWhere } from './queries/record-window.js';
+export {
+  type FeatureInWindow,
+  featureKindCounts,
+  featureQuantiles,
+  NO_SEGMENT,
+  type SegmentBy,
+  type SegmentCurrentRow,
+  type SegmentQuery,
+  type SegmentRankingRow,
+  type SegmentRegressionRow,
+  segmentBaselineCounts,
+  segmentCurrentCounts,
+  segmentRankingSums,
+  segmentRegressionSums,
+} from './queries/segments.js';
 export { columnIdent, int, joinSql, num, type Sql, sql, str, strList } from './sql.js';
 export type { QueryOptions, Store, TableName } from './store.js';
 

@@ -3,6 +3,8 @@
  * its reference; checkQualityBuckets does it for each time bucket, so a dashboard can show when
  * a problem started. The feature's status is the worst of its checks (fail > warning > ok).
  */
+
+import type { QualityCheckName } from './check-names.js';
 import {
   checkCardinality,
   checkConstant,
@@ -15,7 +17,6 @@ import {
   type QualityStatus,
   type QualityThresholds,
 } from './checks.js';
-import type { QualityCheckName } from './check-names.js';
 import { assertQualityProfile, type QualityProfile } from './profile.js';
 
 /** FeatureQuality is every check of one feature in one window. */

@@ -69,7 +69,13 @@ export function partRows(source: Sql, outputs: boolean, keep: Sql = sql`side`): 
 }
 
 /** windowSource selects one window's records in PART_COLUMNS, tagged with `side`. */
-export function windowSource(store: Store, project: string, model: string, w: RecordWindow, side: 0 | 1): Sql {
+export function windowSource(
+  store: Store,
+  project: string,
+  model: string,
+  w: RecordWindow,
+  side: 0 | 1,
+): Sql {
   return sql`SELECT toUInt8(${int(side)}) AS side, ts, ${PART_COLUMNS} FROM ${store.table('records')}${fin(w)}
     WHERE ${windowWhere(project, model, w)}`;
 }

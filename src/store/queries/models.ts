@@ -93,7 +93,12 @@ export async function hasTag(store: Store, project: string, model: string, tag: 
 }
 
 /** tagKeys lists a model's tag names, sorted, at most `limit`. */
-export async function tagKeys(store: Store, project: string, model: string, limit: number): Promise<string[]> {
+export async function tagKeys(
+  store: Store,
+  project: string,
+  model: string,
+  limit: number,
+): Promise<string[]> {
   const tags = await store.query<{ k: string }>(
     sql`SELECT DISTINCT arrayJoin(tag_keys) AS k FROM ${store.table('records')} WHERE ${ofModel(project, model)} ORDER BY k LIMIT ${int(limit)}`,
   );

@@ -53,15 +53,6 @@ export function joinedRows(store: Store, q: LabelledWindow, segment?: Sql): Sql 
     USING (project, model, id)`;
 }
 
-/** binaryLabels are the columns a binary classifier's rows are judged by (y, yhat, usable). */
-export function binaryLabels(positiveLabel: string | undefined, threshold: number | undefined): Sql {
-  const positive = str(positiveLabel ?? '1');
-  const t = num(threshold ?? 0.5);
-  return sql`labeled AND isNotNull(y_label) AND (isNotNull(pred_score) OR isNotNull(pred_label)) AS usable,
-                  toUInt8(ifNull(y_label, '') = ${positive}) AS y,
-                  if(isNull(pred_score), toUInt8(ifNull(pred_label, '') = ${positive}), toUInt8(assumeNotNull(pred_score) >= ${t})) AS yhat`;
-}
-
 export interface BinaryBucketRow {
   b: number;
   n: number;

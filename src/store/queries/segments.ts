@@ -45,7 +45,10 @@ export interface SegmentQuery {
 }
 
 /** segmentBaselineCounts counts the baseline's records per segment (read FINAL). */
-export function segmentBaselineCounts(store: Store, q: SegmentQuery): Promise<Array<{ v: string; n: number }>> {
+export function segmentBaselineCounts(
+  store: Store,
+  q: SegmentQuery,
+): Promise<Array<{ v: string; n: number }>> {
   return store.query<{ v: string; n: number }>(
     sql`SELECT ${segmentSql(q.by)} AS v, count() AS n FROM ${store.table('records')} FINAL
      WHERE ${windowWhere(q.project, q.model, q.baseline)} GROUP BY v`,
@@ -133,7 +136,7 @@ export function segmentRankingSums(store: Store, q: SegmentQuery): Promise<Segme
   );
 }
 
-/** FeatureInWindows: one feature of a model in a window. */
+/** FeatureInWindow: one feature of a model in a window. */
 export interface FeatureInWindow {
   project: string;
   model: string;
