@@ -19,10 +19,3 @@ export const TIME_BUCKET_MS: Readonly<Record<TimeBucket, number>> = {
 
 /** Weekly buckets start on Mondays (ISO weeks); epoch day 0 was a Thursday, 4 days before one. */
 export const WEEK_OFFSET_MS = 4 * DAY_MS;
-
-/** bucketStart is the start (epoch ms) of the bucket holding `ms`, as bucketStartSql computes it. */
-export function bucketStart(ms: number, g: TimeBucket): number {
-  const w = TIME_BUCKET_MS[g];
-  const offset = g === 'week' ? WEEK_OFFSET_MS : 0;
-  return Math.floor((ms - offset) / w) * w + offset;
-}
