@@ -97,17 +97,7 @@ export async function aggregateDriftParts(
       sql`SELECT part, side, k, count() AS n FROM (SELECT part, side, k FROM (${rows}) ARRAY JOIN ${COUNT_KEYS} AS k)
        GROUP BY part, side, k`,
     ),
-    store.query<{
-      part: number;
-      k: string;
-      side: number;
-      n: number;
-      mean: number;
-      std: number;
-      min: number;
-      max: number;
-      deciles: number[];
-    }>(
+    store.query<{ part: number; k: string; side: number } & SideStats>(
       sql`SELECT part, k, side, count() AS n, avg(v) AS mean, stddevPop(v) AS std, min(v) AS min, max(v) AS max,
               ${quantiles}(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)(v) AS deciles
        FROM ${numericRows(rows)} GROUP BY part, k, side`,
