@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../shared/clock.js';
 import { Entities } from '../store/entities.js';
-import { str } from '../store/index.js';
+import { LABS_TABLES, str } from '../store/index.js';
 import { cleanupTestDataDir } from '../store/test-support/test-store.js';
-import { LABS_TABLES } from './schema.js';
 import { experimentBody, type LabsTestApp, labsTestApp, startExperiment } from './test-support/labs-app.js';
 import { loadUserHasher } from './user-key.js';
 

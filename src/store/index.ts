@@ -4,8 +4,8 @@ import { migrate } from './migrations.js';
 import type { Store } from './store.js';
 
 export { storeError } from './errors.js';
-export { migrate, migrations } from './migrations.js';
-export { columnIdent, int, joinSql, num, type Sql, sql, str, strList } from './sql.js';
+export { type Migration, migrate, migrations } from './migrations.js';
+export { columnIdent, ident, int, joinSql, num, type Sql, sql, str, strList } from './sql.js';
 export type { QueryOptions, Store, TableName } from './store.js';
 
 export interface StoreOptions {
@@ -28,3 +28,10 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   }
   return store;
 }
+export * from './queries/alerts.js';
+export * from './queries/auth.js';
+export * from './queries/entities.js';
+export * from './queries/labs.js';
+export * from './queries/model-records.js';
+export * from './queries/monitor-readings.js';
+export * from './queries/series.js';
