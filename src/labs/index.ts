@@ -5,6 +5,7 @@ export {
   ENTRY_FILES,
   type Experiment,
   type ExperimentState,
+  isHttpSourceBody,
   type Limits,
   OUTCOMES,
   type Outcome,
@@ -19,3 +20,4 @@ export { renderMarkdown } from './report/render-md.js';
 export { sandboxReadableFolder } from './sandbox/readable-folder.js';
 export { LabsService, type LabsServiceOptions } from './service.js';
 export { type TrialResult, tryPrototype } from './trial.js';
+export { WIDGET_SOURCE } from './widget/widget-source.js';
