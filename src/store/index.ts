@@ -28,6 +28,8 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   }
   return store;
 }
+
+// Typed queries (SQL lives in store/queries/ only).
 export * from './queries/alerts.js';
 export * from './queries/auth.js';
 export * from './queries/entities.js';
