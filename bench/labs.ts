@@ -44,7 +44,6 @@ async function serve(dataDir: string): Promise<void> {
     { labsRoutes },
     { makeErrorHandler },
     store,
-    labs,
     clockMod,
     logger,
     ent,
@@ -54,13 +53,11 @@ async function serve(dataDir: string): Promise<void> {
     import('../src/server/routes-labs.js'),
     import('../src/server/error-handler.js'),
     import('../src/store/index.js'),
-    import('../src/labs/index.js'),
     import('../src/shared/clock.js'),
     import('../src/shared/logger.js'),
     import('../src/store/entities.js'),
   ]);
   const s = await store.openStore({ dataDir });
-  for (const sql of labs.labsMigration.statements((n) => s.table(n))) await s.exec(sql);
   const prod = await buildServer({ store: s });
   const lab = Fastify({ logger: false });
   lab.setErrorHandler(makeErrorHandler(logger.noopLogger));

@@ -1,7 +1,7 @@
 import { createDetector, type Detector, type DetectorPoint, type Sensitivity } from '../core/index.js';
 import type { WriteQueue } from '../ingest/index.js';
 import type { Clock } from '../shared/clock.js';
-import { int, type Store, str } from '../store/index.js';
+import { countLateSeriesPoints, type Store, selectSeriesPointsAfter } from '../store/index.js';
 import type { SeriesPoint } from './series-input.js';
 
 interface SeriesState {
@@ -64,13 +64,12 @@ export class StoredSeries {
   } | null> {
     const key = `${project}\u0000${name}\u0000${sensitivity}`;
     let state = this.#states.get(key);
-    const table = this.#store.table('series_points');
-    const where = `project = ${str(project)} AND name = ${str(name)}`;
     if (state) {
-      const [late] = await this.#store.query<{ n: number }>(
-        `SELECT count() AS n FROM ${table} WHERE ${where} AND received > ${int(state.lastReceived)} AND ts <= ${int(state.lastTs)}`,
-      );
-      if (Number(late?.n ?? 0) > 0) state = undefined;
+      const late = await countLateSeriesPoints(this.#store, project, name, {
+        receivedAfter: state.lastReceived,
+        tsAtOrBefore: state.lastTs,
+      });
+      if (late > 0) state = undefined;
     }
     if (!state) {
       state = {
@@ -81,9 +80,7 @@ export class StoredSeries {
         changepoints: [],
       };
     }
-    const fresh = await this.#store.query<{ ts: number; value: number; received: number }>(
-      `SELECT ts, value, received FROM ${table} FINAL WHERE ${where} AND ts > ${int(state.lastTs)} ORDER BY ts`,
-    );
+    const fresh = await selectSeriesPointsAfter(this.#store, project, name, state.lastTs);
     if (fresh.length === 0 && state.lastTs < 0) return null;
     for (const p of fresh) {
       const verdict = state.detector.update({ timestamp: Number(p.ts), value: Number(p.value) });

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../shared/clock.js';
-import { int, type Store, str } from '../store/index.js';
-import { AUTH_TABLES } from './schema.js';
+import { AUTH_TABLES, int, type Store, selectAuditEntries } from '../store/index.js';
 
 /**
  * AuditEntry is one audited change: who (`actor`: a key id, `cli`, or `local` when the server
@@ -71,21 +70,7 @@ export class AuditLog implements AuditRecorder {
 
   /** query gives a project's entries, newest first. */
   async query(project: string, q: AuditQuery = {}): Promise<AuditRecord[]> {
-    const where = [`project = ${str(project)}`];
-    if (q.fromMs !== undefined) where.push(`ts >= ${int(q.fromMs)}`);
-    if (q.toMs !== undefined) where.push(`ts < ${int(q.toMs)}`);
-    if (q.action !== undefined) where.push(`action = ${str(q.action)}`);
-    const rows = await this.#store.query<{
-      id: string;
-      ts: number;
-      actor: string;
-      action: string;
-      target: string;
-      detail: string;
-    }>(
-      `SELECT id, ts, actor, action, target, detail FROM ${this.#store.table(AUTH_TABLES.audit)}
-       WHERE ${where.join(' AND ')} ORDER BY ts DESC, id LIMIT ${int(q.limit ?? 1000)}`,
-    );
+    const rows = await selectAuditEntries(this.#store, project, q);
     return rows.map((r) => ({
       id: r.id,
       time: new Date(Number(r.ts)).toISOString(),

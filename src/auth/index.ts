@@ -11,6 +11,5 @@ export {
 export { type KeyInfo, type KeyRow, KeyStore } from './key-store.js';
 export { isKeyId, parseKeyText } from './key-text.js';
 export { atLeast, isRole, ROLES, type Role } from './roles.js';
-export { AUTH_TABLES, authMigration } from './schema.js';
 export { Sessions, type SessionsOptions } from './sessions.js';
 export { KeyVerifier, type KeyVerifierOptions, type Principal } from './verifier.js';

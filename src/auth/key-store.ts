@@ -1,8 +1,14 @@
 import type { Clock } from '../shared/clock.js';
-import { int, type Store, str } from '../store/index.js';
+import {
+  AUTH_TABLES,
+  int,
+  type Store,
+  selectKeyById,
+  selectKeys,
+  selectKeysLastUsed,
+} from '../store/index.js';
 import { newKeyId, newKeyText } from './key-text.js';
 import type { Role } from './roles.js';
-import { AUTH_TABLES } from './schema.js';
 import { hashSecret } from './secret-hash.js';
 
 /** KeyRow is a key as stored: the hash, never the key. */
@@ -71,13 +77,15 @@ export class KeyStore {
 
   /** get reads one key by id, whatever its project: one primary-key read. */
   async get(id: string): Promise<KeyRow | undefined> {
-    const rows = await this.#store.query<KeyRow>(
-      `SELECT id, project, role, name, salt, hash, created, revoked, updated
-       FROM ${this.#store.table(AUTH_TABLES.keys)} FINAL WHERE id = ${str(id)}`,
-    );
-    const r = rows[0];
+    const r = await selectKeyById(this.#store, id);
     return r
-      ? { ...r, created: Number(r.created), revoked: Number(r.revoked), updated: Number(r.updated) }
+      ? {
+          ...r,
+          role: r.role as Role,
+          created: Number(r.created),
+          revoked: Number(r.revoked),
+          updated: Number(r.updated),
+        }
       : undefined;
   }
 
@@ -93,16 +101,12 @@ export class KeyStore {
 
   /** list gives a project's keys (every project's when `project` is undefined), oldest first. */
   async list(project?: string): Promise<KeyInfo[]> {
-    const where = project === undefined ? '' : `WHERE project = ${str(project)}`;
-    const rows = await this.#store.query<KeyRow>(
-      `SELECT id, project, role, name, created, revoked FROM ${this.#store.table(AUTH_TABLES.keys)} FINAL
-       ${where} ORDER BY created, id`,
-    );
+    const rows = await selectKeys(this.#store, project);
     const used = await this.lastUsed(rows.map((r) => r.id));
     return rows.map((r) => ({
       id: r.id,
       project: r.project,
-      role: r.role,
+      role: r.role as Role,
       name: r.name,
       created: iso(Number(r.created)),
       revoked: Number(r.revoked) > 0 ? iso(Number(r.revoked)) : null,
@@ -112,10 +116,7 @@ export class KeyStore {
 
   async lastUsed(ids: readonly string[]): Promise<Map<string, number>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.#store.query<{ id: string; t: number }>(
-      `SELECT id, max(last_used) AS t FROM ${this.#store.table(AUTH_TABLES.keyUsage)}
-       WHERE id IN (${ids.map(str).join(', ')}) GROUP BY id`,
-    );
+    const rows = await selectKeysLastUsed(this.#store, ids);
     return new Map(rows.map((r) => [r.id, Number(r.t)]));
   }
 

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../shared/clock.js';
-import { int, type Store, str } from '../store/index.js';
+import { AUTH_TABLES, int, type Store, selectSession } from '../store/index.js';
 import { fastHash } from './key-text.js';
-import { AUTH_TABLES } from './schema.js';
 
 export interface SessionsOptions {
   store: Store;
@@ -66,11 +65,7 @@ export class Sessions {
     const now = this.#clock.nowMs();
     let cached = this.#cache.get(digest);
     if (!cached || now - cached.checkedMs >= this.#revalidateMs) {
-      const rows = await this.#store.query<SessionRow>(
-        `SELECT key_id, expires, ended FROM ${this.#store.table(AUTH_TABLES.sessions)} FINAL
-         WHERE token_hash = ${str(digest)}`,
-      );
-      cached = { row: rows[0], checkedMs: now };
+      cached = { row: await selectSession(this.#store, digest), checkedMs: now };
       if (this.#cache.size >= this.#max) this.#cache.clear();
       this.#cache.set(digest, cached);
     }

@@ -9,6 +9,7 @@ import { FIXTURES } from '../labs/test-support/labs-app.js';
 import { openChdbStore } from '../store/engines/chdb.js';
 import { openServerStore } from '../store/engines/server.js';
 import { migrate, migrations } from '../store/migrations.js';
+import { ident, sql, str } from '../store/sql.js';
 import type { Store } from '../store/store.js';
 import { testClickhouseUrl, testEngine, uniqueName } from '../store/test-support/test-store.js';
 import { startVigil, storeArgs, VIGIL_BIN } from './test-support/vigil-process.js';
@@ -81,7 +82,7 @@ function serveUntilStep(
 /** schemaOf lists every table of a database with its columns and engine, for comparison. */
 async function schemaOf(store: Store, database: string) {
   const rows = await store.query<{ table: string; name: string; type: string }>(
-    `SELECT table, name, type FROM system.columns WHERE database = '${database}' ORDER BY table, name`,
+    sql`SELECT table, name, type FROM system.columns WHERE database = ${str(database)} ORDER BY table, name`,
   );
   const out: Record<string, string[]> = {};
   for (const r of rows) out[r.table] = [...(out[r.table] ?? []), `${r.name} ${r.type}`];
@@ -121,15 +122,15 @@ describe(`kill -9 during migrations on ${testEngine}`, () => {
     try {
       // Every migration recorded exactly once (no FINAL: no duplicate rows at all).
       const ids = await store.query<{ id: number; n: number }>(
-        `SELECT id, count() AS n FROM ${store.table('migrations')} GROUP BY id ORDER BY id`,
+        sql`SELECT id, count() AS n FROM ${store.table('migrations')} GROUP BY id ORDER BY id`,
       );
       expect(ids.map((r) => [Number(r.id), Number(r.n)])).toEqual(migrations.map((m) => [m.id, 1]));
       // The same tables and columns as a migration that ran without interruption.
       await migrate(reference);
       expect(await schemaOf(store, database)).toEqual(await schemaOf(reference, `${database}_ref`));
     } finally {
-      await reference.exec(`DROP DATABASE IF EXISTS ${reference.database}`);
-      await store.exec(`DROP DATABASE IF EXISTS ${store.database}`);
+      await reference.exec(sql`DROP DATABASE IF EXISTS ${ident(reference.database)}`);
+      await store.exec(sql`DROP DATABASE IF EXISTS ${ident(store.database)}`);
       await reference.close();
       await store.close();
     }

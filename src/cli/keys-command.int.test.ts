@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openStore } from '../store/index.js';
+import { ident, openStore, sql } from '../store/index.js';
 import { testEngine, testStoreOptions, uniqueName } from '../store/test-support/test-store.js';
 import { runVigil, startVigil, storeArgs, VIGIL_BIN } from './test-support/vigil-process.js';
 
@@ -15,7 +15,7 @@ const store = storeArgs(dataDir, database);
 
 afterAll(async () => {
   const s = await openStore(testEngine === 'server' ? testStoreOptions(database) : { dataDir, database });
-  await s.exec(`DROP DATABASE IF EXISTS ${database}`);
+  await s.exec(sql`DROP DATABASE IF EXISTS ${ident(database)}`);
   await s.close();
   rmSync(dataDir, { recursive: true, force: true });
 });

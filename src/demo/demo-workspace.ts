@@ -1,5 +1,5 @@
 import type { IngestService } from '../ingest/index.js';
-import { type Store, str } from '../store/index.js';
+import { countModelRecords, type Store } from '../store/index.js';
 import { seedDemoLabs } from './demo-labs.js';
 import { mulberry32, normal, pick } from './random.js';
 
@@ -33,10 +33,7 @@ export async function seedDemo(
   nowMs: number,
   project = 'default',
 ): Promise<number> {
-  const [existing] = await store.query<{ n: number }>(
-    `SELECT count() AS n FROM ${store.table('records')} WHERE project = ${str(project)} AND model = 'fraud'`,
-  );
-  if (Number(existing?.n ?? 0) > 0) return 0;
+  if ((await countModelRecords(store, project, 'fraud')) > 0) return 0;
   const end = Math.floor(nowMs / HOUR) * HOUR;
   const start = end - DEMO_DAYS * DAY;
   let written = 0;

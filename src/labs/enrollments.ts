@@ -1,6 +1,5 @@
 import type { Clock } from '../shared/clock.js';
-import { type Store, str } from '../store/index.js';
-import { LABS_TABLES } from './schema.js';
+import { type Store, selectEnrollments } from '../store/index.js';
 import type { Telemetry } from './telemetry.js';
 
 export type EnrollmentStatus = 'enrolled' | 'left' | 'never';
@@ -86,11 +85,7 @@ export class Enrollments {
   /** #read asks the store about `users` of one experiment and caches every answer (absent: never). */
   async #read(project: string, experiment: string, users: string[]): Promise<void> {
     const started = performance.now();
-    const rows = await this.#store.query<{ user_hash: string; enrolled: number }>(
-      `SELECT user_hash, enrolled FROM ${this.#store.table(LABS_TABLES.enrollments)} FINAL
-       WHERE project = ${str(project)} AND experiment = ${str(experiment)}
-         AND user_hash IN (${users.map(str).join(', ')})`,
-    );
+    const rows = await selectEnrollments(this.#store, project, experiment, users);
     const found = new Map(rows.map((r) => [r.user_hash, Number(r.enrolled) === 1]));
     const exp = expKey(project, experiment);
     for (const user of users) {

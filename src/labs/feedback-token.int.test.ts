@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../shared/clock.js';
 import { Entities } from '../store/entities.js';
-import { str } from '../store/index.js';
+import { LABS_TABLES, sql, str } from '../store/index.js';
 import { cleanupTestDataDir } from '../store/test-support/test-store.js';
-import { LABS_TABLES } from './schema.js';
 import { experimentBody, type LabsTestApp, labsTestApp, startExperiment } from './test-support/labs-app.js';
 import { loadUserHasher } from './user-key.js';
 
@@ -25,7 +24,7 @@ afterAll(async () => {
 async function feedbackRows(id: string): Promise<number> {
   await t.labs.telemetry.flush();
   const rows = await t.store.query<{ n: string }>(
-    `SELECT count() AS n FROM ${t.store.table(LABS_TABLES.feedback)} WHERE experiment = ${str(id)}`,
+    sql`SELECT count() AS n FROM ${t.store.table(LABS_TABLES.feedback)} WHERE experiment = ${str(id)}`,
   );
   return Number(rows[0]?.n ?? 0);
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { OutboundGuard } from '../shared/outbound-url.js';
-import { type Store, str } from '../store/index.js';
+import { type Store, selectExperimentSpent } from '../store/index.js';
 import { callCost } from './cost.js';
 import type { Experiment, Outcome } from './experiment.js';
 import { CircuitBreaker } from './guardrails/circuit-breaker.js';
@@ -11,7 +11,6 @@ import { checkShape } from './json-shape.js';
 import { runView } from './query-views.js';
 import { HttpModelSource } from './remote/http-source.js';
 import { ModulePool, type PoolStatus, type SandboxEvent } from './sandbox/module-pool.js';
-import { LABS_TABLES } from './schema.js';
 import type { PredictSource, SourceResult } from './source.js';
 import { capture, type Telemetry } from './telemetry.js';
 
@@ -292,13 +291,9 @@ export class Gateway {
     rt.spentAt = now;
     const { store } = this.#opts;
     const localBefore = rt.spentLocal;
-    store
-      .query<{ spent: number }>(
-        `SELECT sum(cost_usd) AS spent FROM ${store.table(LABS_TABLES.calls)}
-         WHERE project = ${str(rt.exp.project)} AND experiment = ${str(rt.exp.id)}`,
-      )
-      .then(([row]) => {
-        rt.spentStore = Number(row?.spent ?? 0);
+    selectExperimentSpent(store, rt.exp.project, rt.exp.id)
+      .then((spent) => {
+        rt.spentStore = spent;
         // What this node spent before the read is in the store's sum (or about to be).
         rt.spentLocal -= localBefore;
       })

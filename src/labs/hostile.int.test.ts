@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from '../store/index.js';
 import { cleanupTestDataDir } from '../store/test-support/test-store.js';
 import {
   experimentBody,
@@ -106,8 +107,8 @@ async function snapshot(): Promise<Record<string, string>> {
     'idempotency',
     'labs_enrollments',
     'labs_feedback',
-  ]) {
-    const rows = await t.store.query(`SELECT * FROM ${t.store.database}.${table}`);
+  ] as const) {
+    const rows = await t.store.query(sql`SELECT * FROM ${t.store.table(table)}`);
     out[table] = JSON.stringify(rows.map((r) => JSON.stringify(r)).sort());
   }
   return out;

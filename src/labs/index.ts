@@ -5,6 +5,7 @@ export {
   ENTRY_FILES,
   type Experiment,
   type ExperimentState,
+  isHttpSourceBody,
   type Limits,
   OUTCOMES,
   type Outcome,
@@ -17,6 +18,6 @@ export { buildReport, readReportInputs } from './report/read-report.js';
 export { renderHtml } from './report/render-html.js';
 export { renderMarkdown } from './report/render-md.js';
 export { sandboxReadableFolder } from './sandbox/readable-folder.js';
-export { LABS_TABLES, labsMigration } from './schema.js';
 export { LabsService, type LabsServiceOptions } from './service.js';
 export { type TrialResult, tryPrototype } from './trial.js';
+export { WIDGET_SOURCE } from './widget/widget-source.js';

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from '../store/index.js';
 import { cleanupTestDataDir } from '../store/test-support/test-store.js';
 import { experimentBody, type LabsTestApp, labsTestApp, startExperiment } from './test-support/labs-app.js';
 
@@ -30,7 +31,7 @@ describe('experiments', () => {
     expect(String(res.body['id'])).toMatch(/^test-ok-[0-9a-f]{6}$/);
     const list = await t.json('GET', E);
     expect((list.body['experiments'] as Array<{ id: string }>).map((e) => e.id)).toContain(res.body['id']);
-    const entities = JSON.stringify(await t.store.query(`SELECT body FROM ${t.store.table('entities')}`));
+    const entities = JSON.stringify(await t.store.query(sql`SELECT body FROM ${t.store.table('entities')}`));
     expect(entities).not.toContain('alice@example.com');
   });
 

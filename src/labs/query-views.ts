@@ -1,15 +1,23 @@
 import { VigilError } from '../shared/errors.js';
 import { NAME_RE } from '../shared/names.js';
-import { int, type Store, str } from '../store/index.js';
+import {
+  type Store,
+  selectViewModels,
+  selectViewNumericStats,
+  selectViewRecords,
+  selectViewTopValues,
+  type ViewBudget,
+  type ViewRecordFilter,
+} from '../store/index.js';
 
 /**
  * Query views are what a prototype may read through `ctx.query(view, params)`. Raw SQL is not
  * accepted: with ClickHouse 18.16 there are no row policies a query could be confined by, and a
- * SELECT can reach any table (`vigil.records` of another project, `system.*`) or a table
+ * query can reach any table (`vigil.records` of another project, `system.*`) or a table
  * function (`url()`, `file()`, `remote()`) unless the gateway parsed ClickHouse's whole grammar.
- * So the gateway owns the SQL: each view is a fixed SELECT whose `project` condition comes from
- * the experiment (never from the prototype), whose parameters are checked and inlined with the
- * store's literal escaping, and which runs with `readonly = 1`, a row LIMIT and
+ * So the gateway owns the SQL (store/queries/labs.ts): each view is a fixed query whose
+ * `project` condition comes from the experiment (never from the prototype), whose parameters
+ * are checked and inlined with the store's literal escaping, and which runs with `readonly = 1`, a row LIMIT and
  * `max_execution_time`.
  */
 export interface ViewLimits {
@@ -50,27 +58,23 @@ function featureName(p: Params): string {
   return v;
 }
 
-/** OWN_SETTINGS: every view's SQL ends with settings(), which carries its own time limit. */
-const OWN_SETTINGS = { ownSettings: true } as const;
-
-function settings(limits: ViewLimits): string {
+function budget(limits: ViewLimits): ViewBudget {
   const left = Math.max(1, Math.ceil((limits.deadline - performance.now()) / 1000));
-  return `SETTINGS readonly = 1, max_execution_time = ${int(left)}`;
+  return { maxRows: limits.maxRows, maxSeconds: left };
 }
 
-function recordFilter(project: string, p: Params): string {
-  const where = [
-    `project = ${str(project)}`,
-    `model = ${str(name(p, 'model', true) as string)}`,
-    `environment = ${str(name(p, 'environment', false) ?? 'production')}`,
-  ];
+function recordFilter(p: Params): ViewRecordFilter {
+  const filter: ViewRecordFilter = {
+    model: name(p, 'model', true) as string,
+    environment: name(p, 'environment', false) ?? 'production',
+  };
   const version = name(p, 'version', false);
-  if (version !== undefined) where.push(`version = ${str(version)}`);
+  if (version !== undefined) filter.version = version;
   const from = epochMs(p, 'from');
   const to = epochMs(p, 'to');
-  if (from !== undefined) where.push(`ts >= ${int(from)}`);
-  if (to !== undefined) where.push(`ts < ${int(to)}`);
-  return where.join(' AND ');
+  if (from !== undefined) filter.fromMs = from;
+  if (to !== undefined) filter.toMs = to;
+  return filter;
 }
 
 /** runView runs one named view for `project`; errors are sentences the prototype sees. */
@@ -85,39 +89,12 @@ export async function runView(
     throw queryError(`no view ${JSON.stringify(view.slice(0, 64))}; views are ${VIEWS.join(', ')}`);
   const p: Params =
     typeof params === 'object' && params !== null && !Array.isArray(params) ? (params as Params) : {};
-  const records = store.table('records');
-  if (view === 'models') {
-    return store.query(
-      `SELECT model, environment, count() AS records, min(ts) AS first_ms, max(ts) AS last_ms
-       FROM ${records} FINAL WHERE project = ${str(project)}
-       GROUP BY model, environment ORDER BY model, environment LIMIT ${int(limits.maxRows)} ${settings(limits)}`,
-      OWN_SETTINGS,
-    );
-  }
+  if (view === 'models') return selectViewModels(store, project, budget(limits));
   if (view === 'records') {
     const asked = p['limit'] ?? 100;
     if (typeof asked !== 'number' || !Number.isInteger(asked) || asked < 1)
       throw queryError('limit: must be a positive integer');
-    const rows = await store.query<{
-      id: string;
-      ts: number;
-      version: string;
-      num_keys: string[];
-      num_values: number[];
-      cat_keys: string[];
-      cat_values: string[];
-      tag_keys: string[];
-      tag_values: string[];
-      pred_label: string | null;
-      pred_score: number | null;
-      pred_value: number | null;
-    }>(
-      `SELECT id, ts, version, num_keys, num_values, cat_keys, cat_values, tag_keys, tag_values,
-              pred_label, pred_score, pred_value
-       FROM ${records} FINAL WHERE ${recordFilter(project, p)}
-       ORDER BY ts DESC LIMIT ${int(Math.min(asked, limits.maxRows))} ${settings(limits)}`,
-      OWN_SETTINGS,
-    );
+    const rows = await selectViewRecords(store, project, recordFilter(p), asked, budget(limits));
     return rows.map((r) => ({
       id: r.id,
       timestamp: new Date(Number(r.ts)).toISOString(),
@@ -131,13 +108,8 @@ export async function runView(
     }));
   }
   const feature = featureName(p);
-  const where = recordFilter(project, p);
-  const [numeric] = await store.query<{ n: number; mean: number; min: number; max: number; q: number[] }>(
-    `SELECT count() AS n, avg(v) AS mean, min(v) AS min, max(v) AS max, quantiles(0.5, 0.9, 0.99)(v) AS q
-     FROM (SELECT num_values[indexOf(num_keys, ${str(feature)})] AS v FROM ${records} FINAL
-           WHERE ${where} AND has(num_keys, ${str(feature)})) ${settings(limits)}`,
-    OWN_SETTINGS,
-  );
+  const filter = recordFilter(p);
+  const numeric = await selectViewNumericStats(store, project, filter, feature, budget(limits));
   if (numeric && Number(numeric.n) > 0) {
     return [
       {
@@ -153,12 +125,6 @@ export async function runView(
       },
     ];
   }
-  const top = await store.query<{ value: string; n: number }>(
-    `SELECT v AS value, count() AS n
-     FROM (SELECT cat_values[indexOf(cat_keys, ${str(feature)})] AS v FROM ${records} FINAL
-           WHERE ${where} AND has(cat_keys, ${str(feature)}))
-     GROUP BY v ORDER BY n DESC, v LIMIT ${int(Math.min(50, limits.maxRows))} ${settings(limits)}`,
-    OWN_SETTINGS,
-  );
+  const top = await selectViewTopValues(store, project, filter, feature, budget(limits));
   return [{ feature, type: 'categorical', top: top.map((t) => ({ value: t.value, count: Number(t.n) })) }];
 }

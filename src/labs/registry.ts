@@ -1,6 +1,6 @@
 import type { Logger } from '../shared/logger.js';
 import type { Entities } from '../store/entities.js';
-import { type Store, str } from '../store/index.js';
+import { type Store, selectEntityBodies } from '../store/index.js';
 import { ENTITY_KIND, type Experiment } from './experiment.js';
 
 /** REGISTRY_TIMING: how fresh a node keeps experiments (kill switch across nodes < 1 s). */
@@ -101,14 +101,11 @@ export class ExperimentRegistry {
     this.#polling = true;
     const started = performance.now();
     try {
-      const pairs = [...this.#watched].map((k) => {
+      const keys = [...this.#watched].map((k) => {
         const [project = '', id = ''] = k.split('\u0000');
-        return `(${str(project)}, ${str(id)})`;
+        return { project, id };
       });
-      const rows = await this.#store.query<{ body: string }>(
-        `SELECT body FROM ${this.#store.table('entities')} FINAL
-         WHERE kind = ${str(ENTITY_KIND)} AND deleted = 0 AND (project, id) IN (${pairs.join(', ')})`,
-      );
+      const rows = await selectEntityBodies(this.#store, ENTITY_KIND, keys);
       for (const row of rows) {
         const exp = JSON.parse(row.body) as Experiment;
         const cached = this.#cache.get(keyOf(exp.project, exp.id));

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../shared/clock.js';
+import { ident, sql, str } from '../store/index.js';
 import { cleanupTestDataDir } from '../store/test-support/test-store.js';
 import type { LabsReport } from './report/compute.js';
 import { nearestRank, wilsonInterval } from './report/stats.js';
@@ -231,12 +232,14 @@ describe('200-user simulation', () => {
   it('no payload, output or user id appears anywhere in the store', async () => {
     await t.labs.telemetry.flush();
     const tables = await t.store.query<{ name: string }>(
-      `SELECT name FROM system.tables WHERE database = '${t.store.database}'`,
+      sql`SELECT name FROM system.tables WHERE database = ${str(t.store.database)}`,
     );
     expect(tables.map((x) => x.name)).toContain('labs_calls');
     let dump = '';
     for (const { name } of tables)
-      dump += JSON.stringify(await t.store.query(`SELECT * FROM ${t.store.database}.${name}`));
+      dump += JSON.stringify(
+        await t.store.query(sql`SELECT * FROM ${ident(t.store.database)}.${ident(name)}`),
+      );
     const needles = new Set<string>();
     for (const c of calls) {
       needles.add(c.input.secret);
@@ -257,7 +260,7 @@ describe('200-user simulation', () => {
       input: { secret: 'captured-marker', amount: 1 },
     });
     await t.labs.telemetry.flush();
-    const dump = JSON.stringify(await t.store.query(`SELECT * FROM ${t.store.database}.labs_calls`));
+    const dump = JSON.stringify(await t.store.query(sql`SELECT * FROM ${t.store.table('labs_calls')}`));
     expect(dump).toContain('captured-marker');
     expect(dump).toContain('CAPTURED-MARKER');
   });

@@ -1,10 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { BreachThreshold } from '../core/forecast/index.js';
-import { int, type Store, str } from '../store/index.js';
+import {
+  MONITOR_TABLES,
+  type Store,
+  selectAlertBodies,
+  selectAlertBody,
+  selectAlertEvents,
+} from '../store/index.js';
 import type { AlertEvent } from './alert-state.js';
 import type { Monitor } from './monitor-spec.js';
 import type { Contributor } from './readings.js';
-import { MONITOR_TABLES } from './schema.js';
 
 /** AlertRecord is one alert: one episode (warning or alert until resolved) of one monitor. */
 export interface AlertRecord {
@@ -64,11 +69,8 @@ export class AlertLog {
   }
 
   async get(project: string, id: string): Promise<AlertRecord | undefined> {
-    const rows = await this.#store.query<{ body: string }>(
-      `SELECT body FROM ${this.#store.table(MONITOR_TABLES.alerts)} FINAL
-       WHERE project = ${str(project)} AND id = ${str(id)}`,
-    );
-    return rows[0] ? (JSON.parse(rows[0].body) as AlertRecord) : undefined;
+    const body = await selectAlertBody(this.#store, project, id);
+    return body ? (JSON.parse(body) as AlertRecord) : undefined;
   }
 
   /** list gives the alerts of a project, newest first; filters apply after FINAL collapses versions. */
@@ -77,18 +79,12 @@ export class AlertLog {
     filter: { model?: string; state?: string | readonly string[]; limit?: number },
   ): Promise<AlertRecord[]> {
     const states = filter.state === undefined ? [] : [filter.state].flat();
-    const where = [
-      filter.model === undefined ? '' : `model = ${str(filter.model)}`,
-      states.length === 0 ? '' : `state IN (${states.map(str).join(', ')})`,
-    ].filter(Boolean);
-    const rows = await this.#store.query<{ body: string }>(
-      `SELECT body FROM (
-         SELECT model, state, body, version FROM ${this.#store.table(MONITOR_TABLES.alerts)} FINAL
-         WHERE project = ${str(project)})
-       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY version DESC LIMIT ${int(filter.limit ?? 500)}`,
-    );
-    return rows.map((r) => JSON.parse(r.body) as AlertRecord);
+    const bodies = await selectAlertBodies(this.#store, project, {
+      model: filter.model,
+      states,
+      limit: filter.limit,
+    });
+    return bodies.map((b) => JSON.parse(b) as AlertRecord);
   }
 
   async put(project: string, alert: AlertRecord, now: number): Promise<void> {
@@ -171,18 +167,7 @@ export class AlertLog {
 
   /** history lists the events of one monitor (or of one alert), oldest first. */
   async history(project: string, monitorId: string, alertId?: string): Promise<StoredEvent[]> {
-    const rows = await this.#store.query<{
-      time: number;
-      state: string;
-      value: number | null;
-      reason: string;
-      body: string;
-    }>(
-      `SELECT time, state, value, reason, body FROM ${this.#store.table(MONITOR_TABLES.alertEvents)}
-       WHERE project = ${str(project)} AND monitor = ${str(monitorId)}
-       ${alertId === undefined ? '' : `AND alert = ${str(alertId)}`}
-       ORDER BY time LIMIT 5000`,
-    );
+    const rows = await selectAlertEvents(this.#store, project, monitorId, alertId);
     return rows.map((r) => {
       const b = JSON.parse(r.body) as { threshold: BreachThreshold | null; predicted_breach: number | null };
       return {

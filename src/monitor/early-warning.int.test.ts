@@ -7,7 +7,7 @@ import { createScenario, groundTruthBreach } from '../../bench/early-warning/sce
 import { referenceBaseline, writeScenario } from '../../bench/early-warning/store-scenario.js';
 import { runVigil, storeArgs } from '../cli/test-support/vigil-process.js';
 import { buildServer } from '../server/index.js';
-import { openStore } from '../store/index.js';
+import { ident, openStore, sql } from '../store/index.js';
 import { testDataDir, testStoreOptions, uniqueName } from '../store/test-support/test-store.js';
 import type { ReplayEvent } from './replay.js';
 
@@ -30,7 +30,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   const store = await openStore(testStoreOptions(database));
-  await store.exec(`DROP DATABASE IF EXISTS ${store.database}`);
+  await store.exec(sql`DROP DATABASE IF EXISTS ${ident(store.database)}`);
   await store.close();
   rmSync(dir, { recursive: true, force: true });
 });

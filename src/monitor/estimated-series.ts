@@ -14,14 +14,14 @@ import {
   type ScoreFrequency,
 } from '../core/estimation/index.js';
 import { VigilError } from '../shared/errors.js';
-import { fin, int, type Store, str, type RecordWindow as Window, windowWhere } from '../store/index.js';
-import { labelledRowsSql } from './labelled-rows.js';
+import {
+  type Store,
+  selectBaselineLabelGroups,
+  selectScoreHistograms,
+  type RecordWindow as Window,
+} from '../store/index.js';
 
 export type EstimatedMetricName = 'accuracy' | 'precision' | 'recall' | 'f1' | 'auc';
-
-const BINS = 1000;
-
-const HOUR_MS = 3_600_000;
 
 /**
  * BaselineLabels are the baseline's labelled score counts, grouped by the hour their labels
@@ -53,14 +53,13 @@ export class BaselineLabels {
     baseline: Window,
     untilMs: number,
   ): Promise<BaselineLabels> {
-    const labelled = labelledRowsSql(store, project, model, baseline, untilMs, ['pred_score']);
-    const h = int(HOUR_MS);
-    const rows = await store.query<{ k: number; s: number; pos: number; neg: number }>(
-      `SELECT (intDiv(y_ts + ${h} - 1, ${h})) * ${h} AS k, floor(assumeNotNull(pred_score) * ${BINS}) / ${BINS} AS s,
-              countIf(y = ${str(positiveLabel)}) AS pos, countIf(y != ${str(positiveLabel)}) AS neg
-       FROM (${labelled}) WHERE isNotNull(y) AND isNotNull(pred_score)
-       GROUP BY k, s`,
-    );
+    const rows = await selectBaselineLabelGroups(store, {
+      project,
+      model,
+      window: baseline,
+      asOfMs: untilMs,
+      positiveLabel,
+    });
     return new BaselineLabels(
       rows.map((r) => ({
         knownFrom: Number(r.k),
@@ -161,13 +160,12 @@ export class EstimatedSeries {
     );
     const series = new EstimatedSeries(labels, opts.bucketMs);
     series.#calibratorAt(opts.asOfMs);
-    const b = int(opts.bucketMs);
-    const rows = await store.query<{ b: number; s: number; n: number }>(
-      `SELECT intDiv(ts, ${b}) * ${b} AS b, floor(assumeNotNull(pred_score) * ${BINS}) / ${BINS} AS s, count() AS n
-       FROM ${store.table('records')}${fin(opts.current)}
-       WHERE ${windowWhere(project, model, opts.current)} AND isNotNull(pred_score)
-       GROUP BY b, s ORDER BY b, s`,
-    );
+    const rows = await selectScoreHistograms(store, {
+      project,
+      model,
+      window: opts.current,
+      bucketMs: opts.bucketMs,
+    });
     for (const r of rows) {
       const key = Number(r.b);
       let list = series.#buckets.get(key);

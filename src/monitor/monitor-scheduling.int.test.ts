@@ -4,10 +4,10 @@ import { isVigilError } from '../shared/errors.js';
 import { noopLogger } from '../shared/logger.js';
 import { Entities } from '../store/entities.js';
 import type { Store } from '../store/index.js';
+import { MONITOR_TABLES } from '../store/index.js';
 import { cleanupTestDataDir, dropTestStore, openTestStore } from '../store/test-support/test-store.js';
 import { MonitorService } from './monitor-service.js';
 import { parseMonitorSpec } from './monitor-spec.js';
-import { MONITOR_TABLES } from './schema.js';
 
 // Issue 14, finding 6: one tenant's monitors must not delay another's, a project holds a bounded
 // number of monitors, and a monitor deleted while a tick runs is not evaluated after deletion.

@@ -8,7 +8,13 @@ import type { Clock } from '../shared/clock.js';
 import { errorMessage, notFound, VigilError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { Entities } from '../store/entities.js';
-import { type Store, str } from '../store/index.js';
+import {
+  MONITOR_TABLES,
+  type Store,
+  selectDeliveries,
+  selectEntitiesOfKind,
+  selectModelHasRecords,
+} from '../store/index.js';
 import { AlertLog, type AlertRecord } from './alert-log.js';
 import { acknowledge, evaluate, mute, resolveManually } from './alert-state.js';
 import {
@@ -19,7 +25,6 @@ import {
   type RuntimeState,
 } from './monitor-evaluator.js';
 import { durationsOf, type Monitor, type MonitorSpec, monitorIdOf } from './monitor-spec.js';
-import { MONITOR_TABLES } from './schema.js';
 import { type DeliveryAttempt, WebhookNotifier, type WebhookNotifierOptions } from './webhook.js';
 
 const MONITOR = 'monitor';
@@ -186,11 +191,11 @@ export class MonitorService {
    * declared config for (a typo would otherwise watch nothing, silently): 400 naming it.
    */
   async assertModelKnown(project: string, model: string): Promise<void> {
-    const [row] = await this.#store.query<{ n: number }>(
-      `SELECT count() AS n FROM (SELECT 1 FROM ${this.#store.table('records')}
-       WHERE project = ${str(project)} AND model = ${str(model)} LIMIT 1)`,
-    );
-    if (Number(row?.n ?? 0) > 0 || (await this.#entities.get(project, 'model', model))) return;
+    if (
+      (await selectModelHasRecords(this.#store, project, model)) ||
+      (await this.#entities.get(project, 'model', model))
+    )
+      return;
     throw new VigilError(
       'unknown_model',
       `model: project ${project} has no model ${JSON.stringify(model)} (no records and no declared config); check the name, or send "allow_unknown_model": true to watch a model before its first record`,
@@ -332,10 +337,7 @@ export class MonitorService {
    */
   async evaluateAll(now: number = this.#clock.nowMs()): Promise<void> {
     const mark = this.#changes;
-    const rows = await this.#store.query<{ project: string; id: string; body: string }>(
-      `SELECT project, id, body FROM ${this.#store.table('entities')} FINAL
-       WHERE kind = ${str(MONITOR)} AND deleted = 0 ORDER BY project, id`,
-    );
+    const rows = await selectEntitiesOfKind(this.#store, MONITOR);
     const queues = new Map<string, Monitor[]>();
     for (const r of rows) {
       const monitor = JSON.parse(r.body) as Monitor;
@@ -466,11 +468,7 @@ export class MonitorService {
 
   /** deliveries lists the delivery log of a project, newest first. */
   async deliveries(project: string, limit = 200): Promise<Array<Record<string, unknown>>> {
-    const rows = await this.#store.query<Record<string, unknown> & { time: number | string }>(
-      `SELECT receiver, notification, attempt, time, outcome, status, error, duration_ms
-       FROM ${this.#store.table(MONITOR_TABLES.deliveries)}
-       WHERE project = ${str(project)} ORDER BY time DESC LIMIT ${Math.max(1, Math.min(5000, Math.floor(limit)))}`,
-    );
+    const rows = await selectDeliveries(this.#store, project, limit);
     // Times as RFC 3339 UTC, as every answer gives them.
     return rows.map((r) => ({ ...r, time: new Date(Number(r.time)).toISOString() }));
   }

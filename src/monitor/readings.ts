@@ -8,9 +8,18 @@ import type { ModelContext } from '../analysis/model-context.js';
 import { measurePerformance } from '../analysis/performance.js';
 import { metricsFromConfusion } from '../core/index.js';
 import { VigilError } from '../shared/errors.js';
-import { int, type Store, str, type RecordWindow as Window, windowWhere } from '../store/index.js';
+import {
+  countRejectedRecords,
+  countWindowRecords,
+  type LatencyStat,
+  type Store,
+  selectBinaryConfusion,
+  selectLatency,
+  selectMissingCells,
+  selectServingTime,
+  type RecordWindow as Window,
+} from '../store/index.js';
 import { parseDuration } from './duration.js';
-import { labelledRowsSql } from './labelled-rows.js';
 import type { Monitor } from './monitor-spec.js';
 
 /** Contributor is a feature behind a reading (drift) or behind a drop (performance). */
@@ -106,24 +115,13 @@ async function readBinaryConfusion(
   t: number,
   windowMs: number,
 ): Promise<Reading> {
-  const positive = str(ctx.model.positiveLabel ?? '1');
-  const rows = labelledRowsSql(ctx.store, ctx.project, m.model, currentWindow(m, t, windowMs), t, [
-    'pred_score',
-    'pred_label',
-  ]);
-  const [c] = await ctx.store.query<{ tp: number; fp: number; tn: number; fn: number }>(
-    `SELECT countIf(y1 AND yhat) AS tp, countIf(NOT y1 AND yhat) AS fp,
-            countIf(NOT y1 AND NOT yhat) AS tn, countIf(y1 AND NOT yhat) AS fn
-     FROM (SELECT assumeNotNull(y) = ${positive} AS y1,
-                  if(isNull(pred_score), ifNull(pred_label, '') = ${positive}, assumeNotNull(pred_score) >= 0.5) AS yhat
-           FROM (${rows}) WHERE isNotNull(y) AND (isNotNull(pred_score) OR isNotNull(pred_label)))`,
-  );
-  const cm = {
-    tp: Number(c?.tp ?? 0),
-    fp: Number(c?.fp ?? 0),
-    tn: Number(c?.tn ?? 0),
-    fn: Number(c?.fn ?? 0),
-  };
+  const cm = await selectBinaryConfusion(ctx.store, {
+    project: ctx.project,
+    model: m.model,
+    window: currentWindow(m, t, windowMs),
+    asOfMs: t,
+    positiveLabel: ctx.model.positiveLabel ?? '1',
+  });
   if (cm.tp + cm.fp + cm.tn + cm.fn === 0) return { value: null };
   const v = metricsFromConfusion(cm)[m.metric as 'accuracy' | 'precision' | 'recall' | 'f1'];
   return { value: Number.isFinite(v) ? v : null };
@@ -160,49 +158,25 @@ async function readDataQuality(
   t: number,
   windowMs: number,
 ): Promise<Reading> {
-  const where = windowWhere(ctx.project, m.model, currentWindow(m, t, windowMs));
-  const records = ctx.store.table('records');
+  const window = currentWindow(m, t, windowMs);
   if (m.metric === 'missing_share') {
-    const [r] = await ctx.store.query<{ missing: number; cells: number }>(
-      `SELECT sum(length(null_keys)) AS missing,
-              sum(length(null_keys) + length(num_keys) + length(cat_keys)) AS cells
-       FROM ${records} WHERE ${where}`,
-    );
-    const cells = Number(r?.cells ?? 0);
-    return { value: cells > 0 ? Number(r?.missing) / cells : null };
+    const { missing, cells } = await selectMissingCells(ctx.store, ctx.project, m.model, window);
+    return { value: cells > 0 ? missing / cells : null };
   }
-  const [accepted] = await ctx.store.query<{ n: number }>(
-    `SELECT count() AS n FROM ${records} WHERE ${where}`,
-  );
-  const [rejected] = await ctx.store.query<{ n: number }>(
-    `SELECT count() AS n FROM ${ctx.store.table('rejected')}
-     WHERE project = ${str(ctx.project)} AND model = ${str(m.model)} AND kind = 'records'
-       AND received >= ${int(t - windowMs)} AND received < ${int(t)}`,
-  );
-  const total = Number(accepted?.n ?? 0) + Number(rejected?.n ?? 0);
-  return { value: total > 0 ? Number(rejected?.n ?? 0) / total : null };
+  const accepted = await countWindowRecords(ctx.store, ctx.project, m.model, window);
+  const rejected = await countRejectedRecords(ctx.store, ctx.project, m.model, t - windowMs, t);
+  const total = accepted + rejected;
+  return { value: total > 0 ? rejected / total : null };
 }
 
 async function readVolume(ctx: ReadingContext, m: Monitor, t: number, windowMs: number): Promise<Reading> {
-  const where = windowWhere(ctx.project, m.model, currentWindow(m, t, windowMs));
-  const [r] = await ctx.store.query<{ n: number }>(
-    `SELECT count() AS n FROM ${ctx.store.table('records')} WHERE ${where}`,
-  );
-  return { value: Number(r?.n ?? 0) };
+  return { value: await countWindowRecords(ctx.store, ctx.project, m.model, currentWindow(m, t, windowMs)) };
 }
 
-const QUANTILE: Record<string, number> = { p50: 0.5, p90: 0.9, p95: 0.95, p99: 0.99 };
-
 async function readLatency(ctx: ReadingContext, m: Monitor, t: number, windowMs: number): Promise<Reading> {
-  const where = windowWhere(ctx.project, m.model, currentWindow(m, t, windowMs));
-  const agg =
-    m.metric === 'mean'
-      ? 'avg(assumeNotNull(latency_ms))'
-      : `quantileExact(${QUANTILE[m.metric]})(assumeNotNull(latency_ms))`;
-  const [r] = await ctx.store.query<{ v: number; n: number }>(
-    `SELECT ${agg} AS v, count() AS n FROM ${ctx.store.table('records')} WHERE ${where} AND isNotNull(latency_ms)`,
-  );
-  return { value: Number(r?.n ?? 0) > 0 ? Number(r?.v) : null };
+  const stat = m.metric as LatencyStat;
+  const r = await selectLatency(ctx.store, ctx.project, m.model, currentWindow(m, t, windowMs), stat);
+  return { value: r.n > 0 ? r.v : null };
 }
 
 /** CostSettings are a model's prices (`PUT /v1/models/{model}` `{"cost": {...}}`). */
@@ -234,14 +208,9 @@ async function readCost(ctx: ReadingContext, m: Monitor, t: number, windowMs: nu
       'no_cost_settings',
       `model ${m.model} has no prices: PUT /v1/models/${m.model} {"cost": {"usd_per_1k": 0.4}} or {"usd_per_cpu_second": …}`,
     );
-  const where = windowWhere(ctx.project, m.model, currentWindow(m, t, windowMs));
-  const [r] = await ctx.store.query<{ n: number; ms: number }>(
-    `SELECT count() AS n, sum(ifNull(latency_ms, 0)) AS ms FROM ${ctx.store.table('records')} WHERE ${where}`,
-  );
-  const n = Number(r?.n ?? 0);
+  const { n, ms } = await selectServingTime(ctx.store, ctx.project, m.model, currentWindow(m, t, windowMs));
   if (n === 0) return { value: m.metric === 'usd_per_day' ? 0 : null };
-  const usd =
-    (n / 1000) * (price.usd_per_1k ?? 0) + (Number(r?.ms ?? 0) / 1000) * (price.usd_per_cpu_second ?? 0);
+  const usd = (n / 1000) * (price.usd_per_1k ?? 0) + (ms / 1000) * (price.usd_per_cpu_second ?? 0);
   return { value: m.metric === 'usd_per_day' ? (usd * DAY_MS) / windowMs : (usd / n) * 1000 };
 }
 

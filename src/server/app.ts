@@ -10,7 +10,7 @@ import { type Clock, systemClock } from '../shared/clock.js';
 import { type Logger, noopLogger } from '../shared/logger.js';
 import { OutboundGuard } from '../shared/outbound-url.js';
 import { Entities } from '../store/entities.js';
-import { type Store, storeError } from '../store/index.js';
+import { pingQuery, type Store, storeError } from '../store/index.js';
 import { recordAudit } from './auth-context.js';
 import {
   INTERNAL_HEADER,
@@ -163,7 +163,7 @@ async function storeProblem(store: Store): Promise<{ code: string; message: stri
     timer = setTimeout(() => reject(new Error('Timeout error: no answer within 5 s')), 5000);
   });
   try {
-    await Promise.race([store.query('SELECT 1 AS ok'), timeout]);
+    await Promise.race([pingQuery(store), timeout]);
     return undefined;
   } catch (e) {
     const err = storeError(e, 'health check');

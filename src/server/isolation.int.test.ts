@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Store, str } from '../store/index.js';
+import { ident, joinSql, type Sql, type Store, sql, str } from '../store/index.js';
 import { cleanupTestDataDir, dropTestStore, openTestStore } from '../store/test-support/test-store.js';
 import { type AuthedServer, authedServer, bearer } from './auth-test-support.js';
 
@@ -142,23 +142,25 @@ const keyIdsOf = (p: string) => ['viewer', 'editor', 'admin'].map((r) => keys[`$
  */
 async function snapshotB(): Promise<Record<string, string[]>> {
   const tables = await store.query<{ name: string; engine: string }>(
-    `SELECT name, engine FROM system.tables WHERE database = ${str(store.database)} ORDER BY name`,
+    sql`SELECT name, engine FROM system.tables WHERE database = ${str(store.database)} ORDER BY name`,
   );
   const out: Record<string, string[]> = {};
   for (const t of tables) {
     if (t.name === 'migrations') continue;
     const cols = (
       await store.query<{ name: string }>(
-        `SELECT name FROM system.columns WHERE database = ${str(store.database)} AND table = ${str(t.name)}`,
+        sql`SELECT name FROM system.columns WHERE database = ${str(store.database)} AND table = ${str(t.name)}`,
       )
     ).map((c) => c.name);
-    let where: string;
-    if (cols.includes('project')) where = `project = ${str(B)}`;
-    else if (t.name === 'auth_key_usage') where = `id IN (${keyIdsOf(B).map(str).join(', ')})`;
-    else if (t.name === 'auth_sessions') where = `key_id IN (${keyIdsOf(B).map(str).join(', ')})`;
+    let where: Sql;
+    if (cols.includes('project')) where = sql`project = ${str(B)}`;
+    else if (t.name === 'auth_key_usage') where = sql`id IN (${joinSql(keyIdsOf(B).map(str), ', ')})`;
+    else if (t.name === 'auth_sessions') where = sql`key_id IN (${joinSql(keyIdsOf(B).map(str), ', ')})`;
     else throw new Error(`table ${t.name} has no project column: teach snapshotB how to find B's rows`);
-    const final = t.engine.startsWith('Replacing') ? 'FINAL' : '';
-    const rows = await store.query(`SELECT * FROM ${store.database}.${t.name} ${final} WHERE ${where}`);
+    const final = t.engine.startsWith('Replacing') ? sql`FINAL` : sql``;
+    const rows = await store.query(
+      sql`SELECT * FROM ${ident(store.database)}.${ident(t.name)} ${final} WHERE ${where}`,
+    );
     out[t.name] = rows.map((r) => JSON.stringify(r)).sort();
   }
   return out;
@@ -311,7 +313,7 @@ beforeAll(async () => {
   // last_used rows are written asynchronously: wait until B's are all there before its snapshot.
   for (let tries = 0; ; tries++) {
     const rows = await store.query(
-      `SELECT DISTINCT id FROM ${store.table('auth_key_usage')} WHERE id IN (${keyIdsOf(B).map(str).join(', ')})`,
+      sql`SELECT DISTINCT id FROM ${store.table('auth_key_usage')} WHERE id IN (${joinSql(keyIdsOf(B).map(str), ', ')})`,
     );
     if (rows.length === 3) break;
     if (tries > 200) throw new Error("B's last_used rows never appeared");

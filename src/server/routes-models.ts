@@ -14,7 +14,7 @@ import type { MonitorService } from '../monitor/monitor-service.js';
 import { notFound, VigilError } from '../shared/errors.js';
 import { checkName } from '../shared/names.js';
 import type { Entities } from '../store/entities.js';
-import { int, type Store, str } from '../store/index.js';
+import { countRejected, type Store, selectModelTagKeys, selectRejected } from '../store/index.js';
 import { modelPageUrls } from './dashboard-views.js';
 import { projectOf } from './project.js';
 import { windowParams, windowQuerySchema } from './query-params.js';
@@ -103,13 +103,10 @@ export async function modelRoutes(
       if (!listed) throw notFound(`model ${JSON.stringify(model)}`);
       const [found] = await withStatus(project, [listed]);
       // The tags a model's records carry are what segments can split by.
-      const tags = await store.query<{ k: string }>(
-        `SELECT DISTINCT arrayJoin(tag_keys) AS k FROM ${store.table('records')}
-         WHERE project = ${str(project)} AND model = ${str(model)} ORDER BY k LIMIT 200`,
-      );
+      const tags = await selectModelTagKeys(store, project, model);
       return {
         ...found,
-        tags: tags.map((t) => t.k),
+        tags,
         config: (await entities.get<ModelConfig>(project, 'model', model)) ?? {},
       };
     },
@@ -233,26 +230,11 @@ export async function modelRoutes(
     },
     async (req) => {
       const project = projectOf(req);
-      const where = [`project = ${str(project)}`];
-      if (req.query.model !== undefined) where.push(`model = ${str(req.query.model)}`);
-      const rows = await store.query<{
-        model: string;
-        kind: string;
-        received: number;
-        request_id: string;
-        idx: number;
-        field: string;
-        message: string;
-        raw: string;
-      }>(
-        `SELECT model, kind, received, request_id, idx, field, message, raw FROM ${store.table('rejected')}
-         WHERE ${where.join(' AND ')} ORDER BY received DESC, idx LIMIT ${int(req.query.limit ?? 100)}`,
-      );
-      const [total] = await store.query<{ n: number }>(
-        `SELECT count() AS n FROM ${store.table('rejected')} WHERE ${where.join(' AND ')}`,
-      );
+      const model = req.query.model;
+      const rows = await selectRejected(store, project, { model, limit: req.query.limit ?? 100 });
+      const total = await countRejected(store, project, { model });
       return {
-        total: Number(total?.n ?? 0),
+        total,
         rejected: rows.map((r) => ({
           model: r.model,
           kind: r.kind,

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
-import type { Store } from '../store/index.js';
+import { type Store, selectRecentProjects } from '../store/index.js';
 import { INTERNAL_HEADER } from './auth-hook.js';
 import { type ModelSummary, modelPageUrls } from './dashboard-views.js';
 import type { ResponseCache } from './response-cache.js';
@@ -114,9 +114,7 @@ export class ViewWarmer {
     const { cache, store } = this.#o;
     const generation = cache.generation;
     const current = () => !this.#stopped && cache.generation === generation;
-    const projects = await store.query<{ project: string }>(
-      `SELECT project, max(ts) AS last FROM ${store.table('records')} GROUP BY project ORDER BY last DESC LIMIT 100`,
-    );
+    const projects = await selectRecentProjects(store);
     let budget = this.#o.maxModels;
     for (const { project } of projects) {
       if (!current() || budget <= 0) return;

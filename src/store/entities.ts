@@ -1,5 +1,5 @@
 import type { Clock } from '../shared/clock.js';
-import { int, str } from './sql.js';
+import { int, sql, str } from './sql.js';
 import type { Store } from './store.js';
 
 /**
@@ -23,7 +23,7 @@ export class Entities {
 
   async get<T>(project: string, kind: string, id: string): Promise<T | undefined> {
     const rows = await this.#store.query<{ body: string }>(
-      `SELECT body FROM ${this.#store.table('entities')} FINAL
+      sql`SELECT body FROM ${this.#store.table('entities')} FINAL
        WHERE project = ${str(project)} AND kind = ${str(kind)} AND id = ${str(id)} AND deleted = 0`,
     );
     return rows[0] ? (JSON.parse(rows[0].body) as T) : undefined;
@@ -31,7 +31,7 @@ export class Entities {
 
   async list<T>(project: string, kind: string): Promise<Array<{ id: string; body: T }>> {
     const rows = await this.#store.query<{ id: string; body: string }>(
-      `SELECT id, body FROM ${this.#store.table('entities')} FINAL
+      sql`SELECT id, body FROM ${this.#store.table('entities')} FINAL
        WHERE project = ${str(project)} AND kind = ${str(kind)} AND deleted = 0 ORDER BY id`,
     );
     return rows.map((r) => ({ id: r.id, body: JSON.parse(r.body) as T }));

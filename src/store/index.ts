@@ -4,7 +4,7 @@ import { migrate } from './migrations.js';
 import type { Store } from './store.js';
 
 export { storeError } from './errors.js';
-export { migrate, migrations } from './migrations.js';
+export { type Migration, migrate, migrations } from './migrations.js';
 export {
   aggregateDriftParts,
   type CategoricalAggregate,
@@ -61,8 +61,7 @@ export {
   qualityProfileRows,
   WHOLE_WINDOW,
 } from './queries/quality.js';
-// windowWhere and fin are exported only for monitor/ until its SQL moves to store/queries/.
-export { fin, type RecordWindow, windowWhere } from './queries/record-window.js';
+export type { RecordWindow } from './queries/record-window.js';
 export {
   type FeatureInWindow,
   featureKindCounts,
@@ -78,7 +77,7 @@ export {
   segmentRankingSums,
   segmentRegressionSums,
 } from './queries/segments.js';
-export { columnIdent, int, joinSql, num, type Sql, sql, str, strList } from './sql.js';
+export { columnIdent, ident, int, joinSql, num, type Sql, sql, str, strList } from './sql.js';
 export type { QueryOptions, Store, TableName } from './store.js';
 
 export interface StoreOptions {
@@ -101,3 +100,12 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   }
   return store;
 }
+
+// Typed queries (SQL lives in store/queries/ only).
+export * from './queries/alerts.js';
+export * from './queries/auth.js';
+export * from './queries/entities.js';
+export * from './queries/labs.js';
+export * from './queries/model-records.js';
+export * from './queries/monitor-readings.js';
+export * from './queries/series.js';

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrate, migrations } from './migrations.js';
-import { str } from './sql.js';
+import { sql, str } from './sql.js';
 import type { Store } from './store.js';
 import { cleanupTestDataDir, dropTestStore, openTestStore, testEngine } from './test-support/test-store.js';
 
@@ -17,7 +17,7 @@ describe(`store on ${testEngine}`, () => {
   it('migrations are idempotent: a second run applies nothing', async () => {
     expect(await migrate(store)).toEqual([]);
     const ids = await store.query<{ id: number }>(
-      `SELECT id FROM ${store.table('migrations')} FINAL ORDER BY id`,
+      sql`SELECT id FROM ${store.table('migrations')} FINAL ORDER BY id`,
     );
     expect(ids.map((r) => r.id)).toEqual(migrations.map((m) => m.id));
   });
@@ -36,7 +36,7 @@ describe(`store on ${testEngine}`, () => {
     await store.insert('entities', Buffer.from(`${rows.join('\n')}\n`));
     for (const [i, s] of nasty.entries()) {
       const got = await store.query<{ id: string }>(
-        `SELECT id FROM ${store.table('entities')} FINAL WHERE body = ${str(s)}`,
+        sql`SELECT id FROM ${store.table('entities')} FINAL WHERE body = ${str(s)}`,
       );
       expect(got.map((r) => r.id)).toEqual([String(i)]);
     }
@@ -47,17 +47,17 @@ describe(`store on ${testEngine}`, () => {
       JSON.stringify({ project: 'p', kind: 'model', id: 'm', updated, deleted: 0, body });
     await store.insert('entities', Buffer.from(`${row(1, 'old')}\n`));
     await store.insert('entities', Buffer.from(`${row(2, 'new')}\n`));
-    const got = await store.query<{ body: string }>(`SELECT body FROM ${store.table('entities')} FINAL`);
+    const got = await store.query<{ body: string }>(sql`SELECT body FROM ${store.table('entities')} FINAL`);
     expect(got).toEqual([{ body: 'new' }]);
   });
 
   it('64-bit integers come back as JSON numbers on every engine', async () => {
-    const [row] = await store.query<{ big: number }>('SELECT toInt64(1764403200123) AS big');
+    const [row] = await store.query<{ big: number }>(sql`SELECT toInt64(1764403200123) AS big`);
     expect(row?.big).toBe(1764403200123);
   });
 
   it('turns ClickHouse errors into store_error with the reason', async () => {
-    await expect(store.query('SELECT no_such_column FROM system.one')).rejects.toMatchObject({
+    await expect(store.query(sql`SELECT no_such_column FROM system.one`)).rejects.toMatchObject({
       code: 'store_error',
     });
   });

@@ -9,15 +9,15 @@ import { type Clock, systemClock } from '../../shared/clock.js';
 import { noopLogger } from '../../shared/logger.js';
 import { OutboundGuard } from '../../shared/outbound-url.js';
 import { Entities } from '../../store/entities.js';
-import type { Store } from '../../store/index.js';
+import { migrations, type Store } from '../../store/index.js';
 import { dropTestStore, openTestStore } from '../../store/test-support/test-store.js';
 import { sandboxReadableFolder } from '../sandbox/readable-folder.js';
-import { labsMigration } from '../schema.js';
 import type { LabsService } from '../service.js';
 
-/** applyLabsMigration runs migration 3 on a test store (the migrations list does not hold it yet). */
+/** applyLabsMigration runs migration 3 (Labs' tables) on a test store; it is idempotent. */
 export async function applyLabsMigration(store: Store): Promise<void> {
-  for (const sql of labsMigration.statements((n) => store.table(n))) await store.exec(sql);
+  const labsMigration = migrations.find((m) => m.id === 3);
+  for (const statement of labsMigration?.statements((n) => store.table(n)) ?? []) await store.exec(statement);
 }
 
 export interface LabsTestApp {

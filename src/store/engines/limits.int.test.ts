@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { sql } from '../sql.js';
 import {
   cleanupTestDataDir,
   testClickhouseUrl,
@@ -21,12 +22,12 @@ describe(`query time limit on ${testEngine}`, () => {
     const store = open();
     try {
       // An endless scan: only the engine's own limit ends it.
-      await expect(store.query('SELECT count() AS n FROM system.numbers')).rejects.toMatchObject({
+      await expect(store.query(sql`SELECT count() AS n FROM system.numbers`)).rejects.toMatchObject({
         code: 'query_timeout',
         status: 503,
       });
       // The engine is free again: the next read answers.
-      expect(await store.query<{ n: number }>('SELECT 1 AS n')).toEqual([{ n: 1 }]);
+      expect(await store.query<{ n: number }>(sql`SELECT 1 AS n`)).toEqual([{ n: 1 }]);
     } finally {
       await store.close();
     }
@@ -36,12 +37,12 @@ describe(`query time limit on ${testEngine}`, () => {
     const store = open();
     try {
       // A model named SETTINGS, and a string literal holding the word: the limit still holds.
-      for (const sql of [
-        "SELECT count() AS n FROM system.numbers WHERE toString(number) != 'SETTINGS'",
-        "SELECT count() AS n FROM (SELECT number, 'x' AS `SETTINGS` FROM system.numbers) WHERE `SETTINGS` = 'x'",
-        "SELECT count() AS n FROM system.numbers WHERE 'a SETTINGS max_execution_time = 0' != ''",
+      for (const statement of [
+        sql`SELECT count() AS n FROM system.numbers WHERE toString(number) != 'SETTINGS'`,
+        sql`SELECT count() AS n FROM (SELECT number, 'x' AS \`SETTINGS\` FROM system.numbers) WHERE \`SETTINGS\` = 'x'`,
+        sql`SELECT count() AS n FROM system.numbers WHERE 'a SETTINGS max_execution_time = 0' != ''`,
       ])
-        await expect(store.query(sql)).rejects.toMatchObject({ code: 'query_timeout', status: 503 });
+        await expect(store.query(statement)).rejects.toMatchObject({ code: 'query_timeout', status: 503 });
     } finally {
       await store.close();
     }

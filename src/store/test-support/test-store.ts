@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { openChdbStore } from '../engines/chdb.js';
 import { openServerStore } from '../engines/server.js';
 import { migrate } from '../migrations.js';
+import { ident, sql } from '../sql.js';
 import type { Store } from '../store.js';
 
 /**
@@ -55,7 +56,7 @@ export async function openTestStore(database = uniqueName()): Promise<Store> {
 
 /** dropTestStore removes the test's database and releases the store. */
 export async function dropTestStore(store: Store): Promise<void> {
-  await store.exec(`DROP DATABASE IF EXISTS ${store.database}`);
+  await store.exec(sql`DROP DATABASE IF EXISTS ${ident(store.database)}`);
   await store.close();
 }
 

@@ -1,15 +1,8 @@
-import type { Migration } from '../store/migrations.js';
-import type { TableName } from '../store/store.js';
-
-/** MONITOR_TABLES names the monitor service's own tables (listed in the store's TableName union). */
-export const MONITOR_TABLES = {
-  alerts: 'alerts',
-  alertEvents: 'alert_events',
-  deliveries: 'webhook_deliveries',
-} as const satisfies Record<string, TableName>;
+import { sql } from '../sql.js';
+import type { Migration } from './migration.js';
 
 /**
- * monitorMigration creates the alert tables. Monitors and their lifecycle state are config
+ * Migration 4 creates the alert tables. Monitors and their lifecycle state are config
  * entities (kinds `monitor` and `monitor_state`); alerts get tables of their own because they
  * are listed and filtered by model and state, and their history only grows.
  *
@@ -19,11 +12,11 @@ export const MONITOR_TABLES = {
  *   replay of what was notified).
  * - webhook_deliveries: every delivery attempt of a notification (the delivery log).
  */
-export const monitorMigration: Migration = {
+export const migration0004: Migration = {
   id: 4,
   name: 'monitor alerts, alert events and webhook deliveries',
   statements: (t) => [
-    `CREATE TABLE IF NOT EXISTS ${t(MONITOR_TABLES.alerts)} (
+    sql`CREATE TABLE IF NOT EXISTS ${t('alerts')} (
       project String,
       id String,
       monitor String,
@@ -33,7 +26,7 @@ export const monitorMigration: Migration = {
       body String
     ) ENGINE = ReplacingMergeTree(version)
     ORDER BY (project, id)`,
-    `CREATE TABLE IF NOT EXISTS ${t(MONITOR_TABLES.alertEvents)} (
+    sql`CREATE TABLE IF NOT EXISTS ${t('alert_events')} (
       project String,
       monitor String,
       model String,
@@ -45,7 +38,7 @@ export const monitorMigration: Migration = {
       body String
     ) ENGINE = MergeTree
     ORDER BY (project, monitor, time)`,
-    `CREATE TABLE IF NOT EXISTS ${t(MONITOR_TABLES.deliveries)} (
+    sql`CREATE TABLE IF NOT EXISTS ${t('webhook_deliveries')} (
       project String,
       receiver String,
       notification String,

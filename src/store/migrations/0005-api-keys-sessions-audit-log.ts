@@ -1,16 +1,8 @@
-import type { Migration } from '../store/migrations.js';
-import type { TableName } from '../store/store.js';
-
-/** AUTH_TABLES names the auth tables (listed in the store's TableName union). */
-export const AUTH_TABLES = {
-  keys: 'auth_keys',
-  keyUsage: 'auth_key_usage',
-  sessions: 'auth_sessions',
-  audit: 'audit_log',
-} as const satisfies Record<string, TableName>;
+import { sql } from '../sql.js';
+import type { Migration } from './migration.js';
 
 /**
- * authMigration creates the tables of API keys, dashboard sessions and the audit log.
+ * Migration 5 creates the tables of API keys, dashboard sessions and the audit log.
  *
  * - auth_keys is keyed by the key id alone, not by project: a request names only its key, so
  *   finding the key (and with it the project) is one primary-key read. The row holds a salted
@@ -22,11 +14,11 @@ export const AUTH_TABLES = {
  *   so a restart does not log everyone out; a logout writes a newer row with `ended` set.
  * - audit_log is append-only, by project and time.
  */
-export const authMigration: Migration = {
+export const migration0005: Migration = {
   id: 5,
   name: 'api keys, sessions and the audit log',
   statements: (t) => [
-    `CREATE TABLE IF NOT EXISTS ${t(AUTH_TABLES.keys)} (
+    sql`CREATE TABLE IF NOT EXISTS ${t('auth_keys')} (
       id String,
       project String,
       role String,
@@ -38,12 +30,12 @@ export const authMigration: Migration = {
       updated UInt64
     ) ENGINE = ReplacingMergeTree(updated)
     ORDER BY id`,
-    `CREATE TABLE IF NOT EXISTS ${t(AUTH_TABLES.keyUsage)} (
+    sql`CREATE TABLE IF NOT EXISTS ${t('auth_key_usage')} (
       id String,
       last_used UInt64
     ) ENGINE = ReplacingMergeTree(last_used)
     ORDER BY id`,
-    `CREATE TABLE IF NOT EXISTS ${t(AUTH_TABLES.sessions)} (
+    sql`CREATE TABLE IF NOT EXISTS ${t('auth_sessions')} (
       token_hash String,
       key_id String,
       created UInt64,
@@ -52,7 +44,7 @@ export const authMigration: Migration = {
       updated UInt64
     ) ENGINE = ReplacingMergeTree(updated)
     ORDER BY token_hash`,
-    `CREATE TABLE IF NOT EXISTS ${t(AUTH_TABLES.audit)} (
+    sql`CREATE TABLE IF NOT EXISTS ${t('audit_log')} (
       project String,
       ts Int64,
       id String,

@@ -1,15 +1,8 @@
-import type { Migration } from '../store/migrations.js';
-import type { TableName } from '../store/store.js';
-
-/** LABS_TABLES names Labs' own tables (listed in the store's TableName union). */
-export const LABS_TABLES = {
-  calls: 'labs_calls',
-  feedback: 'labs_feedback',
-  enrollments: 'labs_enrollments',
-} as const satisfies Record<string, TableName>;
+import { sql } from '../sql.js';
+import type { Migration } from './migration.js';
 
 /**
- * labsMigration creates Labs' telemetry, feedback and enrollment tables. Every key starts with
+ * Migration 3 creates Labs' telemetry, feedback and enrollment tables. Every key starts with
  * `project` (tenants are isolated by the key), users appear only as a keyed hash, and payloads
  * have columns that stay empty unless an experiment sets `capture_payloads`.
  *
@@ -18,11 +11,11 @@ export const LABS_TABLES = {
  * - labs_enrollments: the user's current enrollment (ReplacingMergeTree, read with FINAL), with
  *   the hash of the terms they accepted.
  */
-export const labsMigration: Migration = {
+export const migration0003: Migration = {
   id: 3,
   name: 'labs telemetry, feedback and enrollments',
   statements: (t) => [
-    `CREATE TABLE IF NOT EXISTS ${t(LABS_TABLES.calls)} (
+    sql`CREATE TABLE IF NOT EXISTS ${t('labs_calls')} (
       project String,
       experiment String,
       ts Int64,
@@ -44,7 +37,7 @@ export const labsMigration: Migration = {
     ) ENGINE = MergeTree
     PARTITION BY toYYYYMM(toDateTime(intDiv(ts, 1000)))
     ORDER BY (project, experiment, ts)`,
-    `CREATE TABLE IF NOT EXISTS ${t(LABS_TABLES.feedback)} (
+    sql`CREATE TABLE IF NOT EXISTS ${t('labs_feedback')} (
       project String,
       experiment String,
       ts Int64,
@@ -56,7 +49,7 @@ export const labsMigration: Migration = {
     ) ENGINE = MergeTree
     PARTITION BY toYYYYMM(toDateTime(intDiv(ts, 1000)))
     ORDER BY (project, experiment, ts)`,
-    `CREATE TABLE IF NOT EXISTS ${t(LABS_TABLES.enrollments)} (
+    sql`CREATE TABLE IF NOT EXISTS ${t('labs_enrollments')} (
       project String,
       experiment String,
       user_hash String,

@@ -1,0 +1,20 @@
+import { migration0001 } from './0001-initial-tables.js';
+import { migration0002 } from './0002-stored-time-series.js';
+import { migration0003 } from './0003-labs-telemetry-feedback-enrollments.js';
+import { migration0004 } from './0004-monitor-alerts-events-deliveries.js';
+import { migration0005 } from './0005-api-keys-sessions-audit-log.js';
+import type { Migration } from './migration.js';
+
+export type { Migration } from './migration.js';
+
+/**
+ * migrations lists every schema step in the order it runs. Ids are never reused or renumbered:
+ * a database records the ids it has applied, and a new step is a new file with the next id.
+ */
+export const migrations: readonly Migration[] = [
+  migration0001,
+  migration0002,
+  migration0003,
+  migration0004,
+  migration0005,
+];
