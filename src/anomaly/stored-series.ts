@@ -1,6 +1,6 @@
 import { createDetector, type Detector, type DetectorPoint, type Sensitivity } from '../core/index.js';
-import type { WriteQueue } from '../ingest/index.js';
 import type { Clock } from '../shared/clock.js';
+import type { WriteQueue } from '../store/index.js';
 import { int, type Store, str } from '../store/index.js';
 import type { SeriesPoint } from './series-input.js';
 

@@ -1,5 +1,5 @@
-import type { WriteQueue } from '../ingest/write-queue.js';
 import type { Logger } from '../shared/logger.js';
+import type { WriteQueue } from '../store/index.js';
 import type { Outcome } from './experiment.js';
 import { LABS_TABLES } from './schema.js';
 

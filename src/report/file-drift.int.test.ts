@@ -6,10 +6,9 @@ import { measureDrift } from '../analysis/drift.js';
 import { aggregateDriftParts } from '../analysis/drift-aggregates.js';
 import { partRows, windowSource } from '../analysis/drift-parts.js';
 import { aggregateFileDrift, type DriftFile } from '../analysis/file-drift-aggregates.js';
-import { insertFileSql } from '../analysis/file-import.js';
 import { mulberry32, normal } from '../demo/random.js';
-import type { FileColumn } from '../ingest/files/index.js';
-import type { Store } from '../store/index.js';
+import type { FileColumn } from '../shared/files/index.js';
+import { insertFileRecords, type Store } from '../store/index.js';
 import {
   cleanupTestDataDir,
   dropTestStore,
@@ -86,9 +85,7 @@ describe.skipIf(testEngine !== 'chdb')('drift straight from files equals drift f
       [ref, 'training'],
       [cur, 'production'],
     ] as const)
-      await store.exec(
-        insertFileSql(store, file, { project: 'p', model: 'm', environment }, file.roles, false),
-      );
+      await insertFileRecords(store, file, { project: 'p', model: 'm', environment }, file.roles, false);
   });
   afterAll(async () => {
     await dropTestStore(store);

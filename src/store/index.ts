@@ -4,9 +4,16 @@ import { migrate } from './migrations.js';
 import type { Store } from './store.js';
 
 export { storeError } from './errors.js';
+export { type FileRows, type FileSelect, openFileRows } from './files/index.js';
 export { migrate, migrations } from './migrations.js';
+export * from './queries/file-drift.js';
+export { actualLabelCounts, insertFileRecords, useMemoryRecords } from './queries/file-import.js';
+export { describeFile } from './queries/file-read.js';
+export * from './queries/ingest.js';
+export { MISSING_SPELLINGS } from './queries/number-spelling.js';
 export { columnIdent, int, joinSql, num, type Sql, sql, str, strList } from './sql.js';
 export type { QueryOptions, Store, TableName } from './store.js';
+export { WriteQueue, type WriteQueueOptions } from './write-queue.js';
 
 export interface StoreOptions {
   /** dataDir holds the embedded store; ignored when clickhouseUrl is given. */
