@@ -8,7 +8,7 @@ import { partRows, windowSource } from '../analysis/drift-parts.js';
 import { aggregateFileDrift, type DriftFile } from '../analysis/file-drift-aggregates.js';
 import { mulberry32, normal } from '../demo/random.js';
 import type { FileColumn } from '../shared/files/index.js';
-import { insertFileRecords, type Store } from '../store/index.js';
+import { insertFileRecords, type Store, sql, str } from '../store/index.js';
 import {
   cleanupTestDataDir,
   dropTestStore,
@@ -70,17 +70,17 @@ describe.skipIf(testEngine !== 'chdb')('drift straight from files equals drift f
   beforeAll(async () => {
     store = await openTestStore();
     const describeFile = (path: string) =>
-      store.query<FileColumn>(`DESCRIBE file('${path}', 'CSVWithNames')`);
+      store.query<FileColumn>(sql`DESCRIBE file(${str(path)}, 'CSVWithNames')`);
     const refPath = write('ref.csv', [...header, 'only_ref'], rowsOf(1500, 0, false));
     const curPath = write('cur.csv', header, rowsOf(1100, 0.3, true));
     const roles = { id: 'id', score: 'score', prediction: 'pred' };
     ref = { path: refPath, format: 'CSVWithNames', columns: await describeFile(refPath), roles };
     cur = { path: curPath, format: 'CSVWithNames', columns: await describeFile(curPath), roles };
     await store.exec(
-      `CREATE TABLE ${store.table('records')}_mem AS ${store.table('records')} ENGINE = Memory`,
+      sql`CREATE TABLE ${store.table('records')}_mem AS ${store.table('records')} ENGINE = Memory`,
     );
-    await store.exec(`DROP TABLE ${store.table('records')}`);
-    await store.exec(`RENAME TABLE ${store.table('records')}_mem TO ${store.table('records')}`);
+    await store.exec(sql`DROP TABLE ${store.table('records')}`);
+    await store.exec(sql`RENAME TABLE ${store.table('records')}_mem TO ${store.table('records')}`);
     for (const [file, environment] of [
       [ref, 'training'],
       [cur, 'production'],
