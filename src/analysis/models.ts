@@ -1,7 +1,7 @@
 import type { Task } from '../shared/task.js';
 import { type Store, str } from '../store/index.js';
 
-export { type Task, TASKS } from '../shared/task.js';
+export { TASKS, type Task } from '../shared/task.js';
 
 /** ModelConfig is what `PUT /v1/models/{model}` declares; anything absent is inferred. */
 export interface ModelConfig {
