@@ -13,12 +13,12 @@ import {
   fileReadError,
   formatOf,
 } from '../shared/files/index.js';
-import { openChdbStore } from '../store/engines/chdb.js';
 import {
   actualLabelCounts,
   describeFile,
   insertFileRecords,
   migrate,
+  openChdbStore,
   type Store,
   useMemoryRecords,
 } from '../store/index.js';

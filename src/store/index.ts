@@ -3,6 +3,7 @@ import { openServerStore } from './engines/server.js';
 import { migrate } from './migrations.js';
 import type { Store } from './store.js';
 
+export { openChdbStore } from './engines/chdb.js';
 export { storeError } from './errors.js';
 export { type FileRows, type FileSelect, openFileRows } from './files/index.js';
 export { migrate, migrations } from './migrations.js';
