@@ -1,8 +1,9 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ksTwoSample, psiQuantile, wassersteinDistance } from '../core/index.js';
 import { mulberry32, normal } from '../demo/random.js';
-import { IngestService, WriteQueue } from '../ingest/index.js';
+import { IngestService } from '../ingest/index.js';
 import type { Store } from '../store/index.js';
+import { WriteQueue } from '../store/index.js';
 import {
   cleanupTestDataDir,
   dropTestStore,

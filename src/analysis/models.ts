@@ -1,7 +1,7 @@
+import type { Task } from '../shared/task.js';
 import { type ModelStatsRow, modelStats, type Store } from '../store/index.js';
 
-export type Task = 'binary' | 'multiclass' | 'regression' | 'ranking';
-export const TASKS: readonly Task[] = ['binary', 'multiclass', 'regression', 'ranking'];
+export { TASKS, type Task } from '../shared/task.js';
 
 /** ModelConfig is what `PUT /v1/models/{model}` declares; anything absent is inferred. */
 export interface ModelConfig {

@@ -12,8 +12,9 @@ import {
   rocAuc,
 } from '../core/index.js';
 import { mulberry32 } from '../demo/random.js';
-import { IngestService, WriteQueue } from '../ingest/index.js';
+import { IngestService } from '../ingest/index.js';
 import type { Store } from '../store/index.js';
+import { WriteQueue } from '../store/index.js';
 import {
   cleanupTestDataDir,
   dropTestStore,

@@ -1,5 +1,5 @@
-import { parseTimestamp } from '../ingest/timestamp.js';
 import { VigilError } from '../shared/errors.js';
+import { parseTimestamp } from '../shared/timestamp.js';
 
 export interface SeriesPoint {
   timestamp: number;

@@ -1,7 +1,11 @@
 import { createDetector, type Detector, type DetectorPoint, type Sensitivity } from '../core/index.js';
-import type { WriteQueue } from '../ingest/index.js';
 import type { Clock } from '../shared/clock.js';
-import { countLateSeriesPoints, type Store, selectSeriesPointsAfter } from '../store/index.js';
+import {
+  countLateSeriesPoints,
+  type Store,
+  selectSeriesPointsAfter,
+  type WriteQueue,
+} from '../store/index.js';
 import type { SeriesPoint } from './series-input.js';
 
 interface SeriesState {

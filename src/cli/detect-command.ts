@@ -2,10 +2,10 @@ import { createWriteStream } from 'node:fs';
 import { basename } from 'node:path';
 import type { Writable } from 'node:stream';
 import { createDetector, type Sensitivity } from '../core/index.js';
-import { isNumericType, openFileRows } from '../ingest/files/index.js';
-import { parseTimestamp } from '../ingest/timestamp.js';
 import { VigilError } from '../shared/errors.js';
-import { columnIdent as ident } from '../store/index.js';
+import { isNumericType } from '../shared/files/index.js';
+import { parseTimestamp } from '../shared/timestamp.js';
+import { openFileRows } from '../store/index.js';
 import { progressBar } from './progress.js';
 
 export interface DetectCommandOptions {
@@ -23,7 +23,7 @@ export interface DetectCommandOptions {
  * memory stays bounded whatever the file's length.
  */
 export async function runDetect(file: string, opts: DetectCommandOptions): Promise<void> {
-  const probe = await openFileRows(file, { query: 'SELECT 1 FROM {source} LIMIT 0' });
+  const probe = await openFileRows(file, { select: { kind: 'columns' } });
   for await (const _ of probe.batches(1)) {
     /* drain */
   }
@@ -39,22 +39,14 @@ export async function runDetect(file: string, opts: DetectCommandOptions): Promi
       );
   }
   if (!isNumericType(types.get(opts.value) ?? '')) {
-    const bad = await openFileRows(file, {
-      // Row numbers are taken before the filter, on one thread so they follow the file's order.
-      query: `SELECT row, v FROM (SELECT rowNumberInAllBlocks() + 1 AS row, toString(${ident(opts.value)}) AS v
-              FROM {source} SETTINGS max_threads = 1, input_format_parallel_parsing = 0)
-              WHERE isNotNull(v) AND v != '' AND isNull(toFloat64OrNull(v)) LIMIT 1`,
-    });
+    const bad = await openFileRows(file, { select: { kind: 'firstNonNumber', column: opts.value } });
     let example = '';
     for await (const b of bad.batches(1))
       example = ` (data row ${b[0]?.['row']}: ${JSON.stringify(b[0]?.['v'])})`;
     throw new VigilError('non_numeric', `--value ${opts.value}: not every value is a number${example}`);
   }
   const rows = await openFileRows(file, {
-    query: `SELECT ts, avg(toFloat64(v)) AS value, count() AS n FROM
-              (SELECT ${ident(opts.timestamp)} AS ts, ${ident(opts.value)} AS v FROM {source}
-               WHERE isNotNull(ts) AND isNotNull(v))
-            GROUP BY ts ORDER BY ts`,
+    select: { kind: 'seriesByTime', timestamp: opts.timestamp, value: opts.value },
   });
   const out: Writable = opts.output ? createWriteStream(opts.output) : process.stdout;
   const write = (s: string) =>

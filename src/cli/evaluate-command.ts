@@ -13,8 +13,9 @@ import {
   metricsFor,
   type RankedQuery,
 } from '../core/index.js';
-import { type FileColumn, openFileRows } from '../ingest/files/index.js';
 import { VigilError } from '../shared/errors.js';
+import type { FileColumn } from '../shared/files/index.js';
+import { openFileRows } from '../store/index.js';
 
 export interface EvaluateCommandOptions {
   reference: string;

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { IngestKind, IngestResult } from '../ingest/index.js';
-import { IngestService, WriteQueue } from '../ingest/index.js';
+import { IngestService } from '../ingest/index.js';
 import { errorMessage, VigilError } from '../shared/errors.js';
 import type { StoreOptions } from '../store/index.js';
+import { WriteQueue } from '../store/index.js';
 import { openCliStore } from './cli-errors.js';
 
 /** Sink takes record batches from a file import and commits them somewhere. */

@@ -8,8 +8,8 @@ import { ksTwoSample } from '../core/index.js';
 import { testEngine, uniqueName } from '../store/test-support/test-store.js';
 import { runVigil, startVigil, storeArgs } from './test-support/vigil-process.js';
 
-// Files as pandas, numpy, R, Excel and Spark write them (src/ingest/files/fixtures/make_fixtures.py).
-const FIXTURES = fileURLToPath(new URL('../ingest/files/fixtures/', import.meta.url));
+// Files as pandas, numpy, R, Excel and Spark write them (src/store/files/fixtures/make_fixtures.py).
+const FIXTURES = fileURLToPath(new URL('../store/files/fixtures/', import.meta.url));
 const fixture = (name: string) => join(FIXTURES, name);
 
 interface JsonReport {

@@ -2,8 +2,13 @@ import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Task } from '../analysis/models.js';
-import { buildOfflineReport, type OfflineReport } from '../report/offline-report.js';
-import { renderHtml, renderMarkdown, renderText } from '../report/render.js';
+import {
+  buildOfflineReport,
+  type OfflineReport,
+  renderHtml,
+  renderMarkdown,
+  renderText,
+} from '../report/index.js';
 import { VigilError } from '../shared/errors.js';
 
 export type ReportFormat = 'text' | 'html' | 'json' | 'md';

@@ -8,5 +8,3 @@ export {
   IngestService,
 } from './ingest-service.js';
 export { RECORD_LIMITS, type RecordRow, toActualRow, toRecordRow } from './record-row.js';
-export { parseTimestamp } from './timestamp.js';
-export { WriteQueue } from './write-queue.js';

@@ -2,10 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Clock } from '../shared/clock.js';
 import { systemClock } from '../shared/clock.js';
 import { VigilError } from '../shared/errors.js';
-import { type Store, str } from '../store/index.js';
+import { findStoredAnswer, type Store, type WriteQueue } from '../store/index.js';
 import { splitBody } from './body.js';
 import { type FieldError, type RowContext, toActualRow, toRecordRow } from './record-row.js';
-import type { WriteQueue } from './write-queue.js';
 
 export type IngestKind = 'records' | 'actuals';
 
@@ -82,11 +81,7 @@ export class IngestService {
     const running = this.#inFlight.get(slot);
     if (running) return running;
     const work = (async () => {
-      const stored = await this.#store.query<{ status: number; response: string }>(
-        `SELECT status, response FROM ${this.#store.table('idempotency')} FINAL
-         WHERE project = ${str(req.project)} AND key = ${str(`${kind}:${key}`)} LIMIT 1`,
-      );
-      const hit = stored[0];
+      const hit = await findStoredAnswer(this.#store, { project: req.project, key: `${kind}:${key}` });
       if (hit) return { status: hit.status, body: JSON.parse(hit.response) as IngestResponse['body'] };
       const res = await this.#process(kind, req.project, req.body, req.contentType, key);
       await this.#queue.write('idempotency', [

@@ -1,5 +1,5 @@
 import { ENVIRONMENTS, isEnvironment, NAME_RE } from '../shared/names.js';
-import { parseTimestamp } from './timestamp.js';
+import { parseTimestamp } from '../shared/timestamp.js';
 
 /** FieldError is one reason a row was refused: the JSON path of the field and a sentence. */
 export interface FieldError {

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WriteQueue } from '../ingest/write-queue.js';
 import { systemClock } from '../shared/clock.js';
 import { noopLogger } from '../shared/logger.js';
 import type { Store } from '../store/index.js';
+import { WriteQueue } from '../store/index.js';
 import { cleanupTestDataDir, dropTestStore, openTestStore } from '../store/test-support/test-store.js';
 import { Enrollments } from './enrollments.js';
 

@@ -1,12 +1,11 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { WriteQueue } from '../ingest/write-queue.js';
 import type { Clock } from '../shared/clock.js';
 import { badRequest, notFound, VigilError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { checkName } from '../shared/names.js';
 import { OutboundGuard } from '../shared/outbound-url.js';
 import type { Entities } from '../store/entities.js';
-import type { Store } from '../store/index.js';
+import type { Store, WriteQueue } from '../store/index.js';
 import { isAllocated } from './allocation.js';
 import { Enrollments } from './enrollments.js';
 import {

@@ -1,6 +1,5 @@
-import type { WriteQueue } from '../ingest/write-queue.js';
 import type { Logger } from '../shared/logger.js';
-import { LABS_TABLES } from '../store/index.js';
+import { LABS_TABLES, type WriteQueue } from '../store/index.js';
 import type { Outcome } from './experiment.js';
 
 /** CallRow is one answered predict call as stored in labs_calls: usage, never the payload. */

@@ -5,10 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { measureDrift } from '../analysis/drift.js';
 import { aggregateDriftParts } from '../analysis/drift-aggregates.js';
 import { aggregateFileDrift, type DriftFile } from '../analysis/file-drift-aggregates.js';
-import { insertFileSql } from '../analysis/file-import.js';
 import { mulberry32, normal } from '../demo/random.js';
-import type { FileColumn } from '../ingest/files/index.js';
-import type { Store } from '../store/index.js';
+import type { FileColumn } from '../shared/files/index.js';
+import { insertFileRecords, type Store, sql, str } from '../store/index.js';
 import {
   cleanupTestDataDir,
   dropTestStore,
@@ -70,24 +69,22 @@ describe.skipIf(testEngine !== 'chdb')('drift straight from files equals drift f
   beforeAll(async () => {
     store = await openTestStore();
     const describeFile = (path: string) =>
-      store.query<FileColumn>(`DESCRIBE file('${path}', 'CSVWithNames')`);
+      store.query<FileColumn>(sql`DESCRIBE file(${str(path)}, 'CSVWithNames')`);
     const refPath = write('ref.csv', [...header, 'only_ref'], rowsOf(1500, 0, false));
     const curPath = write('cur.csv', header, rowsOf(1100, 0.3, true));
     const roles = { id: 'id', score: 'score', prediction: 'pred' };
     ref = { path: refPath, format: 'CSVWithNames', columns: await describeFile(refPath), roles };
     cur = { path: curPath, format: 'CSVWithNames', columns: await describeFile(curPath), roles };
     await store.exec(
-      `CREATE TABLE ${store.table('records')}_mem AS ${store.table('records')} ENGINE = Memory`,
+      sql`CREATE TABLE ${store.table('records')}_mem AS ${store.table('records')} ENGINE = Memory`,
     );
-    await store.exec(`DROP TABLE ${store.table('records')}`);
-    await store.exec(`RENAME TABLE ${store.table('records')}_mem TO ${store.table('records')}`);
+    await store.exec(sql`DROP TABLE ${store.table('records')}`);
+    await store.exec(sql`RENAME TABLE ${store.table('records')}_mem TO ${store.table('records')}`);
     for (const [file, environment] of [
       [ref, 'training'],
       [cur, 'production'],
     ] as const)
-      await store.exec(
-        insertFileSql(store, file, { project: 'p', model: 'm', environment }, file.roles, false),
-      );
+      await insertFileRecords(store, file, { project: 'p', model: 'm', environment }, file.roles, false);
   });
   afterAll(async () => {
     await dropTestStore(store);

@@ -3,16 +3,25 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DriftReport } from '../analysis/drift.js';
 import type { DriftFile, InfiniteCount } from '../analysis/file-drift-aggregates.js';
-import { type FileRoleColumns, insertFileSql } from '../analysis/file-import.js';
 import type { Task } from '../analysis/models.js';
 import { measurePerformance, resolvePositiveLabel } from '../analysis/performance.js';
-import { fileReadError } from '../ingest/files/file-errors.js';
-import { CLICKHOUSE_FORMAT, formatOf } from '../ingest/files/file-format.js';
-import type { FileColumn } from '../ingest/files/index.js';
-import { FILE_READ_SETTINGS } from '../ingest/files/number-spelling.js';
 import { VigilError } from '../shared/errors.js';
-import { openChdbStore } from '../store/engines/chdb.js';
-import { migrate, type Store, str } from '../store/index.js';
+import {
+  CLICKHOUSE_FORMAT,
+  type FileColumn,
+  type FileRoleColumns,
+  fileReadError,
+  formatOf,
+} from '../shared/files/index.js';
+import {
+  actualLabelCounts,
+  describeFile,
+  insertFileRecords,
+  migrate,
+  openChdbStore,
+  type Store,
+  useMemoryRecords,
+} from '../store/index.js';
 import { measureFileDrift } from './file-drift.js';
 
 export interface ReportOptions extends FileRoleColumns {
@@ -40,7 +49,7 @@ export interface OfflineReport extends Omit<DriftReport, 'rows'> {
   /**
    * infinite counts ±inf per side for the numeric columns that hold some: they are left out of
    * the column's statistics (which are those of its finite values); NaN and the missing
-   * spellings count as missing (see ingest/files/number-spelling.ts).
+   * spellings count as missing (see store/queries/number-spelling.ts).
    */
   infinite: InfiniteCount[];
 }
@@ -57,9 +66,7 @@ const PRIMARY: Record<Task, { metric: string; higher: boolean }> = {
 
 async function describe(store: Store, what: string, path: string, format: string): Promise<FileColumn[]> {
   try {
-    const cols = await store.query<FileColumn>(
-      `DESCRIBE file(${str(path)}, ${str(format)}) SETTINGS ${FILE_READ_SETTINGS}`,
-    );
+    const cols = await describeFile(store, path, format);
     if (cols.length === 0) throw new Error('the file is empty');
     return cols;
   } catch (e) {
@@ -78,24 +85,19 @@ async function loadRoleRecords(
   regression: boolean,
 ): Promise<void> {
   await migrate(store);
-  const records = store.table('records');
-  await store.exec(`CREATE TABLE ${records}_mem AS ${records} ENGINE = Memory`);
-  await store.exec(`DROP TABLE ${records}`);
-  await store.exec(`RENAME TABLE ${records}_mem TO ${records}`);
+  await useMemoryRecords(store);
   const target = { project: 'report', model: 'report' };
   for (const [file, environment] of [
     [files.reference, 'training'],
     [files.current, 'production'],
   ] as const) {
     const roles = new Set(Object.values(file.roles));
-    await store.exec(
-      insertFileSql(
-        store,
-        { path: file.path, format: file.format, columns: file.columns.filter((c) => roles.has(c.name)) },
-        { ...target, environment },
-        file.roles,
-        regression,
-      ),
+    await insertFileRecords(
+      store,
+      { path: file.path, format: file.format, columns: file.columns.filter((c) => roles.has(c.name)) },
+      { ...target, environment },
+      file.roles,
+      regression,
     );
   }
 }
@@ -230,10 +232,7 @@ async function performanceSection(
   let positiveLabel: string | undefined;
   let resolvedTask = task;
   if (task === 'binary') {
-    const labels = await store.query<{ label: string; n: number }>(
-      `SELECT assumeNotNull(act_label) AS label, count() AS n FROM ${store.table('records')}
-       WHERE isNotNull(act_label) GROUP BY label ORDER BY n DESC LIMIT 50`,
-    );
+    const labels = await actualLabelCounts(store);
     if (!opts.task && !opts.score && labels.length > 2) resolvedTask = 'multiclass';
     else
       positiveLabel = resolvePositiveLabel(

@@ -4,13 +4,13 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { StoredSeries } from '../anomaly/index.js';
 import { AuditLog, KeyStore, KeyVerifier, Sessions } from '../auth/index.js';
-import { IngestService, WriteQueue } from '../ingest/index.js';
+import { IngestService } from '../ingest/index.js';
 import { MonitorService, type MonitorServiceOptions } from '../monitor/monitor-service.js';
 import { type Clock, systemClock } from '../shared/clock.js';
 import { type Logger, noopLogger } from '../shared/logger.js';
 import { OutboundGuard } from '../shared/outbound-url.js';
 import { Entities } from '../store/entities.js';
-import { pingQuery, type Store, storeError } from '../store/index.js';
+import { pingQuery, type Store, storeError, WriteQueue } from '../store/index.js';
 import { recordAudit } from './auth-context.js';
 import {
   INTERNAL_HEADER,

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Window } from '../analysis/index.js';
-import { parseTimestamp } from '../ingest/timestamp.js';
 import { VigilError } from '../shared/errors.js';
 import { ENVIRONMENTS, isEnvironment } from '../shared/names.js';
+import { parseTimestamp } from '../shared/timestamp.js';
 
 /** timeParam reads an optional RFC 3339 / epoch-ms query parameter, naming it when it is wrong. */
 export function timeParam(value: string | undefined, field: string): number | undefined {

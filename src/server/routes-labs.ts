@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { atLeast } from '../auth/index.js';
-import { WriteQueue } from '../ingest/write-queue.js';
 import { isHttpSourceBody } from '../labs/experiment.js';
 import { LabsService, renderHtml, renderMarkdown } from '../labs/index.js';
 import { WIDGET_SOURCE } from '../labs/widget/widget-source.js';
@@ -10,6 +9,7 @@ import type { Logger } from '../shared/logger.js';
 import type { OutboundGuard } from '../shared/outbound-url.js';
 import type { Entities } from '../store/entities.js';
 import type { Store } from '../store/index.js';
+import { WriteQueue } from '../store/index.js';
 import { forbidden, recordAudit, unauthorized } from './auth-context.js';
 import { projectOf } from './project.js';
 

@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { parseTimestamp } from '../ingest/timestamp.js';
 import { parseDuration } from '../monitor/duration.js';
 import { INITIAL_RUNTIME, type RuntimeState } from '../monitor/monitor-evaluator.js';
 import type { MonitorService } from '../monitor/monitor-service.js';
@@ -15,6 +14,7 @@ import { replayMonitors } from '../monitor/replay.js';
 import { badRequest, isVigilError, notFound, VigilError } from '../shared/errors.js';
 import { checkName } from '../shared/names.js';
 import { OutboundGuard } from '../shared/outbound-url.js';
+import { parseTimestamp } from '../shared/timestamp.js';
 import type { Entities } from '../store/entities.js';
 import type { Store } from '../store/index.js';
 import { projectOf } from './project.js';

@@ -3,7 +3,9 @@ import { openServerStore } from './engines/server.js';
 import { migrate } from './migrations.js';
 import type { Store } from './store.js';
 
+export { openChdbStore } from './engines/chdb.js';
 export { storeError } from './errors.js';
+export { type FileRows, type FileSelect, openFileRows } from './files/index.js';
 export { type Migration, migrate, migrations } from './migrations.js';
 export {
   aggregateDriftParts,
@@ -28,6 +30,10 @@ export {
   type DriftRowSet,
   type DriftWindows,
 } from './queries/drift-rows.js';
+export * from './queries/file-drift.js';
+export { actualLabelCounts, insertFileRecords, useMemoryRecords } from './queries/file-import.js';
+export { describeFile } from './queries/file-read.js';
+export * from './queries/ingest.js';
 export { type BinnedFeature, MAX_MODEL_FEATURES, tooManyFeatures } from './queries/lookup-chunks.js';
 export {
   hasRecords,
@@ -39,6 +45,7 @@ export {
   predictionShape,
   tagKeys,
 } from './queries/models.js';
+export { MISSING_SPELLINGS } from './queries/number-spelling.js';
 export {
   type BinaryBucketRow,
   binaryBuckets,
@@ -79,6 +86,7 @@ export {
 } from './queries/segments.js';
 export { columnIdent, ident, int, joinSql, num, type Sql, sql, str, strList } from './sql.js';
 export type { QueryOptions, Store, TableName } from './store.js';
+export { WriteQueue, type WriteQueueOptions } from './write-queue.js';
 
 export interface StoreOptions {
   /** dataDir holds the embedded store; ignored when clickhouseUrl is given. */

@@ -1,10 +1,10 @@
 /*
  * ValueCounts: a sample stored as its sorted distinct values with a count each.
  *
- * This is the exact, mergeable form of a numeric sample (`SELECT value, count() … GROUP BY
- * value` per time bucket), on which KS, Wasserstein and the quantile bins run without the raw
- * rows. Merging is a sorted merge that adds counts, so it is associative and commutative and
- * buckets roll up to days exactly. NaN is kept aside in `missing`; ±Infinity are values.
+ * This is the exact, mergeable form of a numeric sample (the store counts each distinct value
+ * per time bucket), on which KS, Wasserstein and the quantile bins run without the raw rows.
+ * Merging is a sorted merge that adds counts, so it is associative and commutative and buckets
+ * roll up to days exactly. NaN is kept aside in `missing`; ±Infinity are values.
  * Counts must be non-negative integers (exact in float64 up to 2^53). Epsilon: none.
  */
 import { sortedWithoutNaN } from './sample.js';

@@ -1,6 +1,12 @@
-import { VigilError } from '../../shared/errors.js';
+import { VigilError } from '../errors.js';
 
 export type FileFormat = 'csv' | 'tsv' | 'parquet' | 'ndjson';
+
+/** FileColumn is a column of a data file and the type ClickHouse read it as. */
+export interface FileColumn {
+  name: string;
+  type: string;
+}
 
 /** CLICKHOUSE_FORMAT names the ClickHouse input format that reads each file format. */
 export const CLICKHOUSE_FORMAT: Record<FileFormat, string> = {
@@ -27,4 +33,18 @@ export function formatOf(path: string): FileFormat {
 /** isNumericType tells whether ClickHouse inferred a file column as a number (nullable or not). */
 export function isNumericType(type: string): boolean {
   return /^(Nullable\()?(U?Int\d+|Float\d+|Decimal)/.test(type);
+}
+
+/** isTextFormat: CSV and TSV hold text, whose numbers ClickHouse infers from a sample of rows. */
+export function isTextFormat(clickhouseFormat: string): boolean {
+  return /^(CSV|TSV|TabSeparated)/.test(clickhouseFormat);
+}
+
+/**
+ * readTypeOf is the type a column is read as. In CSV and TSV a column ClickHouse inferred as a
+ * number is read as text and converted by the number spellings (store/queries/number-spelling.ts): its type comes from a sample of rows
+ * (an `NA` after it would fail the parse), and its empty TSV cells would read as 0.
+ */
+export function readTypeOf(type: string, clickhouseFormat: string): string {
+  return isTextFormat(clickhouseFormat) && isNumericType(type) ? 'Nullable(String)' : type;
 }

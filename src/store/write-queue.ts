@@ -1,5 +1,5 @@
 import { VigilError } from '../shared/errors.js';
-import type { Store, TableName } from '../store/index.js';
+import type { Store, TableName } from './store.js';
 
 interface Pending {
   lines: string[];

@@ -1,4 +1,4 @@
-import { errorMessage, VigilError } from '../../shared/errors.js';
+import { errorMessage, VigilError } from '../errors.js';
 
 /**
  * plainClickhouseText drops ClickHouse's wrapping from a message (`Code: N. DB::Exception:`,

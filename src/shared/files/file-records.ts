@@ -1,6 +1,6 @@
-import type { Task } from '../../analysis/models.js';
-import { VigilError } from '../../shared/errors.js';
-import type { FileColumn } from './file-rows.js';
+import { VigilError } from '../errors.js';
+import type { Task } from '../task.js';
+import type { FileColumn } from './file-format.js';
 
 /** FileRoles name the columns with a role; every other column is a feature. */
 export interface FileRoles {
@@ -89,4 +89,13 @@ export function toRecord(row: Record<string, unknown>, m: FileMapping): Record<s
     record['actual'] = regression ? { value: row[roles.target] } : { label: label(row[roles.target]) };
   }
   return record;
+}
+
+/** FileRoleColumns name the columns of a file that are not features. */
+export interface FileRoleColumns {
+  target?: string | undefined;
+  prediction?: string | undefined;
+  score?: string | undefined;
+  id?: string | undefined;
+  timestamp?: string | undefined;
 }

@@ -2,13 +2,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { VigilError } from '../../shared/errors.js';
-import { fileReadError } from './file-errors.js';
-import { CLICKHOUSE_FORMAT, formatOf } from './file-format.js';
-
-export interface FileColumn {
-  name: string;
-  type: string;
-}
+import { CLICKHOUSE_FORMAT, type FileColumn, fileReadError, formatOf } from '../../shared/files/index.js';
+import type { FileSelect } from '../queries/file-read.js';
 
 export interface FileRows {
   columns: FileColumn[];
@@ -22,21 +17,25 @@ export interface FileRows {
 
 /**
  * openFileRows lets ClickHouse parse a CSV, TSV, Parquet or NDJSON file (types inferred by
- * ClickHouse) in a child process and streams its rows back, or the rows of `query`, a
- * ClickHouse SELECT over `{source}` (the file) when ClickHouse should sort or aggregate first. Memory stays bounded: the pipe's
- * backpressure holds the child while a batch is being written.
+ * ClickHouse) in a child process and streams its rows back, or the rows `select` describes
+ * (store/queries/file-read.ts) when ClickHouse should sort or aggregate first. Memory stays
+ * bounded: the pipe's backpressure holds the child while a batch is being written.
  */
-export async function openFileRows(path: string, opts: { query?: string } = {}): Promise<FileRows> {
+export async function openFileRows(path: string, opts: { select?: FileSelect } = {}): Promise<FileRows> {
   if (!existsSync(path) || !statSync(path).isFile())
     throw new VigilError('file_not_found', `${path}: no such file`, { field: 'FILE' });
   const format = CLICKHOUSE_FORMAT[formatOf(path)];
   const childJs = fileURLToPath(new URL('./read-file-child.js', import.meta.url));
   const childTs = fileURLToPath(new URL('./read-file-child.ts', import.meta.url));
   const args = existsSync(childJs) ? [childJs] : ['--import', 'tsx', childTs];
-  const child = spawn(process.execPath, [...args, path, format, ...(opts.query ? [opts.query] : [])], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, TZ: 'UTC' },
-  });
+  const child = spawn(
+    process.execPath,
+    [...args, path, format, ...(opts.select ? [JSON.stringify(opts.select)] : [])],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, TZ: 'UTC' },
+    },
+  );
   let stderr = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (d: string) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VigilError } from '../shared/errors.js';
-import type { Store, TableName } from '../store/index.js';
+import type { Store, TableName } from './store.js';
 import { payloadOf, WriteQueue } from './write-queue.js';
 
 /** A store whose insert refuses any body holding `bad`, or everything while `down`. */

@@ -1,5 +1,4 @@
-import { str } from '../../store/sql.js';
-import { isNumericType } from './file-format.js';
+import { type Sql, sql, strList } from '../sql.js';
 
 /**
  * Number spellings: how the tools that write data files spell numbers and missing values, and
@@ -44,11 +43,11 @@ export const MISSING_SPELLINGS: readonly string[] = [
   'None',
 ];
 
-const missingList = `[${MISSING_SPELLINGS.map(str).join(', ')}]`;
+const missingList = strList(MISSING_SPELLINGS);
 
 /** isMissingSql is true when a Nullable(String) expression is NULL or a missing spelling. */
-export function isMissingSql(s: string): string {
-  return `(isNull(${s}) OR has(${missingList}, trimBoth(assumeNotNull(${s}))))`;
+export function isMissingSql(s: Sql): Sql {
+  return sql`(isNull(${s}) OR has(${missingList}, trimBoth(assumeNotNull(${s}))))`;
 }
 
 /**
@@ -56,32 +55,18 @@ export function isMissingSql(s: string): string {
  * spells (±inf included), NULL when it is missing or not a number. `+ 0` turns −0 into 0 (GROUP
  * BY keeps them apart though they compare equal).
  */
-export function spelledNumberSql(s: string): string {
-  const t = `trimBoth(assumeNotNull(${s}))`;
-  return `if(${isMissingSql(s)}, CAST(NULL AS Nullable(Float64)), toFloat64OrNull(if(startsWith(${t}, '+') AND NOT startsWith(${t}, '+-'), substring(${t}, 2), ${t})) + 0)`;
+export function spelledNumberSql(s: Sql): Sql {
+  const t = sql`trimBoth(assumeNotNull(${s}))`;
+  return sql`if(${isMissingSql(s)}, CAST(NULL AS Nullable(Float64)), toFloat64OrNull(if(startsWith(${t}, '+') AND NOT startsWith(${t}, '+-'), substring(${t}, 2), ${t})) + 0)`;
 }
 
 /** isNotNumberSql is true when a Nullable(String) expression is neither missing nor a number. */
-export function isNotNumberSql(s: string): string {
-  return `(NOT ${isMissingSql(s)} AND isNull(${spelledNumberSql(s)}))`;
-}
-
-/** isTextFormat: CSV and TSV hold text, whose numbers ClickHouse infers from a sample of rows. */
-export function isTextFormat(clickhouseFormat: string): boolean {
-  return /^(CSV|TSV|TabSeparated)/.test(clickhouseFormat);
-}
-
-/**
- * readTypeOf is the type a column is read as. In CSV and TSV a column ClickHouse inferred as a
- * number is read as text and converted by the rules above: its type comes from a sample of rows
- * (an `NA` after it would fail the parse), and its empty TSV cells would read as 0.
- */
-export function readTypeOf(type: string, clickhouseFormat: string): string {
-  return isTextFormat(clickhouseFormat) && isNumericType(type) ? 'Nullable(String)' : type;
+export function isNotNumberSql(s: Sql): Sql {
+  return sql`(NOT ${isMissingSql(s)} AND isNull(${spelledNumberSql(s)}))`;
 }
 
 /**
  * FILE_READ_SETTINGS go with every read of a data file: TSV lines may end in CRLF (files from
  * Windows tools); CSV handles CRLF and a UTF-8 BOM by itself.
  */
-export const FILE_READ_SETTINGS = 'input_format_tsv_crlf_end_of_line = 1';
+export const FILE_READ_SETTINGS = sql`input_format_tsv_crlf_end_of_line = 1`;

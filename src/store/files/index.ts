@@ -1,0 +1,2 @@
+export type { FileSelect } from '../queries/file-read.js';
+export { type FileRows, openFileRows } from './file-rows.js';
