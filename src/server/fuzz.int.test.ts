@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { experimentBody } from '../labs/test-support/labs-app.js';
-import type { Store } from '../store/index.js';
+import { ident, type Sql, type Store, sql, str } from '../store/index.js';
 import { cleanupTestDataDir, dropTestStore, openTestStore } from '../store/test-support/test-store.js';
 import { buildServer, type VigilServer } from './app.js';
 import { fraudRecord, ndjson } from './test-support.js';
@@ -28,11 +28,13 @@ let tried = 0;
 /** snapshotB reads every row of project B in every table, in a stable order. */
 async function snapshotB(): Promise<Record<string, string[]>> {
   const tables = await store.query<{ table: string }>(
-    `SELECT DISTINCT table FROM system.columns WHERE database = '${store.database}' AND name = 'project'`,
+    sql`SELECT DISTINCT table FROM system.columns WHERE database = ${str(store.database)} AND name = 'project'`,
   );
   const out: Record<string, string[]> = {};
   for (const { table } of tables) {
-    const rows = await store.query(`SELECT * FROM ${store.database}.${table} WHERE project = '${B}'`);
+    const rows = await store.query(
+      sql`SELECT * FROM ${ident(store.database)}.${ident(table) as Sql} WHERE project = ${str(B)}`,
+    );
     out[table] = rows.map((r) => JSON.stringify(r)).sort();
   }
   return out;

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { str } from '../store/index.js';
+import { sql, str } from '../store/index.js';
 import type { Store } from '../store/store.js';
 import {
   cleanupTestDataDir,
@@ -90,7 +90,7 @@ describe(`ingest API on ${testEngine}`, () => {
     });
     await postNdjson(server.app, '/v1/records', rows, { 'idempotency-key': 'k-1' });
     // Simulate a crash after commit but before the key was stored: drop the stored answer.
-    await store.exec(`TRUNCATE TABLE ${store.table('idempotency')}`);
+    await store.exec(sql`TRUNCATE TABLE ${store.table('idempotency')}`);
     await postNdjson(server.app, '/v1/records', rows, { 'idempotency-key': 'k-1' });
     expect((await modelCounts(server.app)).counts).toEqual({ fraud: { production: 50 } });
   });
@@ -175,7 +175,7 @@ describe(`ingest API on ${testEngine}`, () => {
     ]);
     expect(errors[6]?.message).toMatch(/epoch seconds/);
     const rows = await store.query<{ v: string }>(
-      `SELECT cat_values[indexOf(cat_keys, 'city')] AS v FROM ${store.table('records')} FINAL
+      sql`SELECT cat_values[indexOf(cat_keys, 'city')] AS v FROM ${store.table('records')} FINAL
        WHERE has(cat_values, ${str(sqlish)})`,
     );
     expect(rows).toEqual([{ v: 'Zürich 東京 🚀' }]);
@@ -250,7 +250,7 @@ describe(`ingest API on ${testEngine}`, () => {
       ],
     });
     const joined = await store.query<{ id: string; label: string }>(
-      `SELECT r.id AS id, a.act_label AS label
+      sql`SELECT r.id AS id, a.act_label AS label
        FROM (SELECT project, model, id FROM ${store.table('records')} FINAL) AS r
        ANY INNER JOIN (SELECT project, model, id, act_label FROM ${store.table('actuals')} FINAL) AS a
        USING (project, model, id) ORDER BY id`,

@@ -14,14 +14,14 @@ export interface Store {
   /** table gives the qualified name of one of Vigil's tables. */
   table(name: TableName): Sql;
   /** exec runs a statement that returns no rows (DDL, ALTER, OPTIMIZE). */
-  exec(sql: string): Promise<void>;
+  exec(sql: Sql): Promise<void>;
   /**
    * query runs a SELECT and returns its rows parsed from JSONEachRow, bounded by the store's
    * max_execution_time. Only a caller whose SQL ends with a SETTINGS clause of its own (which
    * then sets its own max_execution_time) says so with `ownSettings`; the SQL text is never
    * inspected for it (a model or a string named SETTINGS must not lift the limit).
    */
-  query<T = Record<string, unknown>>(sql: string, opts?: QueryOptions): Promise<T[]>;
+  query<T = Record<string, unknown>>(sql: Sql, opts?: QueryOptions): Promise<T[]>;
   /** insert commits JSONEachRow rows into a table; resolves only once ClickHouse has written them. */
   insert(table: TableName, jsonEachRow: Buffer): Promise<void>;
   /** ping checks the engine answers; health endpoints report it. */

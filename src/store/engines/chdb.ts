@@ -80,7 +80,7 @@ export function openChdbStore(opts: { dataDir: string; database?: string; maxQue
         throw storeError(e, 'statement');
       }
     },
-    async query<T>(sql: string, qopts?: QueryOptions): Promise<T[]> {
+    async query<T>(sql: Sql, qopts?: QueryOptions): Promise<T[]> {
       let text: string;
       const started = performance.now();
       try {

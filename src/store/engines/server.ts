@@ -41,7 +41,7 @@ export function openServerStore(opts: {
         throw storeError(e, 'statement');
       }
     },
-    async query<T>(sql: string): Promise<T[]> {
+    async query<T>(sql: Sql): Promise<T[]> {
       try {
         const rs = await client.query({
           query: sql,
