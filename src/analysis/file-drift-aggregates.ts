@@ -23,7 +23,7 @@ import type { FileRoleColumns } from './file-import.js';
  * GROUP BY GROUPING SETS query counts every value of every column (one grouping set per column,
  * no ARRAY JOIN), and its output — one row per distinct value per column — goes into a small
  * Memory table. Everything the drift layer needs is exact from those value counts: n, mean and
- * std (stddevPop's moment formula), min/max, the deciles (quantilesExactInclusive's formula),
+ * std (two-pass, as stddevPopStable: the moment formula loses σ at 1e9 + N(0, 1)), min/max, the deciles (quantilesExactInclusive's formula),
  * the decile-bin counts, the exact KS D and Wasserstein-1 (drift-aggregates' own array
  * expressions), per-value counts and categories. So the report gives the API's numbers, up to
  * float summation order, at the cost of one parse per file.
@@ -189,7 +189,8 @@ function sideSql(p: string, cs: string, edges: string): string[] {
     `arraySum(${cs}) AS ${n}`,
     `arrayCumSum(${cs}) AS ${cum}`,
     `arraySum(arrayMap((x, c) -> x * c, vs, ${cs})) AS ${p}_m1`,
-    `arraySum(arrayMap((x, c) -> x * x * c, vs, ${cs})) AS ${p}_m2`,
+    // Squared deviations from the mean, not Σx²·c − (Σx·c)²/n: at 1e9 + N(0, 1) that gave σ 25, not 1.
+    `arraySum(arrayMap((x, c, m) -> (x - m) * (x - m) * c, vs, ${cs}, replicate(${p}_m1 / ${n}, vs))) AS ${p}_ss`,
     `arrayFirst((x, c) -> c > 0, vs, ${cs}) AS ${p}_min`,
     `arrayLast((x, c) -> c > 0, vs, ${cs}) AS ${p}_max`,
   ];
@@ -229,7 +230,7 @@ interface NumericRow {
 function numericSql(counts: string, ids: readonly number[]): string {
   const limit = int(MAX_EXACT_DISTINCT);
   const pick = (p: string) =>
-    ['n', 'm1', 'm2', 'min', 'max', 'deciles', 'ge'].map((x) => `${p}_${x}`).join(', ');
+    ['n', 'm1', 'ss', 'min', 'max', 'deciles', 'ge'].map((x) => `${p}_${x}`).join(', ');
   return `SELECT f, n_distinct, if(r_n > 0 AND c_n > 0, d, NULL) AS d, if(r_n > 0 AND c_n > 0, w1, NULL) AS w1,
       if(n_distinct <= ${limit}, vs, emptyArrayFloat64()) AS vs,
       if(n_distinct <= ${limit}, c0s, emptyArrayUInt64()) AS c0s,
@@ -512,12 +513,12 @@ function assemble(
       const n = Number(r[`${p}_n`]);
       if (n === 0) return null;
       const m1 = Number(r[`${p}_m1`]);
-      const m2 = Number(r[`${p}_m2`]);
+      const ss = Number(r[`${p}_ss`]);
       return {
         n,
         mean: m1 / n,
-        // stddevPop's own formula (moments), so the report matches the API's figure.
-        std: Math.sqrt(Math.max(0, (m2 - (m1 * m1) / n) / n)),
+        // Two-pass, as the API's stddevPopStable, so the report matches the API's figure.
+        std: Math.sqrt(ss / n),
         min: Number(r[`${p}_min`]),
         max: Number(r[`${p}_max`]),
         deciles: (r[`${p}_deciles`] as number[]).map(Number),
