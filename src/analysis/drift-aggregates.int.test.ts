@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { measuresOf } from '../core/drift/index.js';
 import { ksTwoSample, psiQuantile, wassersteinDistance } from '../core/index.js';
 import { mulberry32, normal } from '../demo/random.js';
 import { IngestService } from '../ingest/index.js';
@@ -10,6 +12,7 @@ import {
   openTestStore,
   testEngine,
 } from '../store/test-support/test-store.js';
+import { summariesOf } from './drift.js';
 import { aggregateDriftParts } from './drift-aggregates.js';
 
 describe(`drift aggregation in ClickHouse (${testEngine})`, () => {
@@ -88,5 +91,36 @@ describe(`drift aggregation in ClickHouse (${testEngine})`, () => {
 
     expect(pred.numeric.map((f) => f.name)).toEqual(['score']);
     expect(pred.categorical.map((f) => f.name)).toEqual(['label']);
+  });
+  it('keeps the std of a feature at 1e9 + N(0, 1) (stddevPop read 11.5, not 0.95), so normed Wasserstein is right', async () => {
+    // scipy/numpy values: src/core/stats/scale-refvectors.json (scripts/refvectors/scale_vectors.py).
+    const vectors = JSON.parse(
+      readFileSync(new URL('../core/stats/scale-refvectors.json', import.meta.url), 'utf8'),
+    ) as {
+      cases: Array<{
+        name: string;
+        inputs: { x: number[]; y: number[] };
+        expected: { std: number; mean: number; wasserstein_norm: number };
+      }>;
+    };
+    const c = vectors.cases.find((k) => k.name === 'offset_1e9_unit_spread_shift_1sd');
+    if (!c) throw new Error('missing reference case');
+    await load(c.inputs.x, c.inputs.y, [[], []]);
+    const [agg] = await aggregateDriftParts(store, {
+      kind: 'windows',
+      project: 'default',
+      model: 'm',
+      baseline: { environment: 'training' },
+      current: { environment: 'production' },
+      outputs: false,
+    });
+    if (!agg) throw new Error('expected one part');
+    const x = agg.numeric.find((f) => f.name === 'x');
+    // σ ≈ 0.95 from numbers near 1e9 (a float64 step there is 1.2e-7): 1e-6 relative.
+    expect(Math.abs((x?.ref?.std ?? Number.NaN) / c.expected.std - 1)).toBeLessThan(1e-6);
+    const feature = summariesOf(agg).summaries.get('x');
+    if (feature?.type !== 'numeric') throw new Error('x is not numeric');
+    const normed = measuresOf(feature).wasserstein().normed;
+    expect(Math.abs(normed / c.expected.wasserstein_norm - 1)).toBeLessThan(1e-6);
   });
 });

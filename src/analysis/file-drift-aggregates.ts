@@ -21,7 +21,7 @@ import {
  * File drift aggregates: the DriftAggregates of aggregateDriftParts (drift-aggregates.ts), computed
  * straight from two data files without loading them as records, from the value counts of every
  * column of both files (store/queries/file-drift.ts: each file parsed once). Everything the drift
- * layer needs is exact from those value counts: n, mean and std (stddevPop's moment formula),
+ * layer needs is exact from those value counts: n, mean and std (two-pass, as stddevPopStable: the moment formula loses σ at 1e9 + N(0, 1)),
  * min/max, the deciles (quantilesExactInclusive's formula), the decile-bin counts, the exact KS D
  * and Wasserstein-1, per-value counts and categories. So the report gives the API's numbers, up
  * to float summation order, at the cost of one parse per file. Embedded engine only (the files
@@ -235,12 +235,12 @@ function assemble(
       const n = Number(r[`${p}_n`]);
       if (n === 0) return null;
       const m1 = Number(r[`${p}_m1`]);
-      const m2 = Number(r[`${p}_m2`]);
+      const ss = Number(r[`${p}_ss`]);
       return {
         n,
         mean: m1 / n,
-        // stddevPop's own formula (moments), so the report matches the API's figure.
-        std: Math.sqrt(Math.max(0, (m2 - (m1 * m1) / n) / n)),
+        // Two-pass, as the API's stddevPopStable, so the report matches the API's figure.
+        std: Math.sqrt(ss / n),
         min: Number(r[`${p}_min`]),
         max: Number(r[`${p}_max`]),
         deciles: (r[`${p}_deciles`] as number[]).map(Number),

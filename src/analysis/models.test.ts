@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { modelStatus } from './models.js';
+import { DRIFT_PENDING, modelStatus } from './models.js';
 
 describe('modelStatus', () => {
   it('is alert when an alert is open and names what is open', () => {
@@ -30,5 +30,17 @@ describe('modelStatus', () => {
   it('is ok otherwise (drift not judged says nothing)', () => {
     expect(modelStatus([], { datasetDrift: false }).status).toBe('ok');
     expect(modelStatus([], { datasetDrift: null }).status).toBe('ok');
+  });
+  it('says when drift is not judged yet (its view not computed), without changing the status', () => {
+    expect(modelStatus([], { datasetDrift: null, pending: true })).toEqual({
+      status: 'ok',
+      status_reason: `no open alerts or warnings; ${DRIFT_PENDING}`,
+    });
+    expect(
+      modelStatus([{ state: 'alert', kind: 'volume', metric: 'count' }], {
+        datasetDrift: null,
+        pending: true,
+      }),
+    ).toEqual({ status: 'alert', status_reason: `1 open alert: volume; ${DRIFT_PENDING}` });
   });
 });

@@ -41,17 +41,22 @@ function alertLabel(a: OpenAlert): string {
   return `${a.kind.replace('_', ' ')} ${a.metric}`;
 }
 
+/** DRIFT_PENDING: the status reason's part for a model whose default drift view is not computed yet. */
+export const DRIFT_PENDING =
+  'drift not judged yet (the default drift view is computed in the background once writes settle)';
+
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
 /**
  * modelStatus derives a model's status (API.md, GET /v1/models): `alert` when it has an open
  * alert, `warning` when it has an open warning or its default drift view finds dataset drift,
  * else `ok`; the reason names the alerts (or the drift) behind it. `datasetDrift` is null when
- * the drift view could not be judged (no baseline): it then says nothing.
+ * the drift view could not be judged (no baseline): it then says nothing. `pending`: the view has
+ * not been computed yet (the listing never computes it), which the reason says.
  */
 export function modelStatus(
   open: readonly OpenAlert[],
-  drift: { datasetDrift: boolean | null; driftedShare?: number | null },
+  drift: { datasetDrift: boolean | null; driftedShare?: number | null; pending?: boolean },
 ): { status: ModelStatus; status_reason: string } {
   const list = (state: OpenAlert['state']) => {
     const labels = open.filter((a) => a.state === state).map(alertLabel);
@@ -64,19 +69,23 @@ export function modelStatus(
             ? ` (${Math.round(drift.driftedShare * 100)}% of features drifted)`
             : ''
         }`
-      : '';
+      : drift.pending === true
+        ? DRIFT_PENDING
+        : '';
   const alerts = list('alert');
   const warnings = list('warning');
   if (alerts !== '')
     return { status: 'alert', status_reason: [alerts, warnings, driftReason].filter(Boolean).join('; ') };
-  if (warnings !== '' || driftReason !== '')
+  if (warnings !== '' || (driftReason !== '' && driftReason !== DRIFT_PENDING))
     return { status: 'warning', status_reason: [warnings, driftReason].filter(Boolean).join('; ') };
   return {
     status: 'ok',
     status_reason:
       drift.datasetDrift === false
         ? 'no open alerts or warnings; no dataset drift'
-        : 'no open alerts or warnings',
+        : drift.pending === true
+          ? `no open alerts or warnings; ${DRIFT_PENDING}`
+          : 'no open alerts or warnings',
   };
 }
 

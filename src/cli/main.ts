@@ -8,7 +8,7 @@ import { runIngest } from './ingest-command.js';
 import { registerKeysCommands } from './keys-command.js';
 import { registerLabsCommands } from './labs-command.js';
 import { registerMonitorCommands } from './monitor-command.js';
-import { runReport } from './report-command.js';
+import { FAIL_ON, runReport } from './report-command.js';
 import { runServe } from './serve-command.js';
 import { addStoreOptions, storeOptionsOf } from './store-options.js';
 
@@ -201,12 +201,16 @@ program
   )
   .option('-o, --output <file>', 'write to a file (.html, .json, .md or .txt) instead of stdout')
   .addOption(
-    new Option('--fail-on <verdict>', 'exit 1 when this verdict is true (CI gates)').choices([
-      'drift',
-      'performance',
-    ]),
+    new Option(
+      '--fail-on <verdict>',
+      'exit 1 when this verdict is true (CI gates): drift = dataset drift (half the features), feature-drift = any feature',
+    ).choices([...FAIL_ON]),
   )
-  .option('--allow-missing', 'with --fail-on drift: a feature missing from one file does not fail', false)
+  .option(
+    '--allow-missing',
+    'with --fail-on drift|feature-drift: a feature missing from one file does not fail',
+    false,
+  )
   .action(async (opts) => {
     try {
       process.exitCode = await runReport(opts);

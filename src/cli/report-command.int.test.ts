@@ -152,6 +152,89 @@ describe('vigil report', () => {
     expect(col.stderr).toMatch(/--target lable: the current file .*cur\.csv has no such column/);
   });
 
+  it('--fail-on feature-drift exits 1 on one drifted feature of five, which --fail-on drift (dataset drift) passes, and says why', () => {
+    const rand = mulberry32(11);
+    const five = (shift: number) =>
+      `a,b,c,d,e\n${Array.from({ length: 1000 }, () =>
+        [shift, 0, 0, 0, 0].map((s) => (normal(rand) + s).toFixed(4)).join(','),
+      ).join('\n')}\n`;
+    const fiveRef = join(dir, 'five-ref.csv');
+    const fiveCur = join(dir, 'five-cur.csv');
+    writeFileSync(fiveRef, five(0));
+    writeFileSync(fiveCur, five(1));
+    const args = ['report', '--reference', fiveRef, '--current', fiveCur];
+    const dataset = runVigil([...args, '--format', 'text', '--fail-on', 'drift']);
+    expect(dataset.code).toBe(0);
+    expect(dataset.stdout).toContain(
+      '--fail-on drift (dataset drift): passed: 1 of 5 features drifted (a); dataset drift needs 3.',
+    );
+    const any = runVigil([...args, '--format', 'text', '--fail-on', 'feature-drift']);
+    expect(any.code).toBe(1);
+    expect(any.stdout).toContain(
+      '--fail-on feature-drift (any drifted feature): FAILED: 1 of 5 features drifted (a); dataset drift needs 3.',
+    );
+    // JSON keeps stdout for the report; the gate's verdict goes to stderr.
+    const json = runVigil([...args, '--format', 'json', '--fail-on', 'feature-drift']);
+    expect(json.code).toBe(1);
+    expect((JSON.parse(json.stdout) as { dataset_drift: boolean }).dataset_drift).toBe(false);
+    expect(json.stderr).toContain('--fail-on feature-drift (any drifted feature): FAILED: 1 of 5');
+    const file = runVigil([...args, '-o', join(dir, 'five.md'), '--fail-on', 'feature-drift']);
+    expect(file.code).toBe(1);
+    expect(file.stdout).toContain('--fail-on feature-drift (any drifted feature): FAILED');
+    const same = runVigil([
+      'report',
+      '--reference',
+      fiveRef,
+      '--current',
+      fiveRef,
+      '--format',
+      'md',
+      '--fail-on',
+      'feature-drift',
+    ]);
+    expect(same.code).toBe(0);
+    expect(same.stderr).toContain(
+      '--fail-on feature-drift (any drifted feature): passed: 0 of 5 features drifted',
+    );
+    const unknown = runVigil([...args, '--fail-on', 'features']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('Allowed choices are drift, feature-drift, performance');
+    // A feature in one file only fails this gate too, unless --allow-missing.
+    const four = join(dir, 'four.csv');
+    const fourRows = readFileSync(fiveRef, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => line.split(',').slice(0, 4).join(','));
+    writeFileSync(four, `${fourRows.join('\n')}\n`);
+    const missing = runVigil([
+      'report',
+      '--reference',
+      fiveRef,
+      '--current',
+      four,
+      '--format',
+      'md',
+      '--fail-on',
+      'feature-drift',
+    ]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('--fail-on feature-drift: e (only in the reference file');
+    expect(
+      runVigil([
+        'report',
+        '--reference',
+        fiveRef,
+        '--current',
+        four,
+        '--format',
+        'md',
+        '--fail-on',
+        'feature-drift',
+        '--allow-missing',
+      ]).code,
+    ).toBe(0);
+  });
+
   it('a feature in one file only is named in every format and fails --fail-on drift unless --allow-missing', () => {
     // The reference again, without y: nothing drifts, but y can no longer be judged.
     const noY = join(dir, 'no-y.csv');

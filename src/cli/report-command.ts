@@ -13,6 +13,14 @@ import { VigilError } from '../shared/errors.js';
 
 export type ReportFormat = 'text' | 'html' | 'json' | 'md';
 
+/**
+ * FAIL_ON lists the --fail-on gates: `drift` is dataset drift (at least the dataset-drift share,
+ * half by default, of the features drifted); `feature-drift` fails on any drifted feature;
+ * `performance` on a degraded primary metric.
+ */
+export const FAIL_ON = ['drift', 'feature-drift', 'performance'] as const;
+export type FailOn = (typeof FAIL_ON)[number];
+
 export interface ReportCommandOptions {
   reference: string;
   current: string;
@@ -26,7 +34,7 @@ export interface ReportCommandOptions {
   threshold?: number;
   format?: ReportFormat;
   output?: string;
-  failOn?: 'drift' | 'performance';
+  failOn?: FailOn;
   allowMissing?: boolean;
 }
 
@@ -142,13 +150,14 @@ export async function runReport(opts: ReportCommandOptions): Promise<number> {
     buildOfflineReport(opts),
   );
   if (opts.failOn === 'performance') checkPerformanceGate(report, opts);
+  const gate = opts.failOn ? gateVerdict(report, opts.failOn, opts.allowMissing === true) : null;
   const text =
     format === 'json'
       ? `${JSON.stringify(report)}\n`
       : format === 'md'
         ? renderMarkdown(report)
         : format === 'text'
-          ? renderText(report)
+          ? renderText(report) + (gate ? `\n${gate.line}\n` : '')
           : renderHtml(report);
   if (opts.output) {
     writeFileSync(opts.output, text);
@@ -161,18 +170,53 @@ export async function runReport(opts: ReportCommandOptions): Promise<number> {
           : '') +
         (report.performance?.degraded ? `; ${report.performance.primary.metric} degraded` : ''),
     );
-  } else process.stdout.write(text);
-  if (opts.failOn === 'drift') {
-    if (report.dataset_drift) return 1;
-    if (report.skipped.length > 0 && !opts.allowMissing) {
-      console.error(
-        `vigil report: --fail-on drift: ${report.skipped.map((s) => `${s.name} (${s.reason})`).join('; ')}; ` +
-          'pass --allow-missing to accept features missing from one file',
-      );
-      return 1;
-    }
-    return 0;
+    if (gate) console.log(gate.line);
+  } else {
+    process.stdout.write(text);
+    // The other formats keep stdout for the report itself: the gate's verdict goes to stderr.
+    if (gate && format !== 'text') console.error(gate.line);
   }
-  if (opts.failOn === 'performance') return report.performance?.degraded ? 1 : 0;
-  return 0;
+  if (gate?.missing) console.error(gate.missing);
+  return gate?.fail ? 1 : 0;
+}
+
+/**
+ * gateVerdict says which --fail-on gate was applied, what it needs and whether it failed, e.g.
+ * "--fail-on drift (dataset drift): passed: 1 of 5 features drifted (x); dataset drift needs 3".
+ * The drift gates also fail on features that could not be compared, unless --allow-missing.
+ */
+export function gateVerdict(
+  report: OfflineReport,
+  failOn: FailOn,
+  allowMissing: boolean,
+): { fail: boolean; line: string; missing?: string } {
+  if (failOn === 'performance') {
+    const p = report.performance;
+    const fail = p?.degraded === true;
+    const metric = p?.primary.metric ?? 'the primary metric';
+    return {
+      fail,
+      line: `--fail-on performance: ${fail ? 'FAILED' : 'passed'}: ${metric} ${fail ? 'degraded' : 'did not degrade'} by more than 5%.`,
+    };
+  }
+  const total = report.features.length;
+  const names = report.features.filter((f) => f.drifted).map((f) => f.name);
+  const drifted = `${names.length} of ${total} feature${total === 1 ? '' : 's'} drifted${names.length ? ` (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''})` : ''}`;
+  const threshold = report.dataset_drift_threshold;
+  const needs =
+    report.basis === 'importance'
+      ? `importance-weighted drifted share ${(report.weighted_drifted_share ?? 0).toFixed(2)}, dataset drift needs ${threshold}`
+      : `dataset drift needs ${Math.max(1, Math.ceil(threshold * total - 1e-9))}`;
+  const missing =
+    report.skipped.length > 0 && !allowMissing
+      ? `vigil report: --fail-on ${failOn}: ${report.skipped.map((s) => `${s.name} (${s.reason})`).join('; ')}; ` +
+        'pass --allow-missing to accept features missing from one file'
+      : undefined;
+  const verdict = failOn === 'drift' ? report.dataset_drift : names.length > 0;
+  const fail = verdict || missing !== undefined;
+  const what = failOn === 'drift' ? 'drift (dataset drift)' : 'feature-drift (any drifted feature)';
+  const dataset = `${needs}${report.dataset_drift ? ' (reached)' : ''}`;
+  const why = `${drifted}; ${dataset}${!verdict && missing ? `; ${report.skipped.length} not compared` : ''}`;
+  const line = `--fail-on ${what}: ${fail ? 'FAILED' : 'passed'}: ${why}.`;
+  return missing === undefined ? { fail, line } : { fail, line, missing };
 }

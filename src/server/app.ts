@@ -12,14 +12,9 @@ import { OutboundGuard } from '../shared/outbound-url.js';
 import { Entities } from '../store/entities.js';
 import { pingQuery, type Store, storeError, WriteQueue } from '../store/index.js';
 import { recordAudit } from './auth-context.js';
-import {
-  INTERNAL_HEADER,
-  installAuth,
-  installSecurityHeaders,
-  isPublicRoute,
-  requiredAccess,
-} from './auth-hook.js';
+import { installAuth, installSecurityHeaders, isPublicRoute, requiredAccess } from './auth-hook.js';
 import { authRoutes } from './auth-routes.js';
+import { DriftVerdicts } from './drift-verdicts.js';
 import {
   clientErrors,
   errorBody,
@@ -32,7 +27,7 @@ import { createMetrics } from './metrics.js';
 import { projectOf } from './project.js';
 import { rejectUnknownParameters } from './query-params.js';
 import { limitConcurrentReads, TokenBucket } from './rate-limit.js';
-import { installResponseCache, ResponseCache, watchingWrites } from './response-cache.js';
+import { cacheKeyOf, installResponseCache, ResponseCache, watchingWrites } from './response-cache.js';
 import { anomalyRoutes } from './routes-anomalies.js';
 import { driftRoutes } from './routes-drift.js';
 import { ingestRoutes } from './routes-ingest.js';
@@ -177,6 +172,7 @@ async function storeProblem(store: Store): Promise<{ code: string; message: stri
 export async function buildServer(opts: BuildServerOptions): Promise<VigilServer> {
   // Answers of the analytic routes are kept until the next write (see response-cache.ts).
   const cache = new ResponseCache({ maxAgeMs: opts.store.engine === 'server' ? 30_000 : undefined });
+  const driftVerdicts = new DriftVerdicts();
   const store = watchingWrites(opts.store, cache);
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? noopLogger;
@@ -286,14 +282,13 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
     entities,
     monitors,
     nowMs: () => clock.nowMs(),
-    // A model's status reads its default drift view through the server's own route (and cache).
-    internalGet: async (project: string, url: string) => {
-      const res = await app.inject({
-        method: 'GET',
-        url,
-        headers: { 'x-vigil-project': project, [INTERNAL_HEADER]: internalToken },
-      });
-      return res.statusCode === 200 ? (res.json() as unknown) : null;
+    // A model's status reads its default drift view's verdict only if already computed: the
+    // fresh answer in the response cache, else the view warmer's latest (drift-verdicts.ts).
+    driftVerdict: (project: string, model: string, url: string) => {
+      const body = cache.get(cacheKeyOf(project, url));
+      if (body === undefined) return driftVerdicts.get(project, model);
+      driftVerdicts.record(project, model, JSON.parse(body), clock.nowMs());
+      return driftVerdicts.get(project, model);
     },
   });
   await app.register(anomalyRoutes, { series: new StoredSeries({ store, queue, clock }) });
@@ -314,6 +309,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
         clock,
         logger,
         token: internalToken,
+        verdicts: driftVerdicts,
         settleMs: typeof opts.warmViews === 'object' ? opts.warmViews.settleMs : undefined,
       })
     : null;

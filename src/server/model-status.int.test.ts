@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { alertIdOf } from '../monitor/alert-log.js';
+import { cleanupTestDataDir, dropTestStore, openTestStore } from '../store/test-support/test-store.js';
+import { buildServer, type VigilServer } from './app.js';
+import { type ModelSummary, modelPageUrls } from './dashboard-views.js';
 import { postNdjson, useTestServer } from './test-support.js';
 
 // Issue 13, item 1: a model's status follows its open alerts and its default drift view (API.md,
@@ -27,6 +30,21 @@ function rows(
     ...extra(i),
   }));
 }
+
+/** openDefaultDriftViews asks every model's default drift view, as its page does when opened. */
+async function openDefaultDriftViews(app: VigilServer['app']): Promise<void> {
+  const list = (await app.inject({ method: 'GET', url: '/v1/models' })).json() as { models: ModelSummary[] };
+  for (const m of list.models) {
+    const url = defaultDriftUrl(m);
+    expect((await app.inject({ method: 'GET', url })).statusCode, url).toBe(200);
+  }
+}
+
+const defaultDriftUrl = (m: ModelSummary): string => {
+  const url = modelPageUrls(m, Date.now()).find((u) => u.includes('/drift') && !u.includes('granularity='));
+  if (url === undefined) throw new Error(`no drift view for ${m.model}`);
+  return url;
+};
 
 describe('model status', () => {
   const ctx = useTestServer();
@@ -102,6 +120,9 @@ describe('model status', () => {
       Date.now(),
     );
 
+    // The listing reads drift verdicts already computed, never computing one: each model's page
+    // is opened first (its default drift view), as a visitor or the view warmer would.
+    await openDefaultDriftViews(app);
     const list = (await app.inject({ method: 'GET', url: '/v1/models' })).json() as {
       models: Array<{ model: string; status: string; status_reason: string }>;
     };
@@ -123,5 +144,65 @@ describe('model status', () => {
       status: string;
     };
     expect(after.status).toBe('ok');
+  });
+
+  it('a cold store: the overview computes no drift and says "drift not judged yet"; its model page then judges it', async () => {
+    const { app } = ctx.server;
+    await postNdjson(app, '/v1/records', rows('drifty', 'training', 300, 0));
+    await postNdjson(app, '/v1/records', rows('drifty', 'production', 300, 40));
+    const cold = (await app.inject({ method: 'GET', url: '/v1/models' })).json() as {
+      models: Array<ModelSummary & { status: string; status_reason: string }>;
+    };
+    const [m] = cold.models;
+    if (!m) throw new Error('no model listed');
+    expect(m).toMatchObject({
+      model: 'drifty',
+      status: 'ok',
+      status_reason: expect.stringContaining('drift not judged yet'),
+    });
+    // The listing computed no drift view: the model page's drift answer is not in the cache.
+    const page = await app.inject({ method: 'GET', url: defaultDriftUrl(m) });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['x-vigil-cache']).toBeUndefined();
+    // The page's answer (now computed and cached) judges it.
+    const seen = (await app.inject({ method: 'GET', url: '/v1/models/drifty' })).json() as { status: string };
+    expect(seen.status).toBe('warning');
+  });
+});
+
+describe('model status with the view warmer', () => {
+  let server: VigilServer | undefined;
+  afterAll(() => cleanupTestDataDir());
+
+  it('the warmer fills the verdict the overview reads, and the overview keeps it across writes', async () => {
+    const store = await openTestStore();
+    try {
+      server = await buildServer({ store, warmViews: { settleMs: 100 } });
+      const { app } = server;
+      await postNdjson(app, '/v1/records', rows('drifty', 'training', 300, 0));
+      await postNdjson(app, '/v1/records', rows('drifty', 'production', 300, 40));
+      const before = (await app.inject({ method: 'GET', url: '/v1/models/drifty' })).json() as {
+        status_reason: string;
+      };
+      expect(before.status_reason).toContain('drift not judged yet');
+      await server.warmer?.warmNow();
+      const warmed = (await app.inject({ method: 'GET', url: '/v1/models' })).json() as {
+        models: Array<{ model: string; status: string; status_reason: string }>;
+      };
+      expect(warmed.models[0]).toMatchObject({
+        model: 'drifty',
+        status: 'warning',
+        status_reason: expect.stringContaining('dataset drift in the default view'),
+      });
+      // A write drops the cached answers; the warmer's verdict still stands.
+      await postNdjson(app, '/v1/records', rows('drifty', 'production', 1, 40));
+      const after = (await app.inject({ method: 'GET', url: '/v1/models/drifty' })).json() as {
+        status: string;
+      };
+      expect(after.status).toBe('warning');
+    } finally {
+      await server?.close();
+      await dropTestStore(store);
+    }
   });
 });

@@ -130,10 +130,13 @@ const CACHED_ROUTES = new Set([
   '/v1/rejected',
 ]);
 
+/** cacheKeyOf is the key of a project's answer to a URL (as the server sees it, `/v1/...`). */
+export const cacheKeyOf = (project: string, url: string): string => `${project}\u0000${url}`;
+
 function cacheKey(req: FastifyRequest): string | undefined {
   if (req.method !== 'GET' || !CACHED_ROUTES.has(req.routeOptions.url ?? '')) return undefined;
   try {
-    return `${projectOf(req)}\u0000${req.url}`;
+    return cacheKeyOf(projectOf(req), req.url);
   } catch {
     return undefined; // the route itself will answer the bad project
   }

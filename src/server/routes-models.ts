@@ -1,6 +1,7 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { modelContext } from '../analysis/model-context.js';
 import {
+  DRIFT_PENDING,
   listModels,
   type ModelConfig,
   type ModelSummary,
@@ -19,9 +20,6 @@ import { modelPageUrls } from './dashboard-views.js';
 import { projectOf } from './project.js';
 import { windowParams, windowQuerySchema } from './query-params.js';
 
-/** At most this many models a listing judges by their default drift view (the rest by alerts only). */
-const MAX_DRIFT_STATUS_MODELS = 20;
-
 export async function modelRoutes(
   app: FastifyInstance,
   opts: {
@@ -30,10 +28,15 @@ export async function modelRoutes(
     /** monitors give the open alerts a model's status follows (absent: alerts are not considered). */
     monitors?: MonitorService;
     /**
-     * internalGet asks one of the server's own GET routes (through the response cache the view
-     * warmer fills); the default drift view's verdict comes from it. Absent: drift not judged.
+     * driftVerdict gives the verdict of a model's default drift view (`url`) if one was already
+     * computed (the response cache, else the view warmer's latest), never computing it: undefined
+     * when there is none yet. Absent: drift is not judged.
      */
-    internalGet?: (project: string, url: string) => Promise<unknown>;
+    driftVerdict?: (
+      project: string,
+      model: string,
+      url: string,
+    ) => { datasetDrift: boolean | null; driftedShare: number | null } | undefined;
     nowMs?: () => number;
   },
 ): Promise<void> {
@@ -44,7 +47,8 @@ export async function modelRoutes(
   /**
    * withStatus derives each model's status (API.md): its open alerts (of monitors that still
    * exist), and the dataset-drift verdict of its default dashboard drift view — the very answer
-   * the model page shows, usually already computed by the view warmer and served from the cache.
+   * the model page shows — when it has already been computed (by the view warmer or a visitor).
+   * The listing never computes drift itself: a model not judged yet says so.
    */
   const withStatus = async (project: string, models: ModelSummary[]): Promise<ModelSummary[]> => {
     const open = new Map<string, OpenAlert[]>();
@@ -56,32 +60,29 @@ export async function modelRoutes(
             open.set(a.model, [...(open.get(a.model) ?? []), { state, kind: a.kind, metric: a.metric }]);
     }
     const now = (opts.nowMs ?? Date.now)();
-    let judged = 0;
     const out: ModelSummary[] = [];
     for (const m of models) {
-      let drift: { datasetDrift: boolean | null; driftedShare: number | null } = {
+      let drift: { datasetDrift: boolean | null; driftedShare: number | null; pending?: boolean } = {
         datasetDrift: null,
         driftedShare: null,
       };
-      if (opts.internalGet && Object.keys(m.environments).length > 0 && judged++ < MAX_DRIFT_STATUS_MODELS) {
-        // The page's second URL is its drift view (dashboard-views.ts).
+      if (opts.driftVerdict && Object.keys(m.environments).length > 0) {
+        // The page's drift view (dashboard-views.ts).
         const url = modelPageUrls(m, now).find((u) => u.includes('/drift') && !u.includes('granularity='));
-        const answer =
-          url === undefined
-            ? null
-            : ((await opts.internalGet(project, url)) as {
-                dataset_drift?: unknown;
-                drifted_share?: unknown;
-              } | null);
-        if (answer && typeof answer.dataset_drift === 'boolean')
-          drift = {
-            datasetDrift: answer.dataset_drift,
-            driftedShare: typeof answer.drifted_share === 'number' ? answer.drifted_share : null,
-          };
+        const verdict = url === undefined ? undefined : opts.driftVerdict(project, m.model, url);
+        drift = verdict ?? { ...drift, pending: true };
       }
       out.push({ ...m, ...modelStatus(open.get(m.model) ?? [], drift) });
     }
     return out;
+  };
+
+  /**
+   * keepOnlyJudged: an answer with a model whose drift is not judged yet is not kept in the
+   * response cache (response-cache.ts), so the listing after the warmer's pass gives its verdict.
+   */
+  const keepOnlyJudged = (req: FastifyRequest, models: readonly ModelSummary[]) => {
+    if (models.some((m) => m.status_reason.includes(DRIFT_PENDING))) req.vigilCache = undefined;
   };
 
   app.get(
@@ -89,7 +90,9 @@ export async function modelRoutes(
     { schema: { summary: 'Every model with its task, versions and volumes' } },
     async (req) => {
       const project = projectOf(req);
-      return { models: await withStatus(project, await listModels(store, project, await configs(project))) };
+      const models = await withStatus(project, await listModels(store, project, await configs(project)));
+      keepOnlyJudged(req, models);
+      return { models };
     },
   );
 
@@ -102,6 +105,7 @@ export async function modelRoutes(
       const [listed] = await listModels(store, project, await configs(project), model);
       if (!listed) throw notFound(`model ${JSON.stringify(model)}`);
       const [found] = await withStatus(project, [listed]);
+      keepOnlyJudged(req, found ? [found] : []);
       // The tags a model's records carry are what segments can split by.
       const tags = await selectModelTagKeys(store, project, model);
       return {

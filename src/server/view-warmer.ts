@@ -4,6 +4,7 @@ import type { Logger } from '../shared/logger.js';
 import { type Store, selectRecentProjects } from '../store/index.js';
 import { INTERNAL_HEADER } from './auth-hook.js';
 import { type ModelSummary, modelPageUrls } from './dashboard-views.js';
+import type { DriftVerdicts } from './drift-verdicts.js';
 import type { ResponseCache } from './response-cache.js';
 
 const HOUR = 3_600_000;
@@ -20,6 +21,8 @@ export interface ViewWarmerOptions {
   settleMs?: number;
   /** maxModels bounds one pass (per server), most recently active models first. Default 20. */
   maxModels?: number;
+  /** verdicts receives each default drift view's verdict (GET /v1/models reads it, never computing). */
+  verdicts?: DriftVerdicts | null;
 }
 
 /**
@@ -41,7 +44,7 @@ export class ViewWarmer {
   #unsubscribe: (() => void) | undefined;
 
   constructor(opts: ViewWarmerOptions) {
-    this.#o = { settleMs: 3_000, maxModels: 20, ...opts };
+    this.#o = { settleMs: 3_000, maxModels: 20, verdicts: null, ...opts };
   }
 
   start(): void {
@@ -126,13 +129,20 @@ export class ViewWarmer {
       for (const { m } of models) {
         budget--;
         if (!current()) return;
-        const detail = await this.#get<ModelSummary>(project, `/v1/models/${encodeURIComponent(m.model)}`);
+        const detailUrl = `/v1/models/${encodeURIComponent(m.model)}`;
+        const detail = await this.#get<ModelSummary>(project, detailUrl);
         if (!detail) continue;
         for (const url of modelPageUrls(detail, this.#o.clock.nowMs())) {
           if (!current()) return;
-          await this.#get(project, url);
+          const answer = await this.#get(project, url);
+          // The page's drift view (no granularity: the heatmap asks with one) gives the status.
+          if (url.includes('/drift') && !url.includes('granularity='))
+            this.#o.verdicts?.record(project, m.model, answer, this.#o.clock.nowMs());
         }
+        // Asked before its drift verdict existed, the model's status was not cached: ask again.
+        if (current()) await this.#get(project, detailUrl);
       }
+      if (current()) await this.#get(project, '/v1/models');
     }
   }
 

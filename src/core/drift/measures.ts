@@ -13,7 +13,8 @@
  *   lognormal and exponential data but 42% low for a 1.3× scale change of a normal (tails hide in
  *   the end bins), so send quantile sketches when value counts are too many. Since
  *   W1 ≥ |mean_ref − mean_cur| always, the larger of the approximation and |Δmean| is reported.
- *   Normalised by max(reference std, 0.001) as Evidently's `wasserstein` (WASSERSTEIN_STD_FLOOR).
+ *   Normalised by the reference std (core/stats wassersteinScale: no absolute floor, which hid
+ *   drift on small-scale features; the pooled std only when the reference is constant).
  * - Anderson–Darling k-sample: needs value counts (the samples are expanded, so it is skipped
  *   above `andersonMaxObservations` pooled observations, default 10^6: it costs ~1 s per 10^6
  *   values and at that size any shift is significant anyway). Its p-value is scipy's
@@ -44,9 +45,9 @@ import {
   psiFromCounts,
   twoProportionZTest,
   type ValueCounts,
-  WASSERSTEIN_STD_FLOOR,
   wassersteinFromCounts,
   wassersteinFromValueCounts,
+  wassersteinNormedFrom,
 } from '../stats/index.js';
 import { countsMap, type FeatureSummary, type NumericFeatureSummary } from './feature-summary.js';
 
@@ -283,30 +284,30 @@ function meanAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 function wassersteinOf(feature: NumericFeatureSummary): WassersteinMeasure {
   const { reference: r, current: c } = feature;
-  const scale = Math.max(r.std, WASSERSTEIN_STD_FLOOR);
+  const normed = (raw: number) => wassersteinNormedFrom(raw, r, c);
   if (r.n === 0 || c.n === 0) {
     return { raw: Number.NaN, normed: Number.NaN, note: 'wasserstein: a side has no non-missing values' };
   }
   if (r.valueCounts !== undefined && c.valueCounts !== undefined) {
     const raw = wassersteinFromValueCounts(r.valueCounts, c.valueCounts);
-    return { raw, normed: raw / scale };
+    return { raw, normed: normed(raw) };
   }
   // Computed exactly upstream over every distinct value (ClickHouse), like ksStatistic.
   if (feature.wasserstein !== undefined)
-    return { raw: feature.wasserstein, normed: feature.wasserstein / scale };
+    return { raw: feature.wasserstein, normed: normed(feature.wasserstein) };
   const shift = Math.abs(r.mean - c.mean);
   if (hasSketches(feature)) {
     // W1 = ∫₀¹ |Q_ref(p) − Q_cur(p)| dp by the midpoint rule on the sketch's levels (both exist,
     // same length: hasSketches).
     const raw = Math.max(meanAbsDifference(r.quantiles!, c.quantiles!), shift);
-    return { raw, normed: raw / scale, note: 'wasserstein: approximate, from the quantile sketches' };
+    return { raw, normed: normed(raw), note: 'wasserstein: approximate, from the quantile sketches' };
   }
   const { support, ref, cur } = binSupport(feature);
   const binned = support.length > 1 ? wassersteinFromCounts(support, ref, cur) : 0;
   const raw = Math.max(binned, shift);
   return {
     raw,
-    normed: raw / scale,
+    normed: normed(raw),
     note: 'wasserstein: approximate, from bin centres (no value counts or quantiles), at least |mean difference|',
   };
 }

@@ -82,12 +82,15 @@ export {
   valueCountsFromSample,
 } from './value-counts.js';
 export {
-  WASSERSTEIN_STD_FLOOR,
   type WassersteinOptions,
+  type WassersteinSide,
   wassersteinDistance,
   wassersteinFromCounts,
   wassersteinFromValueCounts,
   wassersteinNormed,
+  wassersteinNormedFrom,
   wassersteinNormedFromValueCounts,
+  wassersteinScale,
+  ZERO_STD_RELATIVE,
 } from './wasserstein.js';
 export { type ProportionSample, twoProportionZTest, type ZTestResult } from './z-test.js';

@@ -92,13 +92,14 @@ export async function aggregateDriftParts(
   const parts = partsOf(rowSet);
   // ClickHouse 18.16 lacks quantilesExactInclusive (numpy's 'linear'); it gets quantilesExact.
   const quantiles = store.engine === 'chdb' ? sql`quantilesExactInclusive` : sql`quantilesExact`;
+  // std is stddevPopStable: stddevPop (E[x²] − E[x]²) read σ 193 for 1e9 + {0, 1, 2} (true 0.82).
   const [counts, stats, exact, cats] = await Promise.all([
     store.query<{ part: number; side: number; k: string; n: number }>(
       sql`SELECT part, side, k, count() AS n FROM (SELECT part, side, k FROM (${rows}) ARRAY JOIN ${COUNT_KEYS} AS k)
        GROUP BY part, side, k`,
     ),
     store.query<{ part: number; k: string; side: number } & SideStats>(
-      sql`SELECT part, k, side, count() AS n, avg(v) AS mean, stddevPop(v) AS std, min(v) AS min, max(v) AS max,
+      sql`SELECT part, k, side, count() AS n, avg(v) AS mean, stddevPopStable(v) AS std, min(v) AS min, max(v) AS max,
               ${quantiles}(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)(v) AS deciles
        FROM ${numericRows(rows)} GROUP BY part, k, side`,
     ),

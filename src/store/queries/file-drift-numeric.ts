@@ -46,7 +46,8 @@ function sideSql(p: 'r' | 'c', cs: Sql, edges: Sql): Sql[] {
     sql`arraySum(${cs}) AS ${n}`,
     sql`arrayCumSum(${cs}) AS ${cum}`,
     sql`arraySum(arrayMap((x, c) -> x * c, vs, ${cs})) AS ${a_('m1')}`,
-    sql`arraySum(arrayMap((x, c) -> x * x * c, vs, ${cs})) AS ${a_('m2')}`,
+    // Squared deviations from the mean, not Σx²·c − (Σx·c)²/n: at 1e9 + N(0, 1) that gave σ 25, not 1.
+    sql`arraySum(arrayMap((x, c, m) -> (x - m) * (x - m) * c, vs, ${cs}, replicate(${a_('m1')} / ${n}, vs))) AS ${a_('ss')}`,
     sql`arrayFirst((x, c) -> c > 0, vs, ${cs}) AS ${a_('min')}`,
     sql`arrayLast((x, c) -> c > 0, vs, ${cs}) AS ${a_('max')}`,
   ];
@@ -76,7 +77,7 @@ export function numericSql(counts: Sql, ids: readonly number[], maxExactDistinct
   const limit = int(maxExactDistinct);
   const pick = (p: string) =>
     joinSql(
-      ['n', 'm1', 'm2', 'min', 'max', 'deciles', 'ge'].map((x) => name(`${p}_${x}`)),
+      ['n', 'm1', 'ss', 'min', 'max', 'deciles', 'ge'].map((x) => name(`${p}_${x}`)),
       ', ',
     );
   return sql`SELECT f, n_distinct, if(r_n > 0 AND c_n > 0, d, NULL) AS d, if(r_n > 0 AND c_n > 0, w1, NULL) AS w1,

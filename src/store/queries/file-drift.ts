@@ -11,7 +11,7 @@ import { FILE_READ_SETTINGS, isMissingSql, isNotNumberSql, spelledNumberSql } fr
  * Each file is parsed once: one GROUP BY GROUPING SETS query counts every value of every key
  * (one grouping set per key, no ARRAY JOIN), and its output — one row per distinct value per
  * key — goes into a small Memory table. Everything the drift layer needs is exact from those
- * value counts: n, mean and std (stddevPop's moment formula), min/max, the deciles
+ * value counts: n, mean and std (two-pass, as stddevPopStable: the moment formula loses σ at 1e9 + N(0, 1)), min/max, the deciles
  * (quantilesExactInclusive's formula), the decile-bin counts, the exact KS D and
  * Wasserstein-1 (drift-aggregates' own array expressions), per-value counts and categories.
  *

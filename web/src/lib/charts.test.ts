@@ -1,6 +1,12 @@
 import type uPlot from 'uplot';
 import { describe, expect, it } from 'vitest';
-import { latestIndex, metricChartOptions, metricRange, volumeChartOptions } from './charts.js';
+import {
+  latestIndex,
+  metricChartOptions,
+  metricRange,
+  realizedLegendValue,
+  volumeChartOptions,
+} from './charts.js';
 
 describe('latestIndex (the legend shows the latest values until hovered)', () => {
   it('is the last x where any series has a value', () => {
@@ -18,6 +24,48 @@ describe('latestIndex (the legend shows the latest values until hovered)', () =>
       ]),
     ).toBeNull();
     expect(latestIndex([[]])).toBeNull();
+  });
+});
+
+describe('the realized legend in a bucket without labels shows the last bucket with them, not "—"', () => {
+  const H = 3600;
+  const t0 = Date.UTC(2026, 11, 7, 12) / 1000; // 2026-12-07 12:00 UTC
+  const xs = [t0, t0 + H, t0 + 2 * H, t0 + 3 * H];
+  const ys = [0.88, 0.91, null, null];
+  // The last two hours have records whose labels have not arrived.
+  const awaiting: Array<[number, number]> = [[(t0 + 2 * H) * 1000, (t0 + 4 * H) * 1000]];
+
+  it('gives the last labelled value and its time, labels pending since', () => {
+    expect(realizedLegendValue(xs, ys, 3, awaiting)).toBe('0.910 at 13:00, labels pending since');
+    expect(realizedLegendValue(xs, ys, 1, awaiting)).toBe('0.910');
+    expect(realizedLegendValue(xs, [null, null, null, null], 3, awaiting)).toBe('—');
+    expect(realizedLegendValue(xs, ys, null, awaiting)).toBe('—');
+    // A bucket without records either; a last value on an earlier day names its day.
+    expect(realizedLegendValue(xs, ys, 3, [])).toBe('0.910 at 13:00, no labels since');
+    const days = [t0 - 86_400, t0];
+    expect(realizedLegendValue(days, [0.9, null], 1, awaiting)).toBe(
+      '0.900 at 2026-12-06 12:00, no labels since',
+    );
+  });
+
+  it("is what the metric chart's realized series shows", () => {
+    const opts = metricChartOptions({
+      metric: 'accuracy',
+      hasEstimated: true,
+      points: 4,
+      awaiting,
+      alerts: [],
+      sync: 's',
+    });
+    const value = opts.series[1]?.value as (
+      u: uPlot,
+      v: number | null,
+      s: number,
+      i: number | null,
+    ) => string;
+    const u = { data: [xs, ys, [0.9, 0.9, 0.89, 0.87]] } as unknown as uPlot;
+    expect(value(u, null, 1, 3)).toBe('0.910 at 13:00, labels pending since');
+    expect(value(u, 0.88, 1, 0)).toBe('0.880');
   });
 });
 

@@ -1,6 +1,6 @@
 import uPlot from 'uplot';
 import type { Alert } from '../api/types.js';
-import { fmtInt, fmtNum, fmtPct, fmtTime } from './format.js';
+import { DASH, fmtDay, fmtInt, fmtNum, fmtPct, fmtTime } from './format.js';
 
 // Shared uPlot settings: UTC time axes (the API's clock), muted grid, compact fonts.
 
@@ -62,6 +62,34 @@ export function latestIndex(data: ReadonlyArray<ArrayLike<number | null | undefi
       if (v !== null && v !== undefined && Number.isFinite(v)) return i;
     }
   return null;
+}
+
+/**
+ * realizedLegendValue is the realized metric's legend text at index `idx` (x in epoch seconds):
+ * its value; in a bucket without one (labels join late, so the newest buckets usually have none)
+ * the last bucket that has one, "0.910 at 14:00, labels pending since" (the time in UTC, with
+ * its day when that is not the day of `idx`), "no labels since" when the bucket has no records
+ * either; "—" when no bucket up to `idx` has a value. `awaiting` are [from, to) ms ranges of
+ * buckets with records but no labels (PerfColumns.awaiting).
+ */
+export function realizedLegendValue(
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number | null | undefined>,
+  idx: number | null | undefined,
+  awaiting: ReadonlyArray<readonly [number, number]>,
+): string {
+  if (idx === null || idx === undefined) return DASH;
+  const at = ys[idx];
+  if (at !== null && at !== undefined && Number.isFinite(at)) return fmtNum(at);
+  let j = idx - 1;
+  while (j >= 0 && !(ys[j] !== null && ys[j] !== undefined && Number.isFinite(ys[j] as number))) j--;
+  if (j < 0) return DASH;
+  const lastMs = (xs[j] ?? 0) * 1000;
+  const hereMs = (xs[idx] ?? 0) * 1000;
+  const hhmm = fmtTime(lastMs).slice(11);
+  const when = fmtDay(lastMs) === fmtDay(hereMs) ? hhmm : hhmm === '00:00' ? fmtDay(lastMs) : fmtTime(lastMs);
+  const pending = awaiting.some(([from, to]) => hereMs >= from && hereMs < to);
+  return `${fmtNum(ys[j] as number)} at ${when}, ${pending ? 'labels pending' : 'no labels'} since`;
 }
 
 /** UNIT_METRICS are bounded by [0, 1]: their axis never leaves it. */
@@ -207,7 +235,11 @@ export function metricChartOptions(o: {
       stroke: COLORS.realized,
       width: 2,
       points: { show: o.points <= 60, size: 5, fill: COLORS.realized },
-      value: (_u, v) => fmtNum(v),
+      // A bucket without labels shows the last one with them, not "—".
+      value: (u, v, s, idx) =>
+        v === null || v === undefined
+          ? realizedLegendValue(u.data[0], u.data[s] as ArrayLike<number | null>, idx, o.awaiting)
+          : fmtNum(v),
     },
   ];
   if (o.hasEstimated)
