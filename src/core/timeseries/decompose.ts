@@ -77,6 +77,25 @@ export class SeasonalTrendModel {
     });
   }
 
+  /**
+   * frozen copies the state into a forecast that no longer learns: `steps` points after now it is
+   * level + slope·(damped steps) + seasonal, with the slope fading by `trendDamping` per point.
+   * `level`, `slope` and `seasonalFactor` override the current state (the state before a re-baseline).
+   */
+  frozen(
+    trendDamping: number,
+    at: { level: number; slope: number; seasonalFactor: number },
+  ): (timestamp: number, steps: number) => number {
+    const copy = new SeasonalTrendModel(this.profiles);
+    if (at.seasonalFactor !== 1) copy.scaleSeasonal(1 / at.seasonalFactor);
+    const { level, slope } = at;
+    return (timestamp, steps) => {
+      const k = steps + 1;
+      const damped = trendDamping >= 1 ? k : (trendDamping * (1 - trendDamping ** k)) / (1 - trendDamping);
+      return level + slope * damped + copy.seasonal(timestamp);
+    };
+  }
+
   /** scaleSeasonal multiplies every profile by `factor`, for a multiplicative re-baseline. */
   scaleSeasonal(factor: number): void {
     for (const p of this.profiles)

@@ -16,6 +16,7 @@
 // empty (the points before it decided the shift): then it collapses to the forecast. A series that
 // has only been non-negative (counts, rates) gets no negative bound or forecast.
 import type { SeasonalProfile } from './decompose.js';
+import { type AnomalyEvent, EventTracker, type EventTuning } from './events.js';
 import { ResidualScorer, type ScorerTuning } from './residual-scorer.js';
 import { RingBuffer } from './ring-buffer.js';
 import {
@@ -67,6 +68,8 @@ export interface DetectorTuning extends ScorerTuning {
   readonly seasonalityEveryMs: number;
   readonly seasonality: SeasonalityThresholds;
   readonly seasonalityMinGaps: number;
+  /** flagEventOpenings: a point that opens an event by the event layer's point test is flagged. */
+  readonly flagEventOpenings: boolean;
 }
 
 /**
@@ -100,6 +103,7 @@ export const DEFAULT_TUNING: DetectorTuning = {
   seasonalityEveryMs: DAY_MS / 4,
   seasonality: DEFAULT_SEASONALITY_THRESHOLDS,
   seasonalityMinGaps: 32,
+  flagEventOpenings: true,
 };
 
 /** DetectorOptions configure a detector; everything is optional. */
@@ -107,6 +111,8 @@ export interface DetectorOptions {
   readonly sensitivity?: Sensitivity;
   /** tuning overrides DEFAULT_TUNING field by field (for experiments; Vigil uses the defaults). */
   readonly tuning?: Partial<DetectorTuning>;
+  /** events overrides EVENT_TUNING field by field (events.ts). */
+  readonly events?: Partial<EventTuning>;
 }
 
 /** Detector is a streaming detector for one series. */
@@ -120,6 +126,10 @@ export interface Detector {
   readonly seasonality: Seasonality;
   /** count is how many observations were scored. */
   readonly count: number;
+  /** takeEvents returns the events that ended since the last call, oldest first. */
+  takeEvents(): AnomalyEvent[];
+  /** openEvent is the event still going on at the last point (end null), or null. */
+  readonly openEvent: AnomalyEvent | null;
 }
 
 const NO_SEASONALITY: SeasonalityDecision = {
@@ -142,8 +152,11 @@ class StreamingDetector implements Detector {
   private nextSeasonalityCheck = Number.NEGATIVE_INFINITY;
   private scored = 0;
   private minValue = Number.POSITIVE_INFINITY;
+  private integer = true;
+  private readonly events: EventTracker;
 
   constructor(options: DetectorOptions) {
+    this.events = new EventTracker(options.events, SENSITIVITY_CUTOFF[options.sensitivity ?? 'medium']);
     this.tuning = { ...DEFAULT_TUNING, ...options.tuning };
     this.cutoff = SENSITIVITY_CUTOFF[options.sensitivity ?? 'medium'];
     this.historyTimes = new RingBuffer(this.tuning.historyPoints);
@@ -156,6 +169,14 @@ class StreamingDetector implements Detector {
     return this.scored;
   }
 
+  takeEvents(): AnomalyEvent[] {
+    return this.events.takeClosed();
+  }
+
+  get openEvent(): AnomalyEvent | null {
+    return this.events.current();
+  }
+
   get seasonality(): Seasonality {
     return describeSeasonality(this.decision, this.buckets?.bucketMs ?? 0);
   }
@@ -166,6 +187,7 @@ class StreamingDetector implements Detector {
       throw new RangeError(`timestamp must be a finite number, got ${timestamp}`);
     if (!Number.isFinite(value)) return this.missing(timestamp, value);
     if (value < this.minValue) this.minValue = value;
+    if (this.integer && !Number.isInteger(value)) this.integer = false;
 
     this.trackSeasonality(timestamp, value);
     this.historyTimes.push(timestamp);
@@ -176,13 +198,27 @@ class StreamingDetector implements Detector {
     const evidence = Math.max(step.pointEvidence, step.shiftEvidence);
     const novel = evidence > this.novelty.max;
     this.novelty.push(evidence);
-    const effective = novel ? evidence : evidence * this.tuning.repeatDamping;
+    let effective = novel ? evidence : evidence * this.tuning.repeatDamping;
     const half = Number.isFinite(step.threshold) ? this.cutoff * step.threshold : 0;
     let expected = step.expected;
+    const verdict = this.events.update(
+      { timestamp, value, expected, nonNegative: this.minValue >= 0, integer: this.integer },
+      () => this.scorer.freeze(),
+    );
+    // The event layer's calibrated point test (events.ts) is evidence too, undamped: a spike that
+    // opens an event is flagged even when the tails above have learnt spikes as usual.
+    const opened = this.tuning.flagEventOpenings && verdict.openedByPoint;
+    if (opened && verdict.evidence > effective) effective = verdict.evidence;
     let lower = expected - half;
     let upper = expected + half;
     let anomaly = effective >= this.cutoff;
-    if (anomaly && value >= lower && value <= upper) {
+    if (opened && value >= lower && value <= upper) {
+      // Flagged by the event layer: its calm band, which excludes the value, is the band shown.
+      const h = this.cutoff * this.events.openSigmas * verdict.scale;
+      lower = Math.max(lower, verdict.reference - h);
+      upper = Math.min(upper, verdict.reference + h);
+      if (lower > upper) lower = upper = verdict.reference;
+    } else if (anomaly && value >= lower && value <= upper) {
       // The shift test decided: report the values that would have kept both tests quiet.
       const band = this.scorer.shiftAcceptBand(this.cutoff * step.shiftThreshold);
       if (band === null) {
@@ -217,6 +253,7 @@ class StreamingDetector implements Detector {
 
   /** missing answers a non-finite value without learning from it. */
   private missing(timestamp: number, value: number): DetectorPoint {
+    this.events.missing(timestamp);
     const last = this.historyValues.last();
     const expected = Number.isNaN(last) ? 0 : this.minValue >= 0 ? Math.max(0, last) : last;
     return {

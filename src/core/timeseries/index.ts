@@ -13,6 +13,13 @@ export {
   type TimePoint,
 } from './detector.js';
 export { type EsdOptions, esdCriticalValue, generalizedEsd } from './esd.js';
+export {
+  type AnomalyEvent,
+  EVENT_TUNING,
+  type EventKind,
+  type EventResolution,
+  type EventTuning,
+} from './events.js';
 export { normalQuantile, studentTQuantile } from './quantiles.js';
 export { median, type RobustScale, robustScale } from './robust.js';
 export {

@@ -138,7 +138,21 @@ export class ResidualScorer {
     return medianInPlace(this.scratch, m);
   }
 
+  /** The state before the last step, so a frozen forecast can ignore a re-baseline made at that step. */
+  private before = { level: Number.NaN, slope: 0, seasonalFactor: 1 };
+
+  /**
+   * freeze is the forecast as it stood before the last scored point, no longer learning (see
+   * SeasonalTrendModel.frozen): the pre-event baseline an anomaly event is judged against.
+   */
+  freeze(): (timestamp: number, steps: number) => number {
+    return this.model.frozen(this.t.trendDamping, this.before);
+  }
+
   step(timestamp: number, value: number): StepResult {
+    this.before.level = this.model.level;
+    this.before.slope = this.model.slope;
+    this.before.seasonalFactor = 1;
     if (value < this.minValue) this.minValue = value;
     const seasonal = this.model.seasonal(timestamp);
     if (Number.isNaN(this.model.level)) {
@@ -278,6 +292,7 @@ export class ResidualScorer {
     const ratio = this.multiplicativeRatio(count);
     if (!Number.isNaN(ratio)) {
       this.model.scaleSeasonal(ratio);
+      this.before.seasonalFactor = ratio;
       for (let i = 0; i < this.seasonals.size; i++) this.seasonals.setLast(i, this.seasonals.last(i) * ratio);
     }
     for (let i = 0; i < count; i++) this.scratch2[i] = this.values.last(i) - this.seasonals.last(i);
