@@ -15,7 +15,7 @@
 // point band), the band is narrowed to the values that would have kept both tests quiet, which can be
 // empty (the points before it decided the shift): then it collapses to the forecast. A series that
 // has only been non-negative (counts, rates) gets no negative bound or forecast.
-import type { SeasonalProfile } from './decompose.js';
+import { FrozenForecast, type SeasonalProfile } from './decompose.js';
 import { type AnomalyEvent, EventTracker, type EventTuning } from './events.js';
 import { ResidualScorer, type ScorerTuning } from './residual-scorer.js';
 import { RingBuffer } from './ring-buffer.js';
@@ -70,6 +70,8 @@ export interface DetectorTuning extends ScorerTuning {
   readonly seasonalityMinGaps: number;
   /** flagEventOpenings: a point that opens an event by the event layer's point test is flagged. */
   readonly flagEventOpenings: boolean;
+  /** restoreOnReturn: when an event ends with the series back at its pre-event baseline, the model returns to it. */
+  readonly restoreOnReturn: boolean;
 }
 
 /**
@@ -104,6 +106,7 @@ export const DEFAULT_TUNING: DetectorTuning = {
   seasonality: DEFAULT_SEASONALITY_THRESHOLDS,
   seasonalityMinGaps: 32,
   flagEventOpenings: true,
+  restoreOnReturn: true,
 };
 
 /** DetectorOptions configure a detector; everything is optional. */
@@ -130,6 +133,11 @@ export interface Detector {
   takeEvents(): AnomalyEvent[];
   /** openEvent is the event still going on at the last point (end null), or null. */
   readonly openEvent: AnomalyEvent | null;
+  /**
+   * residualScale is the noise scale s the last point was judged with by the event layer (a robust sd
+   * of calm residuals, at the forecast's level for a positive series): expected ± 1.96·s is a 95% band.
+   */
+  readonly residualScale: number;
 }
 
 const NO_SEASONALITY: SeasonalityDecision = {
@@ -153,16 +161,22 @@ class StreamingDetector implements Detector {
   private scored = 0;
   private minValue = Number.POSITIVE_INFINITY;
   private integer = true;
+  private lastScale = Number.NaN;
   private readonly events: EventTracker;
 
   constructor(options: DetectorOptions) {
-    this.events = new EventTracker(options.events, SENSITIVITY_CUTOFF[options.sensitivity ?? 'medium']);
     this.tuning = { ...DEFAULT_TUNING, ...options.tuning };
     this.cutoff = SENSITIVITY_CUTOFF[options.sensitivity ?? 'medium'];
     this.historyTimes = new RingBuffer(this.tuning.historyPoints);
     this.historyValues = new RingBuffer(this.tuning.historyPoints);
     this.novelty = new SlidingMax(this.tuning.noveltyWindow);
     this.scorer = new ResidualScorer(this.tuning);
+    this.events = new EventTracker(options.events, SENSITIVITY_CUTOFF[options.sensitivity ?? 'medium']);
+    if (this.tuning.restoreOnReturn) {
+      this.events.onReturn = (reference, steps) => {
+        if (reference instanceof FrozenForecast) this.scorer.restore(reference, steps);
+      };
+    }
   }
 
   get count(): number {
@@ -171,6 +185,10 @@ class StreamingDetector implements Detector {
 
   takeEvents(): AnomalyEvent[] {
     return this.events.takeClosed();
+  }
+
+  get residualScale(): number {
+    return this.lastScale;
   }
 
   get openEvent(): AnomalyEvent | null {
@@ -202,11 +220,19 @@ class StreamingDetector implements Detector {
     const half = Number.isFinite(step.threshold) ? this.cutoff * step.threshold : 0;
     let expected = step.expected;
     const verdict = this.events.update(
-      { timestamp, value, expected, nonNegative: this.minValue >= 0, integer: this.integer },
-      () => this.scorer.freeze(),
+      {
+        timestamp,
+        value,
+        expected,
+        level: this.scorer.levelBefore,
+        nonNegative: this.minValue >= 0,
+        integer: this.integer,
+      },
+      (level) => this.scorer.freeze(level),
     );
     // The event layer's calibrated point test (events.ts) is evidence too, undamped: a spike that
     // opens an event is flagged even when the tails above have learnt spikes as usual.
+    this.lastScale = verdict.scale;
     const opened = this.tuning.flagEventOpenings && verdict.openedByPoint;
     if (opened && verdict.evidence > effective) effective = verdict.evidence;
     let lower = expected - half;

@@ -3,7 +3,7 @@
 // point is judged against the baseline frozen when it opened (the detector's seasonal-trend forecast at
 // that moment, `reference`), with the residual scale frozen too, so the event's own residuals neither
 // move the reference nor widen the bar: the event ends when the series returns to the pre-event
-// baseline, or, if it never does, after `newNormalPoints` points, when the new level is declared the
+// baseline, or, if it never does, after `newNormalPoints` points or `newNormalMs`, when the new level is declared the
 // new normal (resolution `new_normal`; the detector has re-learnt it by then).
 //
 // An event opens on any of three tests, each calibrated on the residual scale s of calm points (a
@@ -12,11 +12,16 @@
 //   point:  |r| ≥ openSigmas·s                       (a spike or the first point of a step);
 //   run:    the median of the last `runPoints` r/s ≥ runSigmas in one direction (a step too small for
 //           the point test);
-//   drift:  a two-sided CUSUM of r/s (Page 1954, Biometrika 41) with allowance cusumK and decision
-//           interval cusumH (a slow drift the forecast keeps chasing, which no single point reveals).
-// An event is over when `quietPoints` points in a row lie within quietSigmas·s of the reference; its
-// end is the last point outside. Its kind: `spike` when it lasted at most `spikePoints` points, else
-// `variance_change` when its outside points go both ways, `trend_change` when the drift test opened it
+//   shift:  a two-sided CUSUM of r/s (Page 1954, Biometrika 41) with allowance cusumK and decision
+//           interval cusumH (a small lasting shift no single point reveals);
+//   trend:  the forecast's own level moved steadily by driftSigmas·s over driftWindow points, the same
+//           way in both halves (a slow drift the forecast keeps up with leaves no residual to see).
+// A shift or a trend is judged against the level from before it began (where the CUSUM left zero, or
+// the start of the trend window), and starts there.
+// An event is over when `quietPoints` points in a row lie within quietSigmas·s of the reference, with
+// a mean |r|/s below returnSigmas (back at the baseline, not hovering near the bar); its end is the
+// last point outside. Its kind: `spike` when it lasted at most `spikePoints` points, else
+// `variance_change` when its outside points go both ways, `trend_change` when the trend test opened it
 // or its second half is clearly further out than its first, else `level_shift`. Non-finite values are
 // `missing_data` events, as are gaps of more than `gapIntervals` sampling intervals.
 import { RingBuffer } from './ring-buffer.js';
@@ -55,12 +60,16 @@ export interface EventTuning {
   readonly openSigmas: number;
   readonly runPoints: number;
   readonly runSigmas: number;
+  readonly driftWindow: number;
+  readonly driftSigmas: number;
   readonly cusumK: number;
   readonly cusumH: number;
   readonly quietSigmas: number;
   readonly quietPoints: number;
+  readonly returnSigmas: number;
   readonly spikePoints: number;
   readonly newNormalPoints: number;
+  readonly newNormalMs: number;
   readonly gapIntervals: number;
 }
 
@@ -71,17 +80,23 @@ export const EVENT_TUNING: EventTuning = {
   openSigmas: 5, // Gaussian two-sided tail 6e-7: false openings from noise alone are rare
   runPoints: 6,
   runSigmas: 2.5, // the median of 6 N(0,1) has sd ≈ 0.5: 2.5 is 5 of its sd
-  cusumK: 0.5,
-  cusumH: 12, // ARL₀ of a Gaussian CUSUM with k = 0.5, h = 12: about 10⁶ points
+  driftWindow: 300, // the trend test: the forecast's level moved steadily by driftSigmas·s in 300 points
+  driftSigmas: 2,
+  cusumK: 1, // tuned for shifts of 2σ and more; 0.5 fired on the autocorrelated misfit of a young seasonal profile
+  cusumH: 10,
   quietSigmas: 2,
   quietPoints: 5,
+  returnSigmas: 1, // and their mean |r|/s is below 1: back at the baseline, not hovering near the bar
   spikePoints: 2,
-  newNormalPoints: 1000, // a shift that has not returned after 1000 points is the new normal
+  newNormalPoints: 1000, // a shift that has not returned after 1000 points or 7 days is the new normal
+  newNormalMs: 7 * 86_400_000,
   gapIntervals: 3,
 };
 
 /** Reference is the frozen forecast of an open event: timestamp and points since opening → value. */
-export type Reference = (timestamp: number, stepsSinceOpen: number) => number;
+export interface Reference {
+  expected(timestamp: number, stepsSinceOpen: number): number;
+}
 
 /** EventInput is what the detector knows about one finite point. */
 export interface EventInput {
@@ -89,6 +104,8 @@ export interface EventInput {
   readonly value: number;
   /** expected is the detector's forecast for the point. */
   readonly expected: number;
+  /** level is the detector's level before this point (the forecast without its seasonal part). */
+  readonly level: number;
   /** nonNegative: the series has only been ≥ 0 so far; integer: only integers so far. */
   readonly nonNegative: boolean;
   readonly integer: boolean;
@@ -102,7 +119,7 @@ export interface EventVerdict {
   readonly evidence: number;
   /** inEvent: the point belongs to an open event (it may yet be trimmed from its end). */
   readonly inEvent: boolean;
-  /** reference and scale in force for this point (the frozen ones inside an event). */
+  /** reference and scale: the detector's forecast for this point and the calm residual scale there. */
   readonly reference: number;
   readonly scale: number;
 }
@@ -121,6 +138,7 @@ interface OpenEvent {
   outsidePoints: number;
   againstDirection: number;
   quiet: number;
+  quietSum: number;
   peakTimestamp: number;
   peakValue: number;
   peakExpected: number;
@@ -149,6 +167,11 @@ export class EventTracker {
   private sigmaRel = Number.NaN;
   private age = Number.POSITIVE_INFINITY;
   private cusumUp = 0;
+  private upFrom = { timestamp: 0, level: Number.NaN, points: 0 };
+  private downFrom = { timestamp: 0, level: Number.NaN, points: 0 };
+  private seen = 0;
+  private readonly levels: RingBuffer;
+  private readonly levelTimes: RingBuffer;
   private cusumDown = 0;
   private lastTimestamp = Number.NaN;
   private intervalMs = Number.NaN;
@@ -156,6 +179,12 @@ export class EventTracker {
 
   /** pointSigmas: the point test's bar, openSigmas times the sensitivity cutoff. */
   private readonly pointSigmas: number;
+
+  /**
+   * onReturn is called when an event of more than runPoints points ends with the series back at its
+   * pre-event baseline, with that baseline and the points since it was frozen (the owner restores it).
+   */
+  onReturn: ((reference: Reference, steps: number) => void) | null = null;
 
   constructor(tuning: Partial<EventTuning> = {}, cutoff = 1) {
     this.t = { ...EVENT_TUNING, ...tuning };
@@ -165,6 +194,8 @@ export class EventTracker {
     this.scratch = new Float64Array(this.t.scaleWindow);
     this.recentZ = new RingBuffer(this.t.runPoints);
     this.recentT = new RingBuffer(this.t.runPoints);
+    this.levels = new RingBuffer(this.t.driftWindow);
+    this.levelTimes = new RingBuffer(this.t.driftWindow);
     this.zScratch = new Float64Array(this.t.runPoints);
   }
 
@@ -242,8 +273,9 @@ export class EventTracker {
   }
 
   /** update scores one finite point; `snapshot` freezes the current forecast when an event opens. */
-  update(input: EventInput, snapshot: () => Reference): EventVerdict {
+  update(input: EventInput, snapshot: (level: number) => Reference): EventVerdict {
     const { timestamp, value, expected } = input;
+    this.seen += 1;
     this.closeMissing();
     this.observeGap(timestamp);
     this.lastValue = value;
@@ -263,6 +295,9 @@ export class EventTracker {
     this.recentZ.push(z);
     this.recentT.push(timestamp);
     const k = this.t.cusumK;
+    // Each side remembers where it last left zero: a drift's start, and the level the forecast had then.
+    if (this.cusumUp === 0) this.upFrom = { timestamp, level: input.level, points: this.seen };
+    if (this.cusumDown === 0) this.downFrom = { timestamp, level: input.level, points: this.seen };
     this.cusumUp = Math.max(0, this.cusumUp + Math.min(z, 8) - k);
     this.cusumDown = Math.max(0, this.cusumDown - Math.max(z, -8) - k);
     const byPoint = Math.abs(z) >= this.pointSigmas;
@@ -272,7 +307,26 @@ export class EventTracker {
       const m = medianInPlace(this.zScratch, n);
       if (Math.abs(m) >= this.t.runSigmas) runDirection = Math.sign(m);
     }
-    const driftDirection = this.cusumUp >= this.t.cusumH ? 1 : this.cusumDown >= this.t.cusumH ? -1 : 0;
+    const cusumDirection = this.cusumUp >= this.t.cusumH ? 1 : this.cusumDown >= this.t.cusumH ? -1 : 0;
+    // The trend test: the forecast's own level has moved steadily, by driftSigmas·s over the window,
+    // the same way in both halves (a drift the forecast keeps up with leaves no residual to see).
+    this.levels.push(input.level);
+    this.levelTimes.push(timestamp);
+    let trendDirection = 0;
+    if (this.levels.size === this.t.driftWindow) {
+      const old = this.levels.last(this.t.driftWindow - 1);
+      const mid = this.levels.last(this.t.driftWindow >> 1);
+      const moved = input.level - old;
+      const unit = this.scaleAt(Math.abs(input.level), input).scale;
+      if (
+        Math.abs(moved) >= this.t.driftSigmas * unit &&
+        Math.sign(mid - old) === Math.sign(moved) &&
+        Math.sign(input.level - mid) === Math.sign(moved) &&
+        Math.min(Math.abs(mid - old), Math.abs(input.level - mid)) >= 0.25 * Math.abs(moved)
+      )
+        trendDirection = Math.sign(moved);
+    }
+    const driftDirection = trendDirection !== 0 ? trendDirection : cusumDirection;
     if (!byPoint && runDirection === 0 && driftDirection === 0) {
       this.learnCalm(r, expected);
       return {
@@ -303,13 +357,25 @@ export class EventTracker {
         else break;
       }
     }
-    const frozen = snapshot();
+    const byDrift = !byPoint && runDirection === 0 && trendDirection !== 0;
+    const byCusum = !byPoint && runDirection === 0 && !byDrift;
+    const from = byDrift
+      ? {
+          timestamp: this.levelTimes.last(this.t.driftWindow - 1),
+          level: this.levels.last(this.t.driftWindow - 1),
+          points: this.seen - this.t.driftWindow + 1,
+        }
+      : direction > 0
+        ? this.upFrom
+        : this.downFrom;
+    // A drift is judged against the level from before it began: the forecast has been chasing it since.
+    const frozen = snapshot(byDrift || byCusum ? from.level : Number.NaN);
     this.open = {
       start: timestamp,
       lastOutside: timestamp,
       lastSeen: timestamp,
       direction,
-      byDrift: !byPoint && runDirection === 0,
+      byDrift,
       reference: frozen,
       scale: this.sigmaFrozen(relative),
       relative,
@@ -318,6 +384,7 @@ export class EventTracker {
       outsidePoints: 1,
       againstDirection: 0,
       quiet: 0,
+      quietSum: 0,
       peakTimestamp: timestamp,
       peakValue: value,
       peakExpected: expected,
@@ -329,11 +396,16 @@ export class EventTracker {
     if (startBack > 0) {
       this.open.start = this.recentT.last(startBack);
       this.open.points += startBack;
+    } else if ((byDrift || byCusum) && from.points < this.seen) {
+      this.open.start = from.timestamp;
+      this.open.points += this.seen - from.points;
     }
     this.cusumUp = 0;
     this.cusumDown = 0;
     this.recentZ.clear();
     this.recentT.clear();
+    this.levels.clear();
+    this.levelTimes.clear();
     return {
       openedByPoint: byPoint,
       evidence: Math.abs(z) / this.t.openSigmas,
@@ -394,7 +466,7 @@ export class EventTracker {
     open.steps += 1;
     open.points += 1;
     open.lastSeen = timestamp;
-    let reference = open.reference(timestamp, open.steps);
+    let reference = open.reference.expected(timestamp, open.steps);
     if (input.nonNegative) reference = Math.max(0, reference);
     let scale = open.relative ? open.scale * Math.abs(reference) : open.scale;
     if (input.integer && input.nonNegative) scale = Math.max(scale, Math.sqrt(Math.max(reference, 1)));
@@ -406,6 +478,7 @@ export class EventTracker {
       open.outsidePoints += 1;
       if (Math.sign(z) !== open.direction) open.againstDirection += 1;
       open.quiet = 0;
+      open.quietSum = 0;
       if (Math.abs(z) > open.peakDistance) {
         open.peakDistance = Math.abs(z);
         open.peakTimestamp = timestamp;
@@ -414,22 +487,33 @@ export class EventTracker {
       }
     } else {
       open.quiet += 1;
+      open.quietSum += Math.abs(z);
     }
     open.deviations.push(open.direction * z);
-    if (open.quiet >= this.t.quietPoints) {
+    if (open.quiet >= this.t.quietPoints && open.quietSum < this.t.returnSigmas * open.quiet) {
       this.closeOpen(open, 'returned');
-    } else if (open.steps >= this.t.newNormalPoints) {
+    } else if (open.steps >= this.t.newNormalPoints || timestamp - open.start >= this.t.newNormalMs) {
       this.closeOpen(open, 'new_normal');
     }
-    return { openedByPoint: false, evidence: 0, inEvent: true, reference, scale };
+    return {
+      openedByPoint: false,
+      evidence: 0,
+      inEvent: true,
+      reference: input.expected,
+      scale: current.scale,
+    };
   }
 
   private closeOpen(open: OpenEvent, resolution: EventResolution): void {
     this.closed.push(describe(open, resolution, this.t));
     this.open = null;
+    if (resolution === 'returned' && open.points > this.t.runPoints)
+      this.onReturn?.(open.reference, open.steps);
     // The scale keeps the pre-event calm residuals; the run window starts afresh.
     this.recentZ.clear();
     this.recentT.clear();
+    this.levels.clear();
+    this.levelTimes.clear();
     this.cusumUp = 0;
     this.cusumDown = 0;
     this.age = Number.POSITIVE_INFINITY;
