@@ -313,7 +313,10 @@ class StreamingDetector implements Detector {
     const next = decideSeasonality(buckets, this.decision, this.tuning.seasonality);
     const changed = next.daily !== this.decision.daily || next.weekly !== this.decision.weekly;
     this.decision = next;
-    if (changed) this.rebuild(buckets);
+    if (changed) {
+      this.rebuild(buckets);
+      this.events.rebase();
+    }
   }
 
   /** rebuild starts a scorer with the new seasonal profiles and replays the held history through it. */

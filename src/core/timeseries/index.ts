@@ -15,10 +15,12 @@ export {
 export { type EsdOptions, esdCriticalValue, generalizedEsd } from './esd.js';
 export {
   type AnomalyEvent,
+  type AnomalyEventJson,
   EVENT_TUNING,
   type EventKind,
   type EventResolution,
   type EventTuning,
+  eventJson,
 } from './events.js';
 export { normalQuantile, studentTQuantile } from './quantiles.js';
 export { median, type RobustScale, robustScale } from './robust.js';
