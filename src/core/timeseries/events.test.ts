@@ -166,10 +166,8 @@ describe('issue 18: a traffic-like series with daily and weekly cycles', () => {
       let sign = 1;
       for (let h = 15 * 24 + seed; h < hours; h += 41) {
         if (Math.abs(h - shiftAt) < 24) continue;
-        series[h] = {
-          timestamp: series[h]!.timestamp,
-          value: series[h]!.value * (1 + (sign = -sign) * 8 * 0.03),
-        };
+        sign = -sign;
+        series[h] = { timestamp: series[h]!.timestamp, value: series[h]!.value * (1 + sign * 8 * 0.03) };
         spikes.add(h);
       }
       const detector = createDetector();
