@@ -105,8 +105,10 @@ export const DEFAULT_TUNING: DetectorTuning = {
   seasonalityEveryMs: DAY_MS / 4,
   seasonality: DEFAULT_SEASONALITY_THRESHOLDS,
   seasonalityMinGaps: 32,
-  flagEventOpenings: true,
-  restoreOnReturn: true,
+  // Both off: they change the scores, and on NAB (bench/nab.ts) they took the standard score from
+  // 64.2 to 6.2. The event layer keeps its own pre-event baseline instead (events.ts, shadow).
+  flagEventOpenings: false,
+  restoreOnReturn: false,
 };
 
 /** DetectorOptions configure a detector; everything is optional. */

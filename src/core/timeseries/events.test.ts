@@ -113,7 +113,9 @@ describe('events: kinds and resolutions', () => {
     expect(trends[0]).toMatchObject({ direction: 'up', resolution: 'new_normal' });
     // It covers most of the drift (the trend test starts it where its window began).
     expect(trends[0]?.points).toBeGreaterThanOrEqual(800);
-    expect(during.length).toBeLessThanOrEqual(2);
+    // Besides it, at most two short shift events where the drift begins (the CUSUM sees it first).
+    expect(during.filter((e) => e.kind !== 'trend_change' && e.points > 30)).toEqual([]);
+    expect(during.length).toBeLessThanOrEqual(3);
     expect(points.slice(800, 1800).filter((p) => p.anomaly).length).toBeLessThanOrEqual(6);
   });
 
@@ -146,48 +148,81 @@ describe('events: kinds and resolutions', () => {
 
 describe('issue 18: a traffic-like series with daily and weekly cycles', () => {
   // Hourly, daily ±35% of level, weekend dip, 3% noise; spikes of 8 noise sd from day 15 on, and a
-  // lasting ×2 shift after five weeks. Measured on main before this work: no spike flagged.
-  it('flags spikes of 8 noise sd before and after a lasting ×2 shift, and little else', () => {
-    const hours = 8 * 7 * 24;
-    const shiftAt = 5 * 7 * 24;
-    const rows = [1, 2].map((seed) => {
-      const series = businessSeries({
-        seed,
-        hours,
-        startMs: START,
-        level: 1000,
-        dailyAmplitude: 350,
-        weekendDrop: 300,
-        noise: 0.03,
-        shiftAtHour: shiftAt,
-        shiftFactor: 2,
-      });
-      const spikes = new Set<number>();
-      let sign = 1;
-      for (let h = 15 * 24 + seed; h < hours; h += 41) {
-        if (Math.abs(h - shiftAt) < 24) continue;
-        sign = -sign;
-        series[h] = { timestamp: series[h]!.timestamp, value: series[h]!.value * (1 + sign * 8 * 0.03) };
-        spikes.add(h);
-      }
-      const detector = createDetector();
-      const out = series.map((p) => detector.update(p));
-      const hit = [...spikes].filter((h) => out[h]?.anomaly).length;
-      const normal = out.filter(
-        (_, i) => i >= 15 * 24 && !spikes.has(i) && (i < shiftAt || i >= shiftAt + 24),
-      );
-      return {
-        hit,
-        n: spikes.size,
-        falseFlags: normal.filter((p) => p.anomaly).length,
-        normal: normal.length,
-      };
+  // lasting ×2 shift after five weeks. Measured on main before this work: no spike flagged. With the
+  // defaults the spikes are found as spike events (point flags keep NAB's tuning); with
+  // flagEventOpenings the points are flagged too.
+  const hours = 8 * 7 * 24;
+  const shiftAt = 5 * 7 * 24;
+  const build = (seed: number) => {
+    const series = businessSeries({
+      seed,
+      hours,
+      startMs: START,
+      level: 1000,
+      dailyAmplitude: 350,
+      weekendDrop: 300,
+      noise: 0.03,
+      shiftAtHour: shiftAt,
+      shiftFactor: 2,
     });
-    const hit = rows.reduce((s, r) => s + r.hit, 0);
-    const n = rows.reduce((s, r) => s + r.n, 0);
+    const spikes = new Set<number>();
+    let sign = 1;
+    for (let h = 15 * 24 + seed; h < hours; h += 41) {
+      if (Math.abs(h - shiftAt) < 24) continue;
+      sign = -sign;
+      series[h] = { timestamp: series[h]!.timestamp, value: series[h]!.value * (1 + sign * 8 * 0.03) };
+      spikes.add(h);
+    }
+    return { series, spikes };
+  };
+  const normalIndex = (i: number, spikes: Set<number>) =>
+    i >= 15 * 24 && !spikes.has(i) && (i < shiftAt || i >= shiftAt + 24);
+
+  it('finds spikes of 8 noise sd as spike events before and after a lasting ×2 shift, and little else', () => {
+    let hit = 0;
+    let n = 0;
+    let falseEvents = 0;
+    let normal = 0;
+    for (const seed of [1, 2]) {
+      const { series, spikes } = build(seed);
+      const { events } = detect(series);
+      const spikeEvents = new Set(events.filter((e) => e.kind === 'spike').map((e) => e.start));
+      const starts = new Set(events.map((e) => e.start));
+      // Found: a spike event there, or an event that the spike opened (one that went on, e.g. into a
+      // weekend dip, is named by its whole course).
+      hit += [...spikes].filter(
+        (h) => spikeEvents.has(series[h]!.timestamp) || starts.has(series[h]!.timestamp),
+      ).length;
+      n += spikes.size;
+      series.forEach((p, i) => {
+        if (!normalIndex(i, spikes)) return;
+        normal += 1;
+        if (starts.has(p.timestamp)) falseEvents += 1;
+      });
+    }
     expect(hit / n).toBeGreaterThanOrEqual(0.9);
-    const falseFlags = rows.reduce((s, r) => s + r.falseFlags, 0);
-    const normal = rows.reduce((s, r) => s + r.normal, 0);
+    expect(falseEvents / normal).toBeLessThanOrEqual(0.005);
+  });
+
+  it('with flagEventOpenings, flags those spikes as points, each outside its band', () => {
+    let hit = 0;
+    let n = 0;
+    let falseFlags = 0;
+    let normal = 0;
+    for (const seed of [1, 2]) {
+      const { series, spikes } = build(seed);
+      const detector = createDetector({ tuning: { flagEventOpenings: true } });
+      const out = series.map((p) => detector.update(p));
+      hit += [...spikes].filter((h) => out[h]?.anomaly).length;
+      n += spikes.size;
+      out.forEach((p, i) => {
+        if (p.anomaly) expect(p.value < p.lower || p.value > p.upper).toBe(true);
+        if (!normalIndex(i, spikes)) return;
+        normal += 1;
+        if (p.anomaly) falseFlags += 1;
+      });
+    }
+    expect(hit / n).toBeGreaterThanOrEqual(0.9);
     expect(falseFlags / normal).toBeLessThanOrEqual(0.005);
   });
 

@@ -55,6 +55,7 @@ export interface AnomalyEvent {
 /** EventTuning holds the event layer's constants (EVENT_TUNING documents the defaults). */
 export interface EventTuning {
   readonly warmupPoints: number;
+  readonly rebaseWarmupPoints: number;
   readonly scaleWindow: number;
   readonly scaleEveryPoints: number;
   readonly openSigmas: number;
@@ -75,6 +76,7 @@ export interface EventTuning {
 
 export const EVENT_TUNING: EventTuning = {
   warmupPoints: 60, // residuals needed before the first scale
+  rebaseWarmupPoints: 60, // after a forecast rebuild (24 was tried: more false events on bench/anomaly.ts)
   scaleWindow: 512,
   scaleEveryPoints: 32,
   openSigmas: 4, // on the generated traffic: no false opening in 3 × 33 calm days, 8 sd spikes all found
@@ -170,7 +172,15 @@ export class EventTracker {
   private upFrom = { timestamp: 0, level: Number.NaN, points: 0 };
   private downFrom = { timestamp: 0, level: Number.NaN, points: 0 };
   private seen = 0;
+  private shadow: Reference | null = null;
+  private shadowSteps = 0;
+  /** shadowAgree counts the points in a row where the owner's forecast agreed with the shadow. */
+  private shadowAgree = 0;
+  /** shadowNeed: that many agreeing points end the shadow (as many as the event lasted: the forecast learnt from all of them). */
+  private shadowNeed = 0;
   private gapReported = false;
+  /** rebased: the calm residuals were dropped once; the scale restarts after rebaseWarmupPoints. */
+  private rebased = false;
   private readonly levels: RingBuffer;
   private readonly levelTimes: RingBuffer;
   private cusumDown = 0;
@@ -184,6 +194,8 @@ export class EventTracker {
   /**
    * onReturn is called when an event of more than runPoints points ends with the series back at its
    * pre-event baseline, with that baseline and the points since it was frozen (the owner restores it).
+   * Without one, the tracker keeps that baseline as its own reference (a shadow of the forecast)
+   * until the owner's forecast has come back to it.
    */
   onReturn: ((reference: Reference, steps: number) => void) | null = null;
 
@@ -263,9 +275,11 @@ export class EventTracker {
    */
   rebase(): void {
     if (this.open !== null) this.closeOpen(this.open, 'new_normal');
+    this.shadow = null;
     this.calm.clear();
     this.calmRelative.clear();
     this.age = Number.POSITIVE_INFINITY;
+    this.rebased = true;
   }
 
   /** missing records a non-finite value: it opens or extends a missing-data event. */
@@ -288,7 +302,27 @@ export class EventTracker {
   }
 
   /** update scores one finite point; `snapshot` freezes the current forecast when an event opens. */
-  update(input: EventInput, snapshot: (level: number) => Reference): EventVerdict {
+  update(given: EventInput, snapshot: (level: number) => Reference): EventVerdict {
+    let input = given;
+    let take = snapshot;
+    const shadow = this.shadow;
+    if (shadow !== null) {
+      // After a return, the pre-event baseline stays the reference until the detector's own forecast
+      // has agreed with it for as many points as the event lasted (or for newNormalPoints at most).
+      this.shadowSteps += 1;
+      const steps = this.shadowSteps;
+      const ref = shadow.expected(given.timestamp, steps);
+      const s = this.scaleAt(ref, given).scale;
+      this.shadowAgree = Math.abs(given.expected - ref) <= this.t.returnSigmas * s ? this.shadowAgree + 1 : 0;
+      if (this.shadowAgree >= this.shadowNeed || steps > this.t.newNormalPoints) {
+        this.shadow = null;
+      } else {
+        input = { ...given, expected: ref };
+        take = () => ({ expected: (t: number, k: number) => shadow.expected(t, steps + k) });
+        this.levels.clear();
+        this.levelTimes.clear();
+      }
+    }
     const { timestamp, value, expected } = input;
     this.seen += 1;
     this.closeMissing();
@@ -297,7 +331,7 @@ export class EventTracker {
     const open = this.open;
     if (open !== null) return this.continueEvent(open, input);
 
-    const ready = this.calm.size >= this.t.warmupPoints;
+    const ready = this.calm.size >= (this.rebased ? this.t.rebaseWarmupPoints : this.t.warmupPoints);
     if (ready && this.age >= this.t.scaleEveryPoints) this.refreshScale();
     this.age += 1;
     const { scale, relative } = this.scaleAt(expected, input);
@@ -391,7 +425,7 @@ export class EventTracker {
         ? this.upFrom
         : this.downFrom;
     // A drift is judged against the level from before it began: the forecast has been chasing it since.
-    const frozen = snapshot(byDrift || byCusum ? from.level : Number.NaN);
+    const frozen = take(byDrift || byCusum ? from.level : Number.NaN);
     this.open = {
       start: timestamp,
       lastOutside: timestamp,
@@ -426,8 +460,6 @@ export class EventTracker {
     this.cusumDown = 0;
     this.recentZ.clear();
     this.recentT.clear();
-    this.levels.clear();
-    this.levelTimes.clear();
     return {
       openedByPoint: byPoint,
       evidence: Math.abs(z) / this.t.openSigmas,
@@ -537,13 +569,23 @@ export class EventTracker {
   private closeOpen(open: OpenEvent, resolution: EventResolution): void {
     this.closed.push(describe(open, resolution, this.t));
     this.open = null;
-    if (resolution === 'returned' && open.points > this.t.runPoints)
-      this.onReturn?.(open.reference, open.steps);
-    // The scale keeps the pre-event calm residuals; the run window starts afresh.
+    if (resolution === 'returned' && open.points > this.t.runPoints) {
+      if (this.onReturn !== null) this.onReturn(open.reference, open.steps);
+      else {
+        this.shadow = open.reference;
+        this.shadowSteps = open.steps;
+        this.shadowAgree = 0;
+        this.shadowNeed = Math.max(2 * this.t.runPoints, Math.min(this.t.newNormalPoints, open.points));
+      }
+    }
+    // The scale keeps the pre-event calm residuals; the run window starts afresh. The trend test's
+    // window restarts after an event long enough for the forecast's level to have moved with it.
     this.recentZ.clear();
     this.recentT.clear();
-    this.levels.clear();
-    this.levelTimes.clear();
+    if (open.points > this.t.runPoints) {
+      this.levels.clear();
+      this.levelTimes.clear();
+    }
     this.cusumUp = 0;
     this.cusumDown = 0;
     this.age = Number.POSITIVE_INFINITY;
