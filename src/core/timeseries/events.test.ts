@@ -37,7 +37,7 @@ describe('events: a fault is one event from its start to its end', () => {
   it.each(cases)('$name', ({ length, factor, seed }) => {
     const from = WARM;
     const to = from + length - 1;
-    const series = daily(from + length + 300, seed, (i) => (i >= from && i <= to ? factor : 1));
+    const series = daily(from + length + 600, seed, (i) => (i >= from && i <= to ? factor : 1));
     const { events: all, points } = detect(series);
     const events = settled(all);
     const during = events.filter((e) => e.kind !== 'spike' && e.start <= series[to]!.timestamp);

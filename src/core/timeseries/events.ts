@@ -176,6 +176,8 @@ export class EventTracker {
   private shadowSteps = 0;
   /** shadowAgree counts the points in a row where the owner's forecast agreed with the shadow. */
   private shadowAgree = 0;
+  /** shadowAge: points since the return (the shadow lasts newNormalPoints at most). */
+  private shadowAge = 0;
   /** shadowNeed: that many agreeing points end the shadow (as many as the event lasted: the forecast learnt from all of them). */
   private shadowNeed = 0;
   private gapReported = false;
@@ -308,13 +310,16 @@ export class EventTracker {
     const shadow = this.shadow;
     if (shadow !== null) {
       // After a return, the pre-event baseline stays the reference until the detector's own forecast
-      // has agreed with it for as many points as the event lasted (or for newNormalPoints at most).
+      // has agreed with it for as many points as the event lasted (or for newNormalPoints after the
+      // return at most). The detector's forecast can stay distorted long after an event: its seasonal
+      // profile was rescaled at the event's onset (multiplicative re-baseline) and is re-learnt slowly.
       this.shadowSteps += 1;
       const steps = this.shadowSteps;
       const ref = shadow.expected(given.timestamp, steps);
       const s = this.scaleAt(ref, given).scale;
       this.shadowAgree = Math.abs(given.expected - ref) <= this.t.returnSigmas * s ? this.shadowAgree + 1 : 0;
-      if (this.shadowAgree >= this.shadowNeed || steps > this.t.newNormalPoints) {
+      this.shadowAge += 1;
+      if (this.shadowAgree >= this.shadowNeed || this.shadowAge > this.t.newNormalPoints) {
         this.shadow = null;
       } else {
         input = { ...given, expected: ref };
@@ -575,6 +580,7 @@ export class EventTracker {
         this.shadow = open.reference;
         this.shadowSteps = open.steps;
         this.shadowAgree = 0;
+        this.shadowAge = 0;
         this.shadowNeed = Math.max(2 * this.t.runPoints, Math.min(this.t.newNormalPoints, open.points));
       }
     }
