@@ -22,6 +22,13 @@ export {
   type EventTuning,
   eventJson,
 } from './events.js';
+export {
+  chiSquareQuantile,
+  GroupDetector,
+  type GroupEvent,
+  type GroupOptions,
+  type GroupPoint,
+} from './group.js';
 export { normalQuantile, studentTQuantile } from './quantiles.js';
 export { median, type RobustScale, robustScale } from './robust.js';
 export {
