@@ -14,6 +14,8 @@
 //            event start error (points) and the share of faults whose event ends within 10% of the
 //            fault length (at least 2 points) of the fault's end.
 //   drift:   5-minute, a slow drift of +40% over 2,000 points after two weeks: events during the drift.
+//   groups:  8 members, independent noise (bench/anomaly.ts, GroupDetector): false group events per
+//            1,000 steps against one member's steps over the same bar; a one-member fault attributed.
 //   counts:  hourly Poisson counts with mean 3 + 2·sin(daily): false alarms per 1,000 points and the
 //            number of negative bounds (must be 0).
 // Baseline, in the same run and on the same spike series: a rolling z-score over 500 points, |z| ≥ 4.
@@ -24,6 +26,7 @@ import {
   type AnomalyEvent,
   createDetector,
   type DetectorPoint,
+  GroupDetector,
   type TimePoint,
 } from '../src/core/timeseries/index.js';
 import { businessSeries, gaussian, mulberry32 } from '../src/core/timeseries/synthetic.js';
@@ -341,6 +344,43 @@ export async function main(args: string[]): Promise<void> {
     });
   }
 
+  // Groups: 8 members of the same 5-minute traffic shape, independent noise; false group events per
+  // 1,000 steps against one member's steps over the same bar (|z| ≥ 4, the event layer's point bar),
+  // and a fault (×1.3 for 50 points) in one member: is it the first driver?
+  let groupEvents = 0;
+  let memberAlarms = 0;
+  let groupSteps = 0;
+  let attributed = 0;
+  for (const seed of seeds) {
+    const members = Array.from({ length: 8 }, (_, k) => `m${k}`);
+    const noise = members.map((_, k) => gaussian(mulberry32(seed * 1000 + k)));
+    const faulty = seed % 8;
+    const g = new GroupDetector({ members });
+    const solo = createDetector();
+    const n = 6 * 288;
+    const faultFrom = 5 * 288;
+    const calmFrom = 3 * 288;
+    for (let i = 0; i < n; i++) {
+      const timestamp = START + i * MIN5;
+      const clean = 1000 * (1 + 0.35 * Math.sin((2 * Math.PI * (timestamp % DAY)) / DAY));
+      const values = noise.map(
+        (f, k) => clean * (k === faulty && i >= faultFrom && i < faultFrom + 50 ? 1.3 : 1) * (1 + 0.03 * f()),
+      );
+      g.update({ timestamp, values });
+      const out = solo.update({ timestamp, value: values[(faulty + 1) % 8] ?? 0 });
+      if (i >= calmFrom && i < faultFrom) {
+        groupSteps++;
+        if (Math.abs(out.value - out.expected) >= 4 * solo.residualScale) memberAlarms++;
+      }
+    }
+    const events = g.events();
+    const tCalm = START + calmFrom * MIN5;
+    const tFault = START + faultFrom * MIN5;
+    groupEvents += events.filter((e) => e.start >= tCalm && e.start < tFault).length;
+    const first = events.find((e) => e.start >= tFault && e.start <= tFault + 5 * MIN5);
+    if (first?.drivers[0]?.member === members[faulty]) attributed++;
+  }
+
   const pct = (a: number, b: number) => (b > 0 ? `${((100 * a) / b).toFixed(1)}%` : '-');
   console.log('\nspikes (hourly traffic, ×2 shift after six weeks):');
   console.log(
@@ -380,6 +420,11 @@ export async function main(args: string[]): Promise<void> {
   console.log(
     `counts (Poisson, mean 3 ± 2 daily): false alarms ${((1000 * countFlags) / Math.max(1, countNormal)).toFixed(2)} per 1,000; negative bounds ${negative}`,
   );
+  console.log(
+    `groups (8 members): false group events ${((1000 * groupEvents) / Math.max(1, groupSteps)).toFixed(2)} per 1,000 steps; ` +
+      `one member's steps over the same bar ${((1000 * memberAlarms) / Math.max(1, groupSteps)).toFixed(2)} per 1,000; ` +
+      `a fault in one member named first ${attributed}/${nSeeds}`,
+  );
   const pointsPerS = timedPoints / detectorSeconds;
   const baselinePerS = timedPoints / baselineSeconds;
   console.log(
@@ -407,6 +452,9 @@ export async function main(args: string[]): Promise<void> {
       drift_events_per_series: round(driftEvents.reduce((a, b) => a + b, 0) / driftEvents.length, 2),
       count_false_alarms_per_1000: round((1000 * countFlags) / Math.max(1, countNormal), 3),
       count_negative_bounds: negative,
+      group_false_events_per_1000: round((1000 * groupEvents) / Math.max(1, groupSteps), 3),
+      member_alarms_per_1000: round((1000 * memberAlarms) / Math.max(1, groupSteps), 3),
+      group_fault_attributed: round(attributed / nSeeds),
       points_per_s: Math.round(pointsPerS),
       ratio: round(pointsPerS / baselinePerS, 4),
     }),
