@@ -1,4 +1,10 @@
-import { createDetector, type Detector, type DetectorPoint, type Sensitivity } from '../core/index.js';
+import {
+  type AnomalyEvent,
+  createDetector,
+  type Detector,
+  type DetectorPoint,
+  type Sensitivity,
+} from '../core/index.js';
 import type { Clock } from '../shared/clock.js';
 import {
   countLateSeriesPoints,
@@ -15,6 +21,8 @@ interface SeriesState {
   lastReceived: number;
   results: DetectorPoint[];
   changepoints: number[];
+  /** events that ended, oldest first (the open one is asked of the detector). */
+  events: AnomalyEvent[];
 }
 
 /** MAX_RESULTS per series kept in memory; older verdicts are dropped (the points stay stored). */
@@ -64,6 +72,7 @@ export class StoredSeries {
     points: DetectorPoint[];
     changepoints: number[];
     seasonality: unknown;
+    events: AnomalyEvent[];
     total: number;
   } | null> {
     const key = `${project}\u0000${name}\u0000${sensitivity}`;
@@ -82,6 +91,7 @@ export class StoredSeries {
         lastReceived: 0,
         results: [],
         changepoints: [],
+        events: [],
       };
     }
     const fresh = await selectSeriesPointsAfter(this.#store, project, name, state.lastTs);
@@ -93,6 +103,8 @@ export class StoredSeries {
       state.lastTs = Number(p.ts);
       state.lastReceived = Math.max(state.lastReceived, Number(p.received));
     }
+    state.events.push(...state.detector.takeEvents());
+    if (state.events.length > MAX_RESULTS) state.events.splice(0, state.events.length - MAX_RESULTS);
     if (state.results.length > MAX_RESULTS) state.results.splice(0, state.results.length - MAX_RESULTS);
     this.#states.delete(key);
     this.#states.set(key, state);
@@ -100,12 +112,19 @@ export class StoredSeries {
       const oldest = this.#states.keys().next().value;
       if (oldest !== undefined) this.#states.delete(oldest);
     }
+    const open = state.detector.openEvent;
     const inRange = (t: number) =>
       (range.fromMs === undefined || t >= range.fromMs) && (range.toMs === undefined || t < range.toMs);
     return {
       points: state.results.filter((p) => inRange(p.timestamp)),
       changepoints: state.changepoints.filter(inRange),
       seasonality: state.detector.seasonality,
+      // An event is in range when it overlaps it.
+      events: [...state.events, ...(open ? [open] : [])].filter(
+        (e) =>
+          (range.toMs === undefined || e.start < range.toMs) &&
+          (range.fromMs === undefined || (e.end ?? Number.POSITIVE_INFINITY) >= range.fromMs),
+      ),
       total: state.results.length,
     };
   }

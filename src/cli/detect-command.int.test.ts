@@ -71,6 +71,26 @@ describe('vigil detect', () => {
     expect(r.stderr).toMatch(/1 rows shared a timestamp/);
   });
 
+  it('lists anomaly events: in the JSON output, and on stderr beside CSV (issue 18)', () => {
+    const f = join(dir, 'spike.csv');
+    const t0 = Date.UTC(2026, 0, 1);
+    const rows = Array.from({ length: 400 }, (_, i) => {
+      const v = 100 + Math.sin(i * 7.3) + (i === 300 ? 50 : 0);
+      return `${new Date(t0 + i * 300_000).toISOString()},${v}`;
+    });
+    writeFileSync(f, `t,v\n${rows.join('\n')}\n`);
+    const json = runVigil(['detect', f, '--timestamp', 't', '--value', 'v', '--format', 'json']);
+    expect(json.code).toBe(0);
+    const out = JSON.parse(json.stdout) as { events: Array<{ start: string; end: string; kind: string }> };
+    expect(out.events).toEqual([
+      expect.objectContaining({ start: new Date(t0 + 300 * 300_000).toISOString(), kind: 'spike' }),
+    ]);
+    const csv = runVigil(['detect', f, '--timestamp', 't', '--value', 'v']);
+    expect(csv.code).toBe(0);
+    expect(csv.stderr).toMatch(/1 anomaly events/);
+    expect(csv.stderr).toMatch(/spike up from 2026-01-02T01:00:00\.000Z/);
+  });
+
   it('exits 2 naming the problem: no such column, or a value that is not a number', () => {
     const missing = runVigil(['detect', NAB, '--timestamp', 'time', '--value', 'value']);
     expect(missing.code).toBe(2);

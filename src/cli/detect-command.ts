@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { basename } from 'node:path';
 import type { Writable } from 'node:stream';
-import { createDetector, type Sensitivity } from '../core/index.js';
+import { type AnomalyEvent, createDetector, eventJson, type Sensitivity } from '../core/index.js';
 import { VigilError } from '../shared/errors.js';
 import { isNumericType } from '../shared/files/index.js';
 import { parseTimestamp } from '../shared/timestamp.js';
@@ -88,11 +88,24 @@ export async function runDetect(file: string, opts: DetectCommandOptions): Promi
     bar.update(done);
   }
   bar.stop();
+  const events: AnomalyEvent[] = detector.takeEvents();
+  const open = detector.openEvent;
+  if (open !== null) events.push(open);
   if (opts.format === 'json') {
     await write(
       `],"changepoints":${JSON.stringify(changepoints.map((c) => new Date(c).toISOString()))},` +
-        `"seasonality":${JSON.stringify(detector.seasonality)},"repairs":{"sorted":true,"merged":${merged}}}\n`,
+        `"seasonality":${JSON.stringify(detector.seasonality)},"events":${JSON.stringify(events.map(eventJson))},` +
+        `"repairs":{"sorted":true,"merged":${merged}}}\n`,
     );
+  } else if (events.length > 0) {
+    // CSV has one row per point; the events go to stderr, one line each.
+    console.error(`vigil detect: ${events.length} anomaly events (--format json lists them in full)`);
+    for (const e of events.slice(0, 50).map(eventJson))
+      console.error(
+        `  ${e.kind} ${e.direction} from ${e.start} to ${e.end ?? 'now (ongoing)'}, ${e.points} points, ` +
+          `peak ${e.peak.value ?? 'missing'} where ${e.peak.expected} was expected (${e.resolution})`,
+      );
+    if (events.length > 50) console.error(`  ... and ${events.length - 50} more`);
   }
   if (opts.output) await new Promise<void>((resolve) => out.end(resolve));
   const skipped = rows.total - done;

@@ -29,6 +29,49 @@ describe('POST /v1/anomalies/detect', () => {
     expect(flagged.length).toBeLessThan(5);
   });
 
+  it('answers anomaly events beside the points: a spike and a fault with a start and an end (issue 18)', async () => {
+    const t0 = Date.UTC(2026, 0, 1);
+    const hour = 3_600_000;
+    const series = Array.from({ length: 24 * 21 }, (_, i) => ({
+      timestamp: new Date(t0 + i * hour).toISOString(),
+      value:
+        100 +
+        30 * Math.sin((2 * Math.PI * i) / 24) +
+        Math.sin(i * 7.3) +
+        (i === 24 * 14 ? 400 : 0) +
+        (i >= 24 * 17 && i < 24 * 17 + 30 ? 50 : 0),
+    }));
+    const res = await t.server.app.inject({
+      method: 'POST',
+      url: '/v1/anomalies/detect',
+      payload: { series },
+    });
+    expect(res.statusCode).toBe(200);
+    const body = res.json() as {
+      points: unknown[];
+      changepoints: string[];
+      events: Array<{ start: string; end: string | null; kind: string; direction: string; ongoing: boolean }>;
+    };
+    expect(body.points).toHaveLength(series.length);
+    const late = body.events.filter((e) => e.start >= new Date(t0 + 10 * 24 * hour).toISOString());
+    expect(late).toEqual([
+      expect.objectContaining({
+        start: series[24 * 14]?.timestamp,
+        end: series[24 * 14]?.timestamp,
+        kind: 'spike',
+        direction: 'up',
+        ongoing: false,
+      }),
+      expect.objectContaining({
+        start: series[24 * 17]?.timestamp,
+        end: series[24 * 17 + 29]?.timestamp,
+        kind: 'level_shift',
+        direction: 'up',
+        ongoing: false,
+      }),
+    ]);
+  });
+
   it('flags only points outside the band it answers with, and gives a count series no negative bound (nyc_taxi)', async () => {
     const series = readFileSync(NAB_TAXI, 'utf8')
       .trim()
@@ -97,6 +140,15 @@ describe('POST /v1/anomalies/detect', () => {
     expect(b.points.filter((p) => p.anomaly).map((p) => p.timestamp)).toContain(
       new Date(point(spikeAt).timestamp).toISOString(),
     );
+    // The spike is also an event of the stored series (issue 18), found in a range that holds it.
+    const spikeIso = new Date(point(spikeAt).timestamp).toISOString();
+    const inRange = (
+      await t.server.app.inject({
+        method: 'GET',
+        url: `/v1/series/traffic/anomalies?from=${spikeIso}`,
+      })
+    ).json() as { events: Array<{ start: string; kind: string }> };
+    expect(inRange.events).toContainEqual(expect.objectContaining({ start: spikeIso, kind: 'spike' }));
     // A correction to an old point rescores the series from its start; the count stays exact.
     await post([point(10, 1)]);
     const c = (await t.server.app.inject({ method: 'GET', url: '/v1/series/traffic/anomalies' })).json() as {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { readSeries, type StoredSeries } from '../anomaly/index.js';
-import { detect, SENSITIVITIES, type Sensitivity } from '../core/index.js';
+import { detect, eventJson, SENSITIVITIES, type Sensitivity } from '../core/index.js';
 import { notFound, VigilError } from '../shared/errors.js';
 import { checkName } from '../shared/names.js';
 import { projectOf } from './project.js';
@@ -15,7 +15,7 @@ export async function anomalyRoutes(app: FastifyInstance, opts: { series: Stored
     {
       schema: {
         summary:
-          'Score a series: expected value, bounds, score and flag per point; change points; seasonality',
+          'Score a series: expected value, bounds, score and flag per point; change points; seasonality; anomaly events',
         body: {
           type: 'object',
           required: ['series'],
@@ -35,6 +35,7 @@ export async function anomalyRoutes(app: FastifyInstance, opts: { series: Stored
         points: result.points.map((p) => ({ ...p, timestamp: iso(p.timestamp) })),
         changepoints: result.changepoints.map(iso),
         seasonality: result.seasonality,
+        events: result.events.map(eventJson),
         repairs,
       };
     },
@@ -89,6 +90,7 @@ export async function anomalyRoutes(app: FastifyInstance, opts: { series: Stored
         points: result.points.map(({ changepoint: _c, ...p }) => ({ ...p, timestamp: iso(p.timestamp) })),
         changepoints: result.changepoints.map(iso),
         seasonality: result.seasonality,
+        events: result.events.map(eventJson),
         scored: result.total,
       };
     },

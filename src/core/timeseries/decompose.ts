@@ -77,9 +77,58 @@ export class SeasonalTrendModel {
     });
   }
 
+  /**
+   * frozen copies the state into a forecast that no longer learns (see FrozenForecast). `level`,
+   * `slope` and `seasonalFactor` override the current state (the state before a re-baseline).
+   */
+  frozen(trendDamping: number, at: { level: number; slope: number; seasonalFactor: number }): FrozenForecast {
+    const copy = new SeasonalTrendModel(this.profiles);
+    if (at.seasonalFactor !== 1) copy.scaleSeasonal(1 / at.seasonalFactor);
+    copy.level = at.level;
+    copy.slope = at.slope;
+    return new FrozenForecast(copy, trendDamping);
+  }
+
+  /** restore puts back a frozen state, advanced by `steps` points of its slope. */
+  restore(frozen: FrozenForecast, steps: number): void {
+    const m = frozen.model;
+    this.level = m.level + m.slope * frozen.dampedSteps(steps);
+    this.slope = m.slope * frozen.damping ** (steps + 1);
+    m.profiles.forEach((p, i) => {
+      const mine = this.profiles[i];
+      if (mine !== undefined && mine.values.length === p.values.length) mine.values.set(p.values);
+    });
+  }
+
   /** scaleSeasonal multiplies every profile by `factor`, for a multiplicative re-baseline. */
   scaleSeasonal(factor: number): void {
     for (const p of this.profiles)
       for (let i = 0; i < p.values.length; i++) p.values[i] = (p.values[i] ?? 0) * factor;
+  }
+}
+
+/**
+ * FrozenForecast is a copy of the model that no longer learns: `steps` points after it was frozen it
+ * forecasts level + slope·(damped steps) + seasonal, the slope fading by `damping` per point.
+ */
+export class FrozenForecast {
+  readonly model: SeasonalTrendModel;
+  readonly damping: number;
+
+  constructor(model: SeasonalTrendModel, damping: number) {
+    this.model = model;
+    this.damping = damping;
+  }
+
+  /** dampedSteps is Σ damping^i for i = 1..steps+1 (steps + 1 without damping). */
+  dampedSteps(steps: number): number {
+    const d = this.damping;
+    const k = steps + 1;
+    return d >= 1 ? k : (d * (1 - d ** k)) / (1 - d);
+  }
+
+  expected(timestamp: number, steps: number): number {
+    const m = this.model;
+    return m.level + m.slope * this.dampedSteps(steps) + m.seasonal(timestamp);
   }
 }

@@ -13,8 +13,8 @@ const series = Array.from({ length: 1500 }, (_, i) => ({
 describe('detect', () => {
   const result = detect(series, { sensitivity: 'medium' });
 
-  it('answers in the API shape: points, changepoints, seasonality', () => {
-    expect(Object.keys(result).sort()).toEqual(['changepoints', 'points', 'seasonality']);
+  it('answers in the API shape: points, changepoints, seasonality, events', () => {
+    expect(Object.keys(result).sort()).toEqual(['changepoints', 'events', 'points', 'seasonality']);
     expect(result.points).toHaveLength(series.length);
     expect(Object.keys(result.points[0] ?? {}).sort()).toEqual(
       ['anomaly', 'expected', 'lower', 'score', 'timestamp', 'upper', 'value'].sort(),

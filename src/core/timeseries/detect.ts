@@ -3,6 +3,7 @@
 // change points and the final seasonality decision in the shape of POST /v1/anomalies/detect
 // (../shared/API.md, "Anomaly detection"), with timestamps as epoch milliseconds.
 import { createDetector, type DetectorTuning, type TimePoint } from './detector.js';
+import type { AnomalyEvent, EventTuning } from './events.js';
 import type { Seasonality } from './seasonality.js';
 import type { Sensitivity } from './sensitivity.js';
 
@@ -22,12 +23,15 @@ export interface DetectResult {
   readonly points: AnomalyPoint[];
   readonly changepoints: number[];
   readonly seasonality: Seasonality;
+  /** events are the anomaly events, oldest first; the last may be ongoing (end null). */
+  readonly events: AnomalyEvent[];
 }
 
 /** DetectOptions pick the sensitivity (default medium). */
 export interface DetectOptions {
   readonly sensitivity?: Sensitivity;
   readonly tuning?: Partial<DetectorTuning>;
+  readonly events?: Partial<EventTuning>;
 }
 
 /**
@@ -41,10 +45,14 @@ export function detect(series: readonly TimePoint[], options: DetectOptions = {}
   const detector = createDetector(options);
   const points: AnomalyPoint[] = [];
   const changepoints: number[] = [];
+  const events: AnomalyEvent[] = [];
   for (const point of series) {
     const { changepoint, ...verdict } = detector.update(point);
     points.push(verdict);
     if (changepoint) changepoints.push(verdict.timestamp);
   }
-  return { points, changepoints, seasonality: detector.seasonality };
+  events.push(...detector.takeEvents());
+  const open = detector.openEvent;
+  if (open !== null) events.push(open);
+  return { points, changepoints, seasonality: detector.seasonality, events };
 }

@@ -15,7 +15,8 @@
 // point band), the band is narrowed to the values that would have kept both tests quiet, which can be
 // empty (the points before it decided the shift): then it collapses to the forecast. A series that
 // has only been non-negative (counts, rates) gets no negative bound or forecast.
-import type { SeasonalProfile } from './decompose.js';
+import { FrozenForecast, type SeasonalProfile } from './decompose.js';
+import { type AnomalyEvent, EventTracker, type EventTuning } from './events.js';
 import { ResidualScorer, type ScorerTuning } from './residual-scorer.js';
 import { RingBuffer } from './ring-buffer.js';
 import {
@@ -67,6 +68,10 @@ export interface DetectorTuning extends ScorerTuning {
   readonly seasonalityEveryMs: number;
   readonly seasonality: SeasonalityThresholds;
   readonly seasonalityMinGaps: number;
+  /** flagEventOpenings: a point that opens an event by the event layer's point test is flagged. */
+  readonly flagEventOpenings: boolean;
+  /** restoreOnReturn: when an event ends with the series back at its pre-event baseline, the model returns to it. */
+  readonly restoreOnReturn: boolean;
 }
 
 /**
@@ -100,6 +105,10 @@ export const DEFAULT_TUNING: DetectorTuning = {
   seasonalityEveryMs: DAY_MS / 4,
   seasonality: DEFAULT_SEASONALITY_THRESHOLDS,
   seasonalityMinGaps: 32,
+  // Both off: they change the scores, and on NAB (bench/nab.ts) they took the standard score from
+  // 64.2 to 6.2. The event layer keeps its own pre-event baseline instead (events.ts, shadow).
+  flagEventOpenings: false,
+  restoreOnReturn: false,
 };
 
 /** DetectorOptions configure a detector; everything is optional. */
@@ -107,6 +116,8 @@ export interface DetectorOptions {
   readonly sensitivity?: Sensitivity;
   /** tuning overrides DEFAULT_TUNING field by field (for experiments; Vigil uses the defaults). */
   readonly tuning?: Partial<DetectorTuning>;
+  /** events overrides EVENT_TUNING field by field (events.ts). */
+  readonly events?: Partial<EventTuning>;
 }
 
 /** Detector is a streaming detector for one series. */
@@ -120,6 +131,15 @@ export interface Detector {
   readonly seasonality: Seasonality;
   /** count is how many observations were scored. */
   readonly count: number;
+  /** takeEvents returns the events that ended since the last call, oldest first. */
+  takeEvents(): AnomalyEvent[];
+  /** openEvent is the event still going on at the last point (end null), or null. */
+  readonly openEvent: AnomalyEvent | null;
+  /**
+   * residualScale is the noise scale s the last point was judged with by the event layer (a robust sd
+   * of calm residuals, at the forecast's level for a positive series): expected ± 1.96·s is a 95% band.
+   */
+  readonly residualScale: number;
 }
 
 const NO_SEASONALITY: SeasonalityDecision = {
@@ -142,6 +162,9 @@ class StreamingDetector implements Detector {
   private nextSeasonalityCheck = Number.NEGATIVE_INFINITY;
   private scored = 0;
   private minValue = Number.POSITIVE_INFINITY;
+  private integer = true;
+  private lastScale = Number.NaN;
+  private readonly events: EventTracker;
 
   constructor(options: DetectorOptions) {
     this.tuning = { ...DEFAULT_TUNING, ...options.tuning };
@@ -150,10 +173,28 @@ class StreamingDetector implements Detector {
     this.historyValues = new RingBuffer(this.tuning.historyPoints);
     this.novelty = new SlidingMax(this.tuning.noveltyWindow);
     this.scorer = new ResidualScorer(this.tuning);
+    this.events = new EventTracker(options.events, SENSITIVITY_CUTOFF[options.sensitivity ?? 'medium']);
+    if (this.tuning.restoreOnReturn) {
+      this.events.onReturn = (reference, steps) => {
+        if (reference instanceof FrozenForecast) this.scorer.restore(reference, steps);
+      };
+    }
   }
 
   get count(): number {
     return this.scored;
+  }
+
+  takeEvents(): AnomalyEvent[] {
+    return this.events.takeClosed();
+  }
+
+  get residualScale(): number {
+    return this.lastScale;
+  }
+
+  get openEvent(): AnomalyEvent | null {
+    return this.events.current();
   }
 
   get seasonality(): Seasonality {
@@ -166,6 +207,7 @@ class StreamingDetector implements Detector {
       throw new RangeError(`timestamp must be a finite number, got ${timestamp}`);
     if (!Number.isFinite(value)) return this.missing(timestamp, value);
     if (value < this.minValue) this.minValue = value;
+    if (this.integer && !Number.isInteger(value)) this.integer = false;
 
     this.trackSeasonality(timestamp, value);
     this.historyTimes.push(timestamp);
@@ -176,13 +218,35 @@ class StreamingDetector implements Detector {
     const evidence = Math.max(step.pointEvidence, step.shiftEvidence);
     const novel = evidence > this.novelty.max;
     this.novelty.push(evidence);
-    const effective = novel ? evidence : evidence * this.tuning.repeatDamping;
+    let effective = novel ? evidence : evidence * this.tuning.repeatDamping;
     const half = Number.isFinite(step.threshold) ? this.cutoff * step.threshold : 0;
     let expected = step.expected;
+    const verdict = this.events.update(
+      {
+        timestamp,
+        value,
+        expected,
+        level: this.scorer.levelBefore,
+        nonNegative: this.minValue >= 0,
+        integer: this.integer,
+      },
+      (level) => this.scorer.freeze(level),
+    );
+    // The event layer's calibrated point test (events.ts) is evidence too, undamped: a spike that
+    // opens an event is flagged even when the tails above have learnt spikes as usual.
+    this.lastScale = verdict.scale;
+    const opened = this.tuning.flagEventOpenings && verdict.openedByPoint;
+    if (opened && verdict.evidence > effective) effective = verdict.evidence;
     let lower = expected - half;
     let upper = expected + half;
     let anomaly = effective >= this.cutoff;
-    if (anomaly && value >= lower && value <= upper) {
+    if (opened && value >= lower && value <= upper) {
+      // Flagged by the event layer: its calm band, which excludes the value, is the band shown.
+      const h = this.cutoff * this.events.openSigmas * verdict.scale;
+      lower = Math.max(lower, verdict.reference - h);
+      upper = Math.min(upper, verdict.reference + h);
+      if (lower > upper) lower = upper = verdict.reference;
+    } else if (anomaly && value >= lower && value <= upper) {
       // The shift test decided: report the values that would have kept both tests quiet.
       const band = this.scorer.shiftAcceptBand(this.cutoff * step.shiftThreshold);
       if (band === null) {
@@ -217,6 +281,7 @@ class StreamingDetector implements Detector {
 
   /** missing answers a non-finite value without learning from it. */
   private missing(timestamp: number, value: number): DetectorPoint {
+    this.events.missing(timestamp);
     const last = this.historyValues.last();
     const expected = Number.isNaN(last) ? 0 : this.minValue >= 0 ? Math.max(0, last) : last;
     return {
@@ -250,7 +315,10 @@ class StreamingDetector implements Detector {
     const next = decideSeasonality(buckets, this.decision, this.tuning.seasonality);
     const changed = next.daily !== this.decision.daily || next.weekly !== this.decision.weekly;
     this.decision = next;
-    if (changed) this.rebuild(buckets);
+    if (changed) {
+      this.rebuild(buckets);
+      this.events.rebase();
+    }
   }
 
   /** rebuild starts a scorer with the new seasonal profiles and replays the held history through it. */

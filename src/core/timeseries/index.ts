@@ -13,6 +13,22 @@ export {
   type TimePoint,
 } from './detector.js';
 export { type EsdOptions, esdCriticalValue, generalizedEsd } from './esd.js';
+export {
+  type AnomalyEvent,
+  type AnomalyEventJson,
+  EVENT_TUNING,
+  type EventKind,
+  type EventResolution,
+  type EventTuning,
+  eventJson,
+} from './events.js';
+export {
+  chiSquareQuantile,
+  GroupDetector,
+  type GroupEvent,
+  type GroupOptions,
+  type GroupPoint,
+} from './group.js';
 export { normalQuantile, studentTQuantile } from './quantiles.js';
 export { median, type RobustScale, robustScale } from './robust.js';
 export {

@@ -12,7 +12,12 @@
 // faster for one cycle so the new normal is learnt within about a season. The scorer is rebuilt (by
 // replaying recent history) when the detected seasonality changes; see detector.ts.
 import { fitRegime, locateChange } from './changepoint.js';
-import { type SeasonalProfile, SeasonalTrendModel, type SmoothingRates } from './decompose.js';
+import {
+  type FrozenForecast,
+  type SeasonalProfile,
+  SeasonalTrendModel,
+  type SmoothingRates,
+} from './decompose.js';
 import { esdCriticalValue } from './esd.js';
 import { RingBuffer } from './ring-buffer.js';
 import { medianInPlace, robustScaleInPlace } from './robust.js';
@@ -138,7 +143,37 @@ export class ResidualScorer {
     return medianInPlace(this.scratch, m);
   }
 
+  /** The state before the last step, so a frozen forecast can ignore a re-baseline made at that step. */
+  private before = { level: Number.NaN, slope: 0, seasonalFactor: 1 };
+
+  /**
+   * freeze is the forecast as it stood before the last scored point, no longer learning (see
+   * SeasonalTrendModel.frozen): the pre-event baseline an anomaly event is judged against.
+   */
+  freeze(level = Number.NaN): FrozenForecast {
+    // Held level: a slope fitted while the event built up would carry the baseline along with it.
+    const at = Number.isNaN(level) ? this.before.level : level;
+    return this.model.frozen(this.t.trendDamping, { ...this.before, level: at, slope: 0 });
+  }
+
+  /** level is the model's level before the last scored point. */
+  get levelBefore(): number {
+    return this.before.level;
+  }
+
+  /**
+   * restore returns the model to a frozen pre-event state `steps` points later: the series came back
+   * to it, so whatever the model learnt from the event is dropped.
+   */
+  restore(frozen: FrozenForecast, steps: number): void {
+    this.model.restore(frozen, steps);
+    this.lastChange = this.n;
+  }
+
   step(timestamp: number, value: number): StepResult {
+    this.before.level = this.model.level;
+    this.before.slope = this.model.slope;
+    this.before.seasonalFactor = 1;
     if (value < this.minValue) this.minValue = value;
     const seasonal = this.model.seasonal(timestamp);
     if (Number.isNaN(this.model.level)) {
@@ -278,6 +313,7 @@ export class ResidualScorer {
     const ratio = this.multiplicativeRatio(count);
     if (!Number.isNaN(ratio)) {
       this.model.scaleSeasonal(ratio);
+      this.before.seasonalFactor = ratio;
       for (let i = 0; i < this.seasonals.size; i++) this.seasonals.setLast(i, this.seasonals.last(i) * ratio);
     }
     for (let i = 0; i < count; i++) this.scratch2[i] = this.values.last(i) - this.seasonals.last(i);

@@ -48,7 +48,7 @@ export const DEFAULT_SEASONALITY_THRESHOLDS: SeasonalityThresholds = {
   weeklyStrength: 0.3,
   hysteresis: 0.2,
   minDailySpanMs: 2 * DAY_MS,
-  minWeeklySpanMs: 21 * DAY_MS,
+  minWeeklySpanMs: 14 * DAY_MS,
   dailyWithinMs: 8 * DAY_MS,
 };
 

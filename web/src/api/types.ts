@@ -214,9 +214,26 @@ export interface AnomalyPoint {
   anomaly: boolean;
 }
 
+/** AnomalyEvent is one anomaly from its start to its end (end null while ongoing). */
+export interface AnomalyEvent {
+  start: string;
+  end: string | null;
+  ongoing: boolean;
+  resolution: 'ongoing' | 'returned' | 'new_normal';
+  kind: 'spike' | 'level_shift' | 'trend_change' | 'variance_change' | 'missing_data';
+  direction: 'up' | 'down';
+  peak: { timestamp: string; value: number | null; expected: number };
+  size: number | null;
+  relativeSize: number | null;
+  durationMs: number;
+  points: number;
+}
+
 export interface DetectResponse {
   points: AnomalyPoint[];
   changepoints: string[];
+  /** events: absent from servers older than issue 18. */
+  events?: AnomalyEvent[];
   seasonality: {
     kind?: string;
     periodsMs?: number[];

@@ -18,6 +18,7 @@ export const COLORS = {
   alert: '#d12f2f',
   resolved: '#6b7280',
   awaiting: 'rgba(148, 163, 184, 0.13)',
+  event: 'rgba(209, 47, 47, 0.1)',
 } as const;
 
 const AXIS_FONT = '11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';

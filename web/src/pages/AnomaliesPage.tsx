@@ -5,7 +5,7 @@ import type { DetectResponse, ModelSummary, PerformanceResponse } from '../api/t
 import { runRequest, useApi } from '../api/use-api.js';
 import { type ChartOptions, UPlotChart } from '../components/UPlotChart.js';
 import { Empty, Kpi, Loading, Panel, Segmented, Select } from '../components/ui.js';
-import { COLORS, legendTime, markersPlugin, timeAxis, tzUtc, valueAxis } from '../lib/charts.js';
+import { COLORS, legendTime, markersPlugin, shadePlugin, timeAxis, tzUtc, valueAxis } from '../lib/charts.js';
 import { fmtInt, fmtNum, fmtPct, fmtSpan, fmtTime } from '../lib/format.js';
 import { usePageReady } from '../lib/page-ready.js';
 import { parseSeries, type SeriesInput } from '../lib/parse-series.js';
@@ -13,6 +13,14 @@ import { setParams } from '../lib/router.js';
 
 const SENSITIVITIES = ['low', 'medium', 'high'] as const;
 const HOURLY_SPAN_MS = 28 * 86_400_000;
+
+/** eventSpans are the [start, end] times (ms) of the events that last; an ongoing one runs to the last point. */
+function eventSpans(result: DetectResponse): [number, number][] {
+  const last = result.points.at(-1)?.timestamp;
+  return (result.events ?? [])
+    .filter((e) => e.kind !== 'spike')
+    .map((e): [number, number] => [Date.parse(e.start), Date.parse(e.end ?? last ?? e.start)]);
+}
 
 function DetectChart({ result }: { result: DetectResponse }) {
   const data = useMemo((): uPlot.AlignedData => {
@@ -49,6 +57,8 @@ function DetectChart({ result }: { result: DetectResponse }) {
       scales: { x: { time: true } },
       cursor: { drag: { x: true, y: false } },
       plugins: [
+        // Anomaly events that last (not spikes, shown as dots) are shaded from start to end.
+        shadePlugin(eventSpans(result), COLORS.event),
         markersPlugin(
           result.changepoints.map((c) => ({ atMs: Date.parse(c), color: COLORS.change, dashed: true })),
         ),
@@ -58,7 +68,7 @@ function DetectChart({ result }: { result: DetectResponse }) {
   );
   return (
     <UPlotChart
-      label="series with expected band, anomalies and change points"
+      label="series with expected band, anomalies, anomaly events and change points"
       options={options}
       data={data}
       height={300}
@@ -270,6 +280,11 @@ export function AnomaliesPage({ params }: { params: URLSearchParams }) {
                 label="flagged"
                 value={fmtInt(flagged.length)}
                 tone={flagged.length > 0 ? 'alert' : undefined}
+              />
+              <Kpi
+                label="events"
+                value={fmtInt(current.data.events?.length ?? 0)}
+                hint={`${fmtInt((current.data.events ?? []).filter((e) => e.ongoing).length)} ongoing; shaded on the chart when they last`}
               />
               <Kpi
                 label="change points"
