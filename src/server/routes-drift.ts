@@ -27,6 +27,7 @@ import { VigilError } from '../shared/errors.js';
 import { checkName } from '../shared/names.js';
 import type { Entities } from '../store/entities.js';
 import type { Store } from '../store/index.js';
+import type { DriftBucketsResponse, DriftResponse, SegmentsResponse } from './api-types.js';
 import { projectOf } from './project.js';
 import { environmentParam, timeParam, windowParams, windowQuerySchema } from './query-params.js';
 
@@ -141,7 +142,7 @@ export async function driftRoutes(
         },
       },
     },
-    async (req) => {
+    async (req): Promise<DriftResponse | DriftBucketsResponse> => {
       const project = projectOf(req);
       const model = checkName(req.params.model, 'model');
       await assertModelExists(store, entities, project, model);
@@ -261,7 +262,7 @@ export async function driftRoutes(
         },
       },
     },
-    async (req) => {
+    async (req): Promise<SegmentsResponse> => {
       const project = projectOf(req);
       const model = checkName(req.params.model, 'model');
       const ctx = await modelContext(store, entities, project, model);

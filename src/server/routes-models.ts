@@ -15,6 +15,13 @@ import { notFound, VigilError } from '../shared/errors.js';
 import { checkName } from '../shared/names.js';
 import type { Entities } from '../store/entities.js';
 import { int, type Store, str } from '../store/index.js';
+import type {
+  ModelConfigResponse,
+  ModelDetail,
+  ModelsResponse,
+  PerformanceResponse,
+  RejectedResponse,
+} from './api-types.js';
 import { modelPageUrls } from './dashboard-views.js';
 import { projectOf } from './project.js';
 import { windowParams, windowQuerySchema } from './query-params.js';
@@ -87,7 +94,7 @@ export async function modelRoutes(
   app.get(
     '/v1/models',
     { schema: { summary: 'Every model with its task, versions and volumes' } },
-    async (req) => {
+    async (req): Promise<ModelsResponse> => {
       const project = projectOf(req);
       return { models: await withStatus(project, await listModels(store, project, await configs(project))) };
     },
@@ -96,12 +103,12 @@ export async function modelRoutes(
   app.get<{ Params: { model: string } }>(
     '/v1/models/:model',
     { schema: { summary: 'One model' } },
-    async (req) => {
+    async (req): Promise<ModelDetail> => {
       const project = projectOf(req);
       const model = checkName(req.params.model, 'model');
       const [listed] = await listModels(store, project, await configs(project), model);
       if (!listed) throw notFound(`model ${JSON.stringify(model)}`);
-      const [found] = await withStatus(project, [listed]);
+      const found = (await withStatus(project, [listed]))[0] ?? listed;
       // The tags a model's records carry are what segments can split by.
       const tags = await store.query<{ k: string }>(
         `SELECT DISTINCT arrayJoin(tag_keys) AS k FROM ${store.table('records')}
@@ -139,7 +146,7 @@ export async function modelRoutes(
         },
       },
     },
-    async (req) => {
+    async (req): Promise<ModelConfigResponse> => {
       const project = projectOf(req);
       const model = checkName(req.params.model, 'model');
       if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body))
@@ -177,7 +184,7 @@ export async function modelRoutes(
         },
       },
     },
-    async (req) => {
+    async (req): Promise<PerformanceResponse> => {
       const project = projectOf(req);
       const model = checkName(req.params.model, 'model');
       const ctx = await modelContext(store, entities, project, model);
@@ -231,7 +238,7 @@ export async function modelRoutes(
         },
       },
     },
-    async (req) => {
+    async (req): Promise<RejectedResponse> => {
       const project = projectOf(req);
       const where = [`project = ${str(project)}`];
       if (req.query.model !== undefined) where.push(`model = ${str(req.query.model)}`);
