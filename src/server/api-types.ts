@@ -227,10 +227,26 @@ export interface ExperimentsResponse {
 /** LabsReport is `GET /v1/labs/experiments/{id}/report` (format=json). */
 export type LabsReport = ComputedLabsReport;
 
+// ---- Session ------------------------------------------------------------------------------
+
+/** SessionResponse is `GET/POST /v1/session`: whether auth is on, and who this browser is. */
+export interface SessionResponse {
+  auth: 'on' | 'off';
+  authenticated: boolean;
+  project?: string;
+  role?: string;
+  key_id?: string;
+  /** expires: when the session opened by POST ends. */
+  expires?: string;
+}
+
 // ---- Health -------------------------------------------------------------------------------
 
 /** HealthResponse is `GET /healthz`. */
 export interface HealthResponse {
-  status: string;
-  store?: { engine: string; ok: boolean };
+  status: 'ok' | 'degraded';
+  store: { engine: string; ok: boolean };
+  /** error: why the store is degraded (status 503). */
+  error?: { code: string; message: string };
+  write_queue_rows: number;
 }

@@ -18,6 +18,7 @@ import { OutboundGuard } from '../shared/outbound-url.js';
 import type { Entities } from '../store/entities.js';
 import type { Store } from '../store/index.js';
 import type {
+  Alert,
   AlertDetail,
   AlertsResponse,
   Monitor as MonitorResponse,
@@ -312,7 +313,7 @@ export async function monitorRoutes(
   app.post<{ Params: { id: string } }>(
     '/v1/alerts/:id/ack',
     { schema: { summary: 'Acknowledge an alert', params: idParam } },
-    async (req) => {
+    async (req): Promise<Alert> => {
       const alert = await monitors.acknowledge(projectOf(req), req.params.id);
       await audit(req, 'alert.ack', alert.id);
       return alert;
@@ -322,7 +323,7 @@ export async function monitorRoutes(
   app.post<{ Params: { id: string }; Body: { until?: unknown } | null }>(
     '/v1/alerts/:id/mute',
     { schema: { summary: "Mute an alert's notifications until a time (null unmutes)", params: idParam } },
-    async (req) => {
+    async (req): Promise<Alert> => {
       const body = req.body;
       if (typeof body !== 'object' || body === null || !('until' in body))
         throw badRequest('until', 'is required: an RFC 3339 time, epoch milliseconds, or null to unmute');
