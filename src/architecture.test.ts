@@ -181,29 +181,17 @@ function parse(path: string): Parsed {
   const imports: ImportRef[] = [];
   const literals: Parsed['literals'] = [];
   const visit = (node: ts.Node): void => {
+    // Type-only means the whole clause (`import type {…}`, `export type {…}`): under
+    // verbatimModuleSyntax `import { type X }` still loads the module at run time.
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
-      const clause = node.importClause;
-      const named = clause?.namedBindings;
-      const allTypes =
-        clause !== undefined &&
-        (clause.isTypeOnly ||
-          (clause.name === undefined &&
-            named !== undefined &&
-            ts.isNamedImports(named) &&
-            named.elements.length > 0 &&
-            named.elements.every((e) => e.isTypeOnly)));
-      imports.push({ specifier: node.moduleSpecifier.text, typeOnly: allTypes });
+      imports.push({
+        specifier: node.moduleSpecifier.text,
+        typeOnly: node.importClause?.isTypeOnly === true,
+      });
       return;
     }
     if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
-      const clause = node.exportClause;
-      const allTypes =
-        node.isTypeOnly ||
-        (clause !== undefined &&
-          ts.isNamedExports(clause) &&
-          clause.elements.length > 0 &&
-          clause.elements.every((e) => e.isTypeOnly));
-      imports.push({ specifier: node.moduleSpecifier.text, typeOnly: allTypes });
+      imports.push({ specifier: node.moduleSpecifier.text, typeOnly: node.isTypeOnly });
       return;
     }
     if (
