@@ -10,6 +10,7 @@ export {
   OUTCOMES,
   type Outcome,
   type Prices,
+  publicView,
   STATES,
 } from './experiment.js';
 export type { PredictAnswer } from './gateway.js';

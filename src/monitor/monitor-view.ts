@@ -10,12 +10,20 @@ export interface PublicNotifyTarget {
   has_secret: boolean;
 }
 
+/** PublicMonitor is a monitor as answers show it: times as RFC 3339 UTC, secrets redacted. */
+export type PublicMonitor = Omit<Monitor, 'baseline' | 'notify' | 'created' | 'updated'> & {
+  baseline: Exclude<Monitor['baseline'], { from: number }> | { from: string; to: string };
+  notify: Array<PublicNotifyTarget & { secret?: string }>;
+  created: string;
+  updated: string;
+};
+
 /**
  * publicMonitor is a monitor as every answer shows it (API.md, Monitors and alerts): times
  * as RFC 3339 UTC, and webhook secrets redacted (`has_secret` instead) — for every role. Only
  * the answer to the creation itself may carry the secret once (`revealSecrets`).
  */
-export function publicMonitor(m: Monitor, opts: { revealSecrets?: boolean } = {}): Record<string, unknown> {
+export function publicMonitor(m: Monitor, opts: { revealSecrets?: boolean } = {}): PublicMonitor {
   const baseline =
     typeof m.baseline === 'object' && 'from' in m.baseline
       ? { from: iso(m.baseline.from), to: iso(m.baseline.to) }

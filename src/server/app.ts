@@ -11,6 +11,7 @@ import { type Logger, noopLogger } from '../shared/logger.js';
 import { OutboundGuard } from '../shared/outbound-url.js';
 import { Entities } from '../store/entities.js';
 import { pingQuery, type Store, storeError, WriteQueue } from '../store/index.js';
+import type { HealthResponse } from './api-types.js';
 import { recordAudit } from './auth-context.js';
 import { installAuth, installSecurityHeaders, isPublicRoute, requiredAccess } from './auth-hook.js';
 import { authRoutes } from './auth-routes.js';
@@ -261,7 +262,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
       store: { engine: store.engine, ok: !problem },
       ...(problem ? { error: problem } : {}),
       write_queue_rows: queue.depth,
-    });
+    } satisfies HealthResponse);
   });
   // One project's dashboards cannot hold every ClickHouse thread (issue 9, Limits).
   limitConcurrentReads(app, {

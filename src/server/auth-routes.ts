@@ -9,6 +9,7 @@ import {
   type Sessions,
 } from '../auth/index.js';
 import { badRequest, notFound, VigilError } from '../shared/errors.js';
+import type { SessionResponse } from './api-types.js';
 import { recordAudit, unauthorized } from './auth-context.js';
 import { cookieValue, SESSION_COOKIE } from './auth-hook.js';
 import { projectOf } from './project.js';
@@ -131,7 +132,7 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions):
     }),
   );
 
-  const sessionState = (req: FastifyRequest) => {
+  const sessionState = (req: FastifyRequest): SessionResponse => {
     const p = req.vigilAuth?.principal;
     return {
       auth: opts.enabled ? 'on' : 'off',
@@ -181,7 +182,7 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions):
           role: principal.role,
           key_id: principal.keyId,
           expires: new Date(expiresMs).toISOString(),
-        });
+        } satisfies SessionResponse);
     },
   );
 
@@ -193,7 +194,7 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions):
       if (token) await sessions.end(token);
       return reply
         .headers({ ...NO_STORE, 'set-cookie': sessionCookie(req, '', 0) })
-        .send({ auth: opts.enabled ? 'on' : 'off', authenticated: false });
+        .send({ auth: opts.enabled ? 'on' : 'off', authenticated: false } satisfies SessionResponse);
     },
   );
 }

@@ -3,6 +3,7 @@ import { readSeries, type StoredSeries } from '../anomaly/index.js';
 import { detect, eventJson, SENSITIVITIES, type Sensitivity } from '../core/index.js';
 import { notFound, VigilError } from '../shared/errors.js';
 import { checkName } from '../shared/names.js';
+import type { DetectResponse, SeriesAnomaliesResponse } from './api-types.js';
 import { projectOf } from './project.js';
 import { timeParam } from './query-params.js';
 
@@ -26,7 +27,7 @@ export async function anomalyRoutes(app: FastifyInstance, opts: { series: Stored
         },
       },
     },
-    async (req) => {
+    async (req): Promise<DetectResponse> => {
       if (typeof req.body !== 'object' || req.body === null)
         throw new VigilError('invalid_request', 'body: must be a JSON object', { field: 'body' });
       const { points, repairs } = readSeries(req.body.series);
@@ -78,7 +79,7 @@ export async function anomalyRoutes(app: FastifyInstance, opts: { series: Stored
         },
       },
     },
-    async (req) => {
+    async (req): Promise<SeriesAnomaliesResponse> => {
       const project = projectOf(req);
       const name = checkName(req.params.name, 'name');
       const result = await opts.series.anomalies(project, name, req.query.sensitivity ?? 'medium', {

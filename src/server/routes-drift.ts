@@ -15,6 +15,7 @@ import { VigilError } from '../shared/errors.js';
 import { checkName } from '../shared/names.js';
 import type { Entities } from '../store/entities.js';
 import type { Store, RecordWindow as Window } from '../store/index.js';
+import type { DriftBucketsResponse, DriftResponse } from './api-types.js';
 import { projectOf } from './project.js';
 import { environmentParam, timeParam, windowParams, windowQuerySchema } from './query-params.js';
 
@@ -129,7 +130,7 @@ export async function driftRoutes(
         },
       },
     },
-    async (req) => {
+    async (req): Promise<DriftResponse | DriftBucketsResponse> => {
       const project = projectOf(req);
       const model = checkName(req.params.model, 'model');
       await assertModelExists(store, entities, project, model);

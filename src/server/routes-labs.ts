@@ -10,6 +10,7 @@ import type { OutboundGuard } from '../shared/outbound-url.js';
 import type { Entities } from '../store/entities.js';
 import type { Store } from '../store/index.js';
 import { WriteQueue } from '../store/index.js';
+import type { Experiment, ExperimentsResponse, LabsReport } from './api-types.js';
 import { forbidden, recordAudit, unauthorized } from './auth-context.js';
 import { projectOf } from './project.js';
 
@@ -110,11 +111,15 @@ export async function labsRoutes(app: FastifyInstance, opts: LabsRoutesOptions):
         },
       },
     },
-    async (req) => ({ experiments: await labs.list(projectOf(req), req.query.user) }),
+    async (req): Promise<ExperimentsResponse> => ({
+      experiments: await labs.list(projectOf(req), req.query.user),
+    }),
   );
 
-  app.get<Id>(`${base}/:id`, { schema: { summary: 'One experiment', params: idSchema } }, async (req) =>
-    labs.get(projectOf(req), req.params.id),
+  app.get<Id>(
+    `${base}/:id`,
+    { schema: { summary: 'One experiment', params: idSchema } },
+    async (req): Promise<Experiment> => labs.get(projectOf(req), req.params.id),
   );
 
   app.post<Id>(
@@ -219,7 +224,7 @@ export async function labsRoutes(app: FastifyInstance, opts: LabsRoutesOptions):
         projectedCallsPerDay: perDay,
       });
       const format = req.query.format ?? 'json';
-      if (format === 'json') return report;
+      if (format === 'json') return report satisfies LabsReport;
       if (format === 'md') return sendReport(reply, format, renderMarkdown(experiment, report));
       return sendReport(
         reply,

@@ -16,6 +16,13 @@ import { notFound, VigilError } from '../shared/errors.js';
 import { checkName } from '../shared/names.js';
 import type { Entities } from '../store/entities.js';
 import { countRejected, type Store, selectModelTagKeys, selectRejected } from '../store/index.js';
+import type {
+  ModelConfigResponse,
+  ModelDetail,
+  ModelsResponse,
+  PerformanceResponse,
+  RejectedResponse,
+} from './api-types.js';
 import { modelPageUrls } from './dashboard-views.js';
 import { projectOf } from './project.js';
 import { windowParams, windowQuerySchema } from './query-params.js';
@@ -88,7 +95,7 @@ export async function modelRoutes(
   app.get(
     '/v1/models',
     { schema: { summary: 'Every model with its task, versions and volumes' } },
-    async (req) => {
+    async (req): Promise<ModelsResponse> => {
       const project = projectOf(req);
       const models = await withStatus(project, await listModels(store, project, await configs(project)));
       keepOnlyJudged(req, models);
@@ -99,13 +106,14 @@ export async function modelRoutes(
   app.get<{ Params: { model: string } }>(
     '/v1/models/:model',
     { schema: { summary: 'One model' } },
-    async (req) => {
+    async (req): Promise<ModelDetail> => {
       const project = projectOf(req);
       const model = checkName(req.params.model, 'model');
       const [listed] = await listModels(store, project, await configs(project), model);
       if (!listed) throw notFound(`model ${JSON.stringify(model)}`);
-      const [found] = await withStatus(project, [listed]);
-      keepOnlyJudged(req, found ? [found] : []);
+      const [judged] = await withStatus(project, [listed]);
+      keepOnlyJudged(req, judged ? [judged] : []);
+      const found = judged ?? listed;
       // The tags a model's records carry are what segments can split by.
       const tags = await selectModelTagKeys(store, project, model);
       return {
@@ -140,7 +148,7 @@ export async function modelRoutes(
         },
       },
     },
-    async (req) => {
+    async (req): Promise<ModelConfigResponse> => {
       const project = projectOf(req);
       const model = checkName(req.params.model, 'model');
       if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body))
@@ -178,7 +186,7 @@ export async function modelRoutes(
         },
       },
     },
-    async (req) => {
+    async (req): Promise<PerformanceResponse> => {
       const project = projectOf(req);
       const model = checkName(req.params.model, 'model');
       const ctx = await modelContext(store, entities, project, model);
@@ -232,7 +240,7 @@ export async function modelRoutes(
         },
       },
     },
-    async (req) => {
+    async (req): Promise<RejectedResponse> => {
       const project = projectOf(req);
       const model = req.query.model;
       const rows = await selectRejected(store, project, { model, limit: req.query.limit ?? 100 });

@@ -17,6 +17,14 @@ import { OutboundGuard } from '../shared/outbound-url.js';
 import { parseTimestamp } from '../shared/timestamp.js';
 import type { Entities } from '../store/entities.js';
 import type { Store } from '../store/index.js';
+import type {
+  Alert,
+  AlertDetail,
+  AlertsResponse,
+  Monitor as MonitorResponse,
+  MonitorRuntimeStatus,
+  MonitorsResponse,
+} from './api-types.js';
 import { projectOf } from './project.js';
 
 /** AuditHook lets the server record who changed a monitor (wired by the auth layer when present). */
@@ -38,7 +46,7 @@ const ALERT_STATES = ['warning', 'alert', 'resolved'] as const;
 const OPEN_STATES = ['warning', 'alert'] as const;
 
 /** statusOf is a monitor's current state as GET answers show it (times RFC 3339 UTC). */
-function statusOf(rt: RuntimeState, m: Monitor) {
+function statusOf(rt: RuntimeState, m: Monitor): MonitorRuntimeStatus {
   const l = rt.lifecycle;
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   const { cadenceMs } = durationsOf(m);
@@ -157,7 +165,7 @@ export async function monitorRoutes(
   app.get(
     '/v1/monitors',
     { schema: { summary: 'Every monitor of the project, with its state' } },
-    async (req) => {
+    async (req): Promise<MonitorsResponse> => {
       const project = projectOf(req);
       const [list, states] = await Promise.all([monitors.list(project), monitors.runtimes(project)]);
       return {
@@ -220,7 +228,7 @@ export async function monitorRoutes(
   app.get<{ Params: { id: string } }>(
     '/v1/monitors/:id',
     { schema: { summary: 'One monitor with its current state', params: idParam } },
-    async (req) => {
+    async (req): Promise<MonitorResponse> => {
       const project = projectOf(req);
       const monitor = await monitors.get(project, req.params.id);
       return {
@@ -278,7 +286,7 @@ export async function monitorRoutes(
         },
       },
     },
-    async (req) => {
+    async (req): Promise<AlertsResponse> => {
       const model = req.query.model ? checkName(req.query.model, 'model') : undefined;
       const filter = {
         ...(model === undefined ? {} : { model }),
@@ -294,7 +302,7 @@ export async function monitorRoutes(
   app.get<{ Params: { id: string } }>(
     '/v1/alerts/:id',
     { schema: { summary: 'One alert with its history', params: idParam } },
-    async (req) => {
+    async (req): Promise<AlertDetail> => {
       const project = projectOf(req);
       const alert = await monitors.alerts.get(project, req.params.id);
       if (!alert) throw notFound(`alert ${JSON.stringify(req.params.id)}`);
@@ -305,7 +313,7 @@ export async function monitorRoutes(
   app.post<{ Params: { id: string } }>(
     '/v1/alerts/:id/ack',
     { schema: { summary: 'Acknowledge an alert', params: idParam } },
-    async (req) => {
+    async (req): Promise<Alert> => {
       const alert = await monitors.acknowledge(projectOf(req), req.params.id);
       await audit(req, 'alert.ack', alert.id);
       return alert;
@@ -315,7 +323,7 @@ export async function monitorRoutes(
   app.post<{ Params: { id: string }; Body: { until?: unknown } | null }>(
     '/v1/alerts/:id/mute',
     { schema: { summary: "Mute an alert's notifications until a time (null unmutes)", params: idParam } },
-    async (req) => {
+    async (req): Promise<Alert> => {
       const body = req.body;
       if (typeof body !== 'object' || body === null || !('until' in body))
         throw badRequest('until', 'is required: an RFC 3339 time, epoch milliseconds, or null to unmute');

@@ -8,6 +8,7 @@ import { VigilError } from '../shared/errors.js';
 import { checkName } from '../shared/names.js';
 import type { Entities } from '../store/entities.js';
 import type { Store } from '../store/index.js';
+import type { QualityResponse } from './api-types.js';
 import { projectOf } from './project.js';
 import { windowParams, windowQuerySchema } from './query-params.js';
 import { baselineWindow, type DriftQuery } from './routes-drift.js';
@@ -156,7 +157,7 @@ export async function qualityRoutes(
         response: { 200: qualityResponse },
       },
     },
-    async (req) => {
+    async (req): Promise<QualityResponse> => {
       const project = projectOf(req);
       const model = checkName(req.params.model, 'model');
       await assertModelExists(store, entities, project, model);

@@ -9,6 +9,7 @@ import {
 import { checkName } from '../shared/names.js';
 import type { Entities } from '../store/entities.js';
 import type { Store } from '../store/index.js';
+import type { SegmentsResponse } from './api-types.js';
 import { projectOf } from './project.js';
 import { windowParams, windowQuerySchema } from './query-params.js';
 import { baselineWindow, type DriftQuery } from './routes-drift.js';
@@ -59,7 +60,7 @@ export async function segmentsRoutes(
         },
       },
     },
-    async (req) => {
+    async (req): Promise<SegmentsResponse> => {
       const project = projectOf(req);
       const model = checkName(req.params.model, 'model');
       const ctx = await modelContext(store, entities, project, model);

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { HealthResponse } from '../../src/server/api-types.js';
 import { UNAUTHORIZED_EVENT } from './api/client.js';
 import { useApi } from './api/use-api.js';
 import { Empty } from './components/ui.js';
@@ -45,7 +46,7 @@ function page(route: Route) {
 }
 
 function Health() {
-  const h = useApi<{ status: string; store?: { engine: string; ok: boolean } }>({
+  const h = useApi<HealthResponse>({
     path: 'healthz',
     route: 'GET /healthz',
   });

@@ -1,4 +1,4 @@
-import type { ApiErrorBody } from './types.js';
+import type { ApiErrorBody } from '../../../src/server/api-types.js';
 
 // All requests are relative to the page, so the dashboard works under a path prefix.
 

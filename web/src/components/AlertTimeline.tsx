@@ -1,4 +1,4 @@
-import type { Alert } from '../api/types.js';
+import type { Alert } from '../../../src/server/api-types.js';
 import { COLORS } from '../lib/charts.js';
 import { fmtDay, fmtTime } from '../lib/format.js';
 import { useWidth } from '../lib/use-width.js';

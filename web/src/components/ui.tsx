@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import type { Status } from '../api/types.js';
+import type { Status } from '../../../src/server/api-types.js';
 import type { ApiState } from '../api/use-api.js';
 
 export function Panel(props: {

@@ -1,5 +1,5 @@
 import uPlot from 'uplot';
-import type { Alert } from '../api/types.js';
+import type { Alert } from '../../../src/server/api-types.js';
 import { DASH, fmtDay, fmtInt, fmtNum, fmtPct, fmtTime } from './format.js';
 
 // Shared uPlot settings: UTC time axes (the API's clock), muted grid, compact fonts.

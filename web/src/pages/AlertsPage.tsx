@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'preact/hooks';
+import type { Alert, AlertsResponse, ModelSummary, Monitor } from '../../../src/server/api-types.js';
 import { ApiError, postJson } from '../api/client.js';
-import type { Alert, AlertsResponse, ModelSummary, Monitor } from '../api/types.js';
 import { useApi, useCapabilities } from '../api/use-api.js';
 import { AlertTimeline } from '../components/AlertTimeline.js';
 import { Empty, Panel, Pending, Segmented, Select, StatusBadge, Tag } from '../components/ui.js';

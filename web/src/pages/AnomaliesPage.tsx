@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
+import type { DetectResponse, ModelSummary, PerformanceResponse } from '../../../src/server/api-types.js';
 import { ApiError, postJson } from '../api/client.js';
-import type { DetectResponse, ModelSummary, PerformanceResponse } from '../api/types.js';
 import { runRequest, useApi } from '../api/use-api.js';
 import { type ChartOptions, UPlotChart } from '../components/UPlotChart.js';
 import { Empty, Kpi, Loading, Panel, Segmented, Select } from '../components/ui.js';

@@ -1,4 +1,4 @@
-import type { Experiment } from '../api/types.js';
+import type { Experiment } from '../../../src/server/api-types.js';
 import { useApi } from '../api/use-api.js';
 import { Empty, Panel, Pending } from '../components/ui.js';
 import { DASH, fmtAgo, fmtTime } from '../lib/format.js';
@@ -7,7 +7,7 @@ import { href } from '../lib/router.js';
 
 export const LABS_ROUTE = 'GET /v1/labs/experiments';
 
-const listed = (e: Experiment) => e.allocation?.allow_users ?? e.allocation?.allow?.length ?? 0;
+const listed = (e: Experiment) => e.allocation.allow_users;
 
 const STATE_TONE: Record<string, string> = { live: 'ok', paused: 'warning', killed: 'alert', draft: 'draft' };
 

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { Experiment, LabsReport } from '../api/types.js';
+import type { Experiment, LabsReport } from '../../../src/server/api-types.js';
 import { useApi } from '../api/use-api.js';
 import { Kpi, Panel, Pending } from '../components/ui.js';
 import { fmtInt, fmtMs, fmtNum, fmtPct, fmtUsd } from '../lib/format.js';
@@ -182,7 +182,7 @@ export function LabsReportPage({ id, params }: { id: string; params: URLSearchPa
                 </dl>
                 <HBars
                   label="importance"
-                  items={['1', '2', '3', '4', '5'].map(
+                  items={(['1', '2', '3', '4', '5'] as const).map(
                     (k) => [`${k} / 5`, r.feedback.importance.counts[k] ?? 0] as [string, number],
                   )}
                 />

@@ -1,16 +1,11 @@
 import { useState } from 'preact/hooks';
+import type { SessionResponse } from '../../../src/server/api-types.js';
 import { apiUrl, clearCache } from '../api/client.js';
 import { Panel } from '../components/ui.js';
 import { usePageReady } from '../lib/page-ready.js';
 
 /** SessionInfo is GET/POST /v1/session: whether auth is on, and who this browser is. */
-export interface SessionInfo {
-  auth: 'on' | 'off';
-  authenticated: boolean;
-  project?: string;
-  role?: string;
-  key_id?: string;
-}
+export type SessionInfo = SessionResponse;
 
 /** The header that marks the dashboard's own writes (the server's CSRF check for cookie sessions). */
 const CSRF = { 'x-vigil-csrf': '1' } as const;

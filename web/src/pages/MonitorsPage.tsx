@@ -1,4 +1,4 @@
-import type { Monitor } from '../api/types.js';
+import type { Monitor } from '../../../src/server/api-types.js';
 import { useApi } from '../api/use-api.js';
 import { Empty, Kpi, Panel, Pending, StatusBadge, Tag } from '../components/ui.js';
 import { DASH, fmtAgo, fmtInt, fmtNum, fmtTime } from '../lib/format.js';

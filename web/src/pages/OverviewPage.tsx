@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { AlertsResponse, ModelSummary, PerformanceResponse } from '../api/types.js';
+import type { AlertsResponse, ModelSummary, PerformanceResponse } from '../../../src/server/api-types.js';
 import { type ApiState, useApi } from '../api/use-api.js';
 import { Sparkline } from '../components/Sparkline.js';
 import { Empty, Kpi, Panel, Pending, StatusBadge, Tag } from '../components/ui.js';

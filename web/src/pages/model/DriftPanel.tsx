@@ -1,5 +1,5 @@
+import type { Distribution, DriftBucketsResponse, DriftResponse } from '../../../../src/server/api-types.js';
 import type { Params } from '../../api/client.js';
-import type { Distribution, DriftBucketsResponse, DriftFeature, DriftResponse } from '../../api/types.js';
 import { type ApiState, useApi, useCapabilities } from '../../api/use-api.js';
 import { DistributionChart } from '../../components/DistributionChart.js';
 import { type HeatCell, Heatmap } from '../../components/Heatmap.js';
@@ -12,6 +12,7 @@ import { columnLabel } from '../../lib/time-range.js';
 import {
   bucketFeatures,
   DRIFT_ROUTE,
+  type DriftRow,
   distributionBars,
   driftRows,
   measures,
@@ -21,7 +22,7 @@ import {
 
 /** ColumnDrift is what one heatmap column knows: its features' verdicts and distributions. */
 interface ColumnDrift {
-  features: DriftFeature[];
+  features: DriftRow[];
   distributions?: Distribution[] | undefined;
 }
 
@@ -39,7 +40,7 @@ function columnLabelSpan(columns: ReadonlyArray<Column>): string {
   return c ? fmtSpan(c.toMs - c.fromMs) : 'column';
 }
 
-function cellOf(f: DriftFeature): HeatCell {
+function cellOf(f: DriftRow): HeatCell {
   return {
     psi: psiOf(f),
     drifted: f.drifted,
@@ -155,7 +156,7 @@ export function DriftPanel(props: {
         const selected = props.feature ? { row: props.feature, col: selCol >= 0 ? selCol : null } : undefined;
         const detailCol =
           selected?.col === null || selected?.col === undefined ? null : columns[selected.col];
-        let detail: DriftFeature | undefined;
+        let detail: DriftRow | undefined;
         let distributions: Distribution[] | undefined;
         let detailState: 'ok' | 'loading' | 'none' = 'ok';
         if (props.feature) {
@@ -241,11 +242,7 @@ export function DriftPanel(props: {
   );
 }
 
-function FeatureDetail(props: {
-  f: DriftFeature;
-  distributions: Distribution[] | undefined;
-  window: string;
-}) {
+function FeatureDetail(props: { f: DriftRow; distributions: Distribution[] | undefined; window: string }) {
   const { f, window } = props;
   const bars = distributionBars(f.name, props.distributions);
   const psi = psiOf(f);

@@ -1,4 +1,4 @@
-import type { Alert } from '../../api/types.js';
+import type { Alert } from '../../../../src/server/api-types.js';
 import { Empty, StatusBadge } from '../../components/ui.js';
 import { fmtAgo, fmtTime } from '../../lib/format.js';
 import { href } from '../../lib/router.js';

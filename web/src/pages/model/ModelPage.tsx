@@ -7,7 +7,7 @@ import type {
   PerformanceResponse,
   RejectedResponse,
   SegmentsResponse,
-} from '../../api/types.js';
+} from '../../../../src/server/api-types.js';
 import { type ApiState, useApi, useCapabilities } from '../../api/use-api.js';
 import { TimeRangePicker } from '../../components/TimeRangePicker.js';
 import {

@@ -1,6 +1,6 @@
 import { useMemo } from 'preact/hooks';
 import type uPlot from 'uplot';
-import type { Alert, PerformanceResponse } from '../../api/types.js';
+import type { Alert, PerformanceResponse } from '../../../../src/server/api-types.js';
 import { type ChartOptions, UPlotChart } from '../../components/UPlotChart.js';
 import { Empty, Segmented } from '../../components/ui.js';
 import { metricChartOptions, volumeChartOptions } from '../../lib/charts.js';

@@ -1,4 +1,10 @@
-import type { DriftResponse, QualityResponse, QualityStatus, RejectedResponse } from '../../api/types.js';
+import type {
+  DriftFeature,
+  DriftResponse,
+  QualityResponse,
+  QualityStatus,
+  RejectedResponse,
+} from '../../../../src/server/api-types.js';
 import { type ApiRequest, type ApiState, useApi, useCapabilities } from '../../api/use-api.js';
 import { Tag } from '../../components/ui.js';
 import { fmtAgo, fmtInt, fmtPct, fmtSpan, fmtTime } from '../../lib/format.js';
@@ -8,6 +14,9 @@ import { bucketTitle, checkRows, QUALITY_ROUTE, type QualityRow } from './qualit
 
 type Check = QualityRow;
 
+/** newCategories lists a categorical feature's categories unseen in the baseline (none for numeric). */
+const newCategories = (f: DriftFeature): readonly string[] =>
+  f.type === 'categorical' ? f.stats.new_categories : [];
 /**
  * qualityChecks reads data quality from aggregates already on the page: volume continuity and
  * label arrival from the performance buckets, rejected rows from /v1/rejected, and missing values
@@ -100,7 +109,7 @@ export function qualityChecks(
       detail: 'the baseline has no records to compare with',
     });
   } else if (drift.status === 'ok') {
-    const withNew = drift.data.features.filter((f) => (f.stats.new_categories?.length ?? 0) > 0);
+    const withNew = drift.data.features.filter((f) => newCategories(f).length > 0);
     checks.push({
       name: 'unseen categories',
       verdict: withNew.length === 0 ? 'ok' : 'warning',
@@ -108,22 +117,10 @@ export function qualityChecks(
       detail:
         withNew.length === 0
           ? 'every category was seen in the baseline'
-          : withNew
-              .map((f) => `${f.name}: ${(f.stats.new_categories ?? []).slice(0, 3).join(', ')}`)
-              .join('; '),
+          : withNew.map((f) => `${f.name}: ${newCategories(f).slice(0, 3).join(', ')}`).join('; '),
     });
-    const missing = drift.data.features.filter((f) => f.missing !== undefined);
-    if (missing.length > 0) {
-      const worst = missing
-        .map((f) => ({ name: f.name, cur: f.missing?.current ?? 0, ref: f.missing?.reference ?? 0 }))
-        .sort((a, b) => b.cur - b.ref - (a.cur - a.ref))[0];
-      checks.push({
-        name: 'missing values',
-        verdict: worst && worst.cur > worst.ref ? 'warning' : 'ok',
-        value: worst ? `${worst.name}: ${fmtInt(worst.cur)}` : 'none',
-        detail: worst ? `baseline had ${fmtInt(worst.ref)}` : '',
-      });
-    }
+    // The drift response carries no per-feature missing counts (the quality route has them), so
+    // this fallback shows unseen categories only.
   } else if (drift.status === 'unavailable') {
     checks.push({
       name: 'missing values, unseen categories',

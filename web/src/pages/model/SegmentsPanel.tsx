@@ -1,11 +1,11 @@
 import { useState } from 'preact/hooks';
-import type { Segment, SegmentsResponse } from '../../api/types.js';
+import type { Segment, SegmentsResponse } from '../../../../src/server/api-types.js';
 import type { ApiState } from '../../api/use-api.js';
 import { Empty, Pending, Select, Tag } from '../../components/ui.js';
 import { fmtInt, fmtNum, fmtPct } from '../../lib/format.js';
 import { setParams } from '../../lib/router.js';
 
-function interval(s: Segment, metric: string): [number, number] | null {
+function interval(s: Segment, metric: string): readonly [number, number] | null {
   return s.intervals?.[metric] ?? null;
 }
 
@@ -24,7 +24,7 @@ const METRIC_ORDER = [
   'ndcg@10',
 ];
 /** The parity measures worth a column: how far a segment's outcomes sit from the others'. */
-const PARITY_COLUMNS = ['disparate_impact', 'tpr_difference', 'fpr_difference'];
+const PARITY_COLUMNS = ['disparate_impact', 'tpr_difference', 'fpr_difference'] as const;
 
 function parityCell(v: number | boolean | null | undefined) {
   if (typeof v === 'boolean') return v ? 'pass' : 'fail';

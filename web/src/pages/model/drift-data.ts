@@ -1,12 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { Params } from '../../api/client.js';
 import type {
   Distribution,
   DriftBucketFeature,
   DriftBucketsResponse,
   DriftFeature,
   DriftResponse,
-} from '../../api/types.js';
+  DriftStats,
+} from '../../../../src/server/api-types.js';
+import type { Params } from '../../api/client.js';
 import { type ApiState, runRequest } from '../../api/use-api.js';
 import type { DistributionBar } from '../../components/DistributionChart.js';
 
@@ -39,9 +40,21 @@ export function heatColumns(lo: number, hi: number, stepMs: number): Array<{ fro
   return cols;
 }
 
+/**
+ * DriftRow is what the drift panel draws of a feature: a one-window feature (DriftFeature) or a
+ * time bucket's (DriftBucketFeature), with the measures either kind may carry.
+ */
+export type DriftRow = Pick<DriftFeature, 'name' | 'type' | 'statistic' | 'p_value' | 'drifted'> &
+  Partial<Pick<DriftFeature, 'reason' | 'notes'>> &
+  Partial<Pick<DriftBucketFeature, 'severity'>> & {
+    method: DriftFeature['method'] | DriftBucketFeature['method'];
+    threshold: number | null;
+    stats: DriftStats;
+  };
+
 /** bucketFeatures lists a bucket's features with its prediction first, named as driftRows names it. */
-export function bucketFeatures(b: DriftBucketsResponse['buckets'][number]): DriftFeature[] {
-  const asFeature = (f: DriftBucketFeature, name = f.name): DriftFeature => ({ ...f, name, stats: f.stats });
+export function bucketFeatures(b: DriftBucketsResponse['buckets'][number]): DriftRow[] {
+  const asFeature = (f: DriftBucketFeature, name = f.name): DriftRow => ({ ...f, name, stats: f.stats });
   return [
     ...(b.prediction ? [asFeature(b.prediction, `prediction: ${b.prediction.name}`)] : []),
     ...b.features.map((f) => asFeature(f)),
@@ -95,16 +108,16 @@ export function useDriftColumns(
   return state.key === key ? state.list : cols.map(() => ({ status: 'loading' }));
 }
 
-export function psiOf(f: DriftFeature): number | null {
+export function psiOf(f: DriftRow): number | null {
   const p = f.stats.psi;
   return typeof p === 'number' && Number.isFinite(p) ? p : null;
 }
 
 /** withPrediction lists the features and, first, the prediction's own drift when present. */
-export function driftRows(r: DriftResponse): DriftFeature[] {
+export function driftRows(r: DriftResponse): DriftRow[] {
   return r.prediction
     ? [{ ...r.prediction, name: `prediction: ${r.prediction.name}` }, ...r.features]
-    : r.features;
+    : [...r.features];
 }
 
 /** Categories past this many are summed into "other" so the chart stays readable. */
@@ -135,7 +148,7 @@ export function distributionBars(
 }
 
 /** measures flattens a feature's `stats` into rows of [name, statistic, p-value]. */
-export function measures(f: DriftFeature): Array<[string, number | null, number | null]> {
+export function measures(f: DriftRow): Array<[string, number | null, number | null]> {
   const rows: Array<[string, number | null, number | null]> = [];
   for (const [k, v] of Object.entries(f.stats)) {
     if (typeof v === 'number' || v === null) rows.push([k, v, null]);

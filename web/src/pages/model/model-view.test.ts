@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { ModelDetail } from '../../../../src/server/api-types.js';
 import { modelPageUrls } from '../../../../src/server/dashboard-views.js';
 import { apiUrl } from '../../api/client.js';
-import type { ModelDetail } from '../../api/types.js';
 import { modelView, qualityRequestOf } from './model-view.js';
 
 // The server computes the default model page ahead of visitors (src/server/dashboard-views.ts)

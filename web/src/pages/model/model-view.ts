@@ -1,6 +1,6 @@
+import type { ModelDetail } from '../../../../src/server/api-types.js';
 import type { Params } from '../../api/client.js';
 import { apiUrl, getJson } from '../../api/client.js';
-import type { ModelDetail } from '../../api/types.js';
 import type { ApiRequest } from '../../api/use-api.js';
 import {
   autoGranularity,

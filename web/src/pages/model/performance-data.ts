@@ -1,4 +1,4 @@
-import type { PerformanceBucket, Task } from '../../api/types.js';
+import type { PerformanceBucket, Task } from '../../../../src/server/api-types.js';
 
 // Turns the performance response into aligned, gap-filled columns for the charts.
 

@@ -1,5 +1,5 @@
+import type { QualityCheckName, QualityResponse, QualityStatus } from '../../../../src/server/api-types.js';
 import type { Params } from '../../api/client.js';
-import type { QualityCheckName, QualityResponse, QualityStatus } from '../../api/types.js';
 import type { ApiRequest } from '../../api/use-api.js';
 import { fmtNum, fmtPct } from '../../lib/format.js';
 
