@@ -50,8 +50,8 @@ async function serve(dataDir: string): Promise<void> {
   ] = await Promise.all([
     import('fastify'),
     import('../src/server/app.js'),
-    import('../src/server/routes-labs.js'),
-    import('../src/server/error-handler.js'),
+    import('../src/server/routes/labs.js'),
+    import('../src/server/http/error-handler.js'),
     import('../src/store/index.js'),
     import('../src/shared/clock.js'),
     import('../src/shared/logger.js'),

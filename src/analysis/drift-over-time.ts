@@ -1,5 +1,5 @@
 import { type DriftMethodName, driftMethods, type FeatureSummary, measuresOf } from '../core/index.js';
-import { TIME_BUCKET_MS } from '../shared/time-buckets.js';
+import { TIME_BUCKET_MS } from '../shared/index.js';
 import {
   aggregateDriftParts,
   type CategoricalAggregate,

@@ -1,4 +1,4 @@
-import { type FileColumn, type FileRoleColumns, isNumericType, readTypeOf } from '../shared/files/index.js';
+import { type FileColumn, type FileRoleColumns, isNumericType, readTypeOf } from '../shared/index.js';
 import {
   countFileRows,
   type FileCategoryRow,

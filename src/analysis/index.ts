@@ -41,9 +41,11 @@ export {
   severityOf,
   TooManyBuckets,
 } from './drift-over-time.js';
+export { aggregateFileDrift, type DriftFile, type InfiniteCount } from './file-drift-aggregates.js';
 export { type ModelContext, modelContext } from './model-context.js';
 export { assertModelExists } from './model-exists.js';
 export {
+  DRIFT_PENDING,
   inferTask,
   listModels,
   type ModelConfig,

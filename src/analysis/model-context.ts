@@ -1,5 +1,5 @@
-import { notFound } from '../shared/errors.js';
-import type { Entities } from '../store/entities.js';
+import { notFound } from '../shared/index.js';
+import type { Entities } from '../store/index.js';
 import { labelCounts, predictionShape, type Store } from '../store/index.js';
 import { inferTask, type ModelConfig, type Task } from './models.js';
 import { resolvePositiveLabel } from './performance.js';

@@ -1,7 +1,7 @@
-import type { Task } from '../shared/task.js';
+import type { Task } from '../shared/index.js';
 import { type ModelStatsRow, modelStats, type Store } from '../store/index.js';
 
-export { TASKS, type Task } from '../shared/task.js';
+export { TASKS, type Task } from '../shared/index.js';
 
 /** ModelConfig is what `PUT /v1/models/{model}` declares; anything absent is inferred. */
 export interface ModelConfig {

@@ -4,7 +4,7 @@ import {
   multiclassMetrics,
   rocAucFromScoreCounts,
 } from '../core/index.js';
-import { TIME_BUCKET_MS } from '../shared/time-buckets.js';
+import { TIME_BUCKET_MS } from '../shared/index.js';
 import {
   binaryBuckets,
   multiclassBuckets,

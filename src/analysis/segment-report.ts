@@ -1,5 +1,5 @@
 import { analyzeSegments } from '../core/fairness/index.js';
-import { VigilError } from '../shared/errors.js';
+import { VigilError } from '../shared/index.js';
 import type { SegmentBy, Store, RecordWindow as Window } from '../store/index.js';
 import type { ModelContext } from './model-context.js';
 import { aggregateSegments, NO_VALUE } from './segments.js';

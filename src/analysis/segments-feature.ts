@@ -1,4 +1,4 @@
-import { VigilError } from '../shared/errors.js';
+import { VigilError } from '../shared/index.js';
 import {
   featureKindCounts,
   featureQuantiles,

@@ -1,4 +1,4 @@
-import { VigilError } from '../shared/errors.js';
+import { VigilError } from '../shared/index.js';
 import { hasTag, type Store, tagKeys } from '../store/index.js';
 
 /** TAGS_LISTED: an unknown tag's error lists the model's tags when it has at most this many. */

@@ -1,5 +1,4 @@
-import { VigilError } from '../shared/errors.js';
-import { parseTimestamp } from '../shared/timestamp.js';
+import { parseTimestamp, VigilError } from '../shared/index.js';
 
 export interface SeriesPoint {
   timestamp: number;

@@ -5,7 +5,7 @@ import {
   type DetectorPoint,
   type Sensitivity,
 } from '../core/index.js';
-import type { Clock } from '../shared/clock.js';
+import type { Clock } from '../shared/index.js';
 import {
   countLateSeriesPoints,
   type Store,

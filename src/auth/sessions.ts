@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../shared/clock.js';
+import type { Clock } from '../shared/index.js';
 import { AUTH_TABLES, int, type Store, selectSession } from '../store/index.js';
 import { fastHash } from './key-text.js';
 

@@ -1,6 +1,5 @@
-import type { Clock } from '../shared/clock.js';
-import { errorMessage, VigilError } from '../shared/errors.js';
-import { type Logger, noopLogger } from '../shared/logger.js';
+import type { Clock } from '../shared/index.js';
+import { errorMessage, type Logger, noopLogger, VigilError } from '../shared/index.js';
 import type { KeyRow, KeyStore } from './key-store.js';
 import { fastHash, parseKeyText } from './key-text.js';
 import type { Role } from './roles.js';

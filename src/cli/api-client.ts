@@ -1,4 +1,4 @@
-import { errorMessage, VigilError } from '../shared/errors.js';
+import { errorMessage, VigilError } from '../shared/index.js';
 
 export interface ServerOptions {
   server: string;

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { errorMessage, isVigilError, VigilError } from '../shared/errors.js';
+import { errorMessage, isVigilError, VigilError } from '../shared/index.js';
 import { openStore, type Store, type StoreOptions } from '../store/index.js';
 
 // What a ClickHouse message looks like: never shown to a user as it is.

@@ -2,9 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { basename } from 'node:path';
 import type { Writable } from 'node:stream';
 import { type AnomalyEvent, createDetector, eventJson, type Sensitivity } from '../core/index.js';
-import { VigilError } from '../shared/errors.js';
-import { isNumericType } from '../shared/files/index.js';
-import { parseTimestamp } from '../shared/timestamp.js';
+import { isNumericType, parseTimestamp, VigilError } from '../shared/index.js';
 import { openFileRows } from '../store/index.js';
 import { progressBar } from './progress.js';
 

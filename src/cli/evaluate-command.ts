@@ -13,8 +13,8 @@ import {
   metricsFor,
   type RankedQuery,
 } from '../core/index.js';
-import { VigilError } from '../shared/errors.js';
-import type { FileColumn } from '../shared/files/index.js';
+import type { FileColumn } from '../shared/index.js';
+import { VigilError } from '../shared/index.js';
 import { openFileRows } from '../store/index.js';
 
 export interface EvaluateCommandOptions {

@@ -1,9 +1,14 @@
 import { basename } from 'node:path';
-import type { Task } from '../analysis/models.js';
+import type { Task } from '../analysis/index.js';
 import type { IngestError } from '../ingest/index.js';
-import { VigilError } from '../shared/errors.js';
-import { type FileRoles, planMapping, toRecord } from '../shared/files/index.js';
-import { checkName, isEnvironment } from '../shared/names.js';
+import {
+  checkName,
+  type FileRoles,
+  isEnvironment,
+  planMapping,
+  toRecord,
+  VigilError,
+} from '../shared/index.js';
 import type { StoreOptions } from '../store/index.js';
 import { openFileRows } from '../store/index.js';
 import { httpSink, localSink, type Sink } from './ingest-sinks.js';

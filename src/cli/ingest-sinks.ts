@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { IngestKind, IngestResult } from '../ingest/index.js';
 import { IngestService } from '../ingest/index.js';
-import { errorMessage, VigilError } from '../shared/errors.js';
+import { errorMessage, VigilError } from '../shared/index.js';
 import type { StoreOptions } from '../store/index.js';
 import { WriteQueue } from '../store/index.js';
 import { openCliStore } from './cli-errors.js';

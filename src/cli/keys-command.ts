@@ -1,8 +1,6 @@
 import { type Command, Option } from 'commander';
 import { AuditLog, isKeyId, KeyStore, ROLES, type Role } from '../auth/index.js';
-import { systemClock } from '../shared/clock.js';
-import { VigilError } from '../shared/errors.js';
-import { checkName } from '../shared/names.js';
+import { checkName, systemClock, VigilError } from '../shared/index.js';
 import type { StoreOptions } from '../store/index.js';
 import { apiCall } from './api-client.js';
 import { failCli, openCliStore } from './cli-errors.js';

@@ -3,11 +3,9 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { buildReport, renderHtml, renderMarkdown, tryPrototype } from '../labs/index.js';
-import { systemClock } from '../shared/clock.js';
-import { VigilError } from '../shared/errors.js';
-import { checkName, DEFAULT_PROJECT } from '../shared/names.js';
-import { Entities } from '../store/entities.js';
+import { checkName, DEFAULT_PROJECT, systemClock, VigilError } from '../shared/index.js';
 import type { StoreOptions } from '../store/index.js';
+import { Entities } from '../store/index.js';
 import { failCli, openCliStore } from './cli-errors.js';
 import { addStoreOptions, storeOptionsOf } from './store-options.js';
 

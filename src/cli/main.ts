@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { VERSION } from '../server/index.js';
-import { DEFAULT_PROJECT } from '../shared/names.js';
+import { DEFAULT_PROJECT } from '../shared/index.js';
 import { failCli } from './cli-errors.js';
 import { runDetect } from './detect-command.js';
 import { registerEvaluateCommand } from './evaluate-command.js';

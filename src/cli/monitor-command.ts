@@ -1,13 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
-import { parseDuration } from '../monitor/duration.js';
-import { type Monitor, type MonitorSpec, monitorIdOf, parseMonitorsYaml } from '../monitor/monitor-spec.js';
-import { type ReplayError, type ReplayEvent, replayMonitors } from '../monitor/replay.js';
-import { systemClock } from '../shared/clock.js';
-import { VigilError } from '../shared/errors.js';
-import { checkName, DEFAULT_PROJECT } from '../shared/names.js';
-import { parseTimestamp } from '../shared/timestamp.js';
-import { Entities } from '../store/entities.js';
+import {
+  type Monitor,
+  type MonitorSpec,
+  monitorIdOf,
+  parseDuration,
+  parseMonitorsYaml,
+  type ReplayError,
+  type ReplayEvent,
+  replayMonitors,
+} from '../monitor/index.js';
+import { checkName, DEFAULT_PROJECT, parseTimestamp, systemClock, VigilError } from '../shared/index.js';
+import { Entities } from '../store/index.js';
 import { apiCall } from './api-client.js';
 import { openCliStore } from './cli-errors.js';
 import { addStoreOptions, storeOptionsOf } from './store-options.js';

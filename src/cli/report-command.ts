@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import cliProgress from 'cli-progress';
-import type { Task } from '../analysis/models.js';
+import type { Task } from '../analysis/index.js';
 import {
   buildOfflineReport,
   type OfflineReport,
@@ -9,7 +9,7 @@ import {
   renderMarkdown,
   renderText,
 } from '../report/index.js';
-import { VigilError } from '../shared/errors.js';
+import { VigilError } from '../shared/index.js';
 
 export type ReportFormat = 'text' | 'html' | 'json' | 'md';
 

@@ -1,15 +1,18 @@
-import { demoPrototypeFolder } from '../demo/demo-labs.js';
-import { seedDemoMonitors } from '../demo/demo-monitors.js';
-import { seedDemo } from '../demo/demo-workspace.js';
-import type { MonitorSpec } from '../monitor/monitor-spec.js';
+import { demoPrototypeFolder, seedDemo, seedDemoMonitors } from '../demo/index.js';
+import type { MonitorSpec } from '../monitor/index.js';
 import { buildServer, type VigilServer } from '../server/index.js';
-import { systemClock } from '../shared/clock.js';
-import { errorMessage, VigilError } from '../shared/errors.js';
-import { type Logger, stderrLogger } from '../shared/logger.js';
-import { DEFAULT_PROJECT } from '../shared/names.js';
-import { allowListFromEnv, parseAllowList } from '../shared/outbound-url.js';
-import { Entities } from '../store/entities.js';
+import {
+  allowListFromEnv,
+  DEFAULT_PROJECT,
+  errorMessage,
+  type Logger,
+  parseAllowList,
+  stderrLogger,
+  systemClock,
+  VigilError,
+} from '../shared/index.js';
 import type { StoreOptions } from '../store/index.js';
+import { Entities } from '../store/index.js';
 import { openCliStore } from './cli-errors.js';
 import { readMonitorsFile } from './monitor-command.js';
 

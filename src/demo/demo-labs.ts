@@ -2,11 +2,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LabsService, sandboxReadableFolder } from '../labs/index.js';
-import { fixedClock } from '../shared/clock.js';
-import { noopLogger } from '../shared/logger.js';
-import { Entities } from '../store/entities.js';
+import { fixedClock, noopLogger } from '../shared/index.js';
 import type { Store } from '../store/index.js';
-import { WriteQueue } from '../store/index.js';
+import { Entities, WriteQueue } from '../store/index.js';
 import { mulberry32, pick } from './random.js';
 
 const HOUR = 3_600_000;

@@ -1,6 +1,6 @@
-import type { MonitorService } from '../monitor/monitor-service.js';
-import { type MonitorSpec, monitorIdOf, parseMonitorSpec } from '../monitor/monitor-spec.js';
-import type { Entities } from '../store/entities.js';
+import type { MonitorService } from '../monitor/index.js';
+import { type MonitorSpec, monitorIdOf, parseMonitorSpec } from '../monitor/index.js';
+import type { Entities } from '../store/index.js';
 import { DEMO_DAYS, SHIFT_DAY } from './demo-workspace.js';
 
 const DAY = 86_400_000;

@@ -1,4 +1,4 @@
-import { errorMessage, VigilError } from '../shared/errors.js';
+import { errorMessage, VigilError } from '../shared/index.js';
 
 /** BodyItem is one record of a request body, or the reason its line could not be read. */
 export type BodyItem =

@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Clock } from '../shared/clock.js';
-import { systemClock } from '../shared/clock.js';
-import { VigilError } from '../shared/errors.js';
+import type { Clock } from '../shared/index.js';
+import { systemClock, VigilError } from '../shared/index.js';
 import { findStoredAnswer, type Store, type WriteQueue } from '../store/index.js';
 import { splitBody } from './body.js';
 import { type FieldError, type RowContext, toActualRow, toRecordRow } from './record-row.js';

@@ -1,5 +1,4 @@
-import { ENVIRONMENTS, isEnvironment, NAME_RE } from '../shared/names.js';
-import { parseTimestamp } from '../shared/timestamp.js';
+import { ENVIRONMENTS, isEnvironment, NAME_RE, parseTimestamp } from '../shared/index.js';
 
 /** FieldError is one reason a row was refused: the JSON path of the field and a sentence. */
 export interface FieldError {

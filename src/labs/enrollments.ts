@@ -1,4 +1,4 @@
-import type { Clock } from '../shared/clock.js';
+import type { Clock } from '../shared/index.js';
 import { type Store, selectEnrollments } from '../store/index.js';
 import type { Telemetry } from './telemetry.js';
 

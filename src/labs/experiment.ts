@@ -1,7 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
-import { badRequest, VigilError } from '../shared/errors.js';
-import { type OutboundGuard, OutboundRefused } from '../shared/outbound-url.js';
+import { badRequest, type OutboundGuard, OutboundRefused, VigilError } from '../shared/index.js';
 import { parseShape, type Shape } from './json-shape.js';
 
 export const STATES = ['draft', 'live', 'paused', 'killed'] as const;

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../shared/clock.js';
-import type { Logger } from '../shared/logger.js';
-import { OutboundGuard } from '../shared/outbound-url.js';
+import type { Clock, Logger } from '../shared/index.js';
+import { OutboundGuard } from '../shared/index.js';
 import { type Store, selectExperimentSpent } from '../store/index.js';
 import { callCost } from './cost.js';
 import type { Experiment, Outcome } from './experiment.js';

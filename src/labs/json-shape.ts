@@ -1,4 +1,4 @@
-import { badRequest } from '../shared/errors.js';
+import { badRequest } from '../shared/index.js';
 
 /**
  * Shape is the small JSON Schema subset Labs checks inputs and outputs against at the gateway:

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type AuthedServer, authedServer, bearer } from '../server/auth-test-support.js';
+import { type AuthedServer, authedServer, bearer } from '../server/auth/test-support.js';
 import type { Store } from '../store/index.js';
 import {
   cleanupTestDataDir,

@@ -1,5 +1,4 @@
-import { VigilError } from '../shared/errors.js';
-import { NAME_RE } from '../shared/names.js';
+import { NAME_RE, VigilError } from '../shared/index.js';
 import {
   type Store,
   selectViewModels,

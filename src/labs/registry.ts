@@ -1,5 +1,5 @@
-import type { Logger } from '../shared/logger.js';
-import type { Entities } from '../store/entities.js';
+import type { Logger } from '../shared/index.js';
+import type { Entities } from '../store/index.js';
 import { type Store, selectEntityBodies } from '../store/index.js';
 import { ENTITY_KIND, type Experiment } from './experiment.js';
 

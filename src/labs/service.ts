@@ -1,11 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Clock } from '../shared/clock.js';
-import { badRequest, notFound, VigilError } from '../shared/errors.js';
-import type { Logger } from '../shared/logger.js';
-import { checkName } from '../shared/names.js';
-import { OutboundGuard } from '../shared/outbound-url.js';
-import type { Entities } from '../store/entities.js';
-import type { Store, WriteQueue } from '../store/index.js';
+import type { Clock, Logger } from '../shared/index.js';
+import { badRequest, checkName, notFound, OutboundGuard, VigilError } from '../shared/index.js';
+import type { Entities, Store, WriteQueue } from '../store/index.js';
 import { isAllocated } from './allocation.js';
 import { Enrollments } from './enrollments.js';
 import {

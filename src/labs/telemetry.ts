@@ -1,4 +1,4 @@
-import type { Logger } from '../shared/logger.js';
+import type { Logger } from '../shared/index.js';
 import { LABS_TABLES, type WriteQueue } from '../store/index.js';
 import type { Outcome } from './experiment.js';
 

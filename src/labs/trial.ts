@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { noopLogger } from '../shared/logger.js';
+import { noopLogger } from '../shared/index.js';
 import { entryFileOf } from './experiment.js';
 import { ModulePool } from './sandbox/module-pool.js';
 

@@ -1,5 +1,5 @@
 import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
-import type { Entities } from '../store/entities.js';
+import type { Entities } from '../store/index.js';
 
 /**
  * SECRET_PROJECT holds server-wide Labs secrets. It cannot collide with a user project: project

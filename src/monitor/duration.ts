@@ -1,4 +1,4 @@
-import { badRequest } from '../shared/errors.js';
+import { badRequest } from '../shared/index.js';
 
 const UNIT_MS: Record<string, number> = {
   s: 1000,

@@ -4,7 +4,7 @@
  * 1e-3 so no bin straddles the 0.5 decision threshold. The histograms of a whole range come
  * from one GROUP BY, so a replay over months reads the store once, not once per step.
  */
-import type { ModelContext } from '../analysis/model-context.js';
+import type { ModelContext } from '../analysis/index.js';
 import {
   type BinaryEstimate,
   type Calibrator,
@@ -13,7 +13,7 @@ import {
   fitCalibrator,
   type ScoreFrequency,
 } from '../core/estimation/index.js';
-import { VigilError } from '../shared/errors.js';
+import { VigilError } from '../shared/index.js';
 import {
   type Store,
   selectBaselineLabelGroups,

@@ -3,6 +3,7 @@
 // the CLI (`vigil monitor`, `vigil serve`) and the demo use these; everything else in this
 // folder is internal.
 export { type AlertRecord, alertIdOf, type StoredEvent } from './alert-log.js';
+export type { MonitorStatus } from './alert-state.js';
 export { parseDuration } from './duration.js';
 export { type EstimatedMetricName, estimatedBuckets } from './estimated-series.js';
 export { INITIAL_RUNTIME, type RuntimeState } from './monitor-evaluator.js';
@@ -24,6 +25,7 @@ export {
   parseMonitorSpec,
   parseMonitorsYaml,
 } from './monitor-spec.js';
+export type { PublicMonitor } from './monitor-view.js';
 export { publicMonitor } from './monitor-view.js';
 export { type ReplayError, type ReplayEvent, replayMonitors } from './replay.js';
 export {

@@ -3,12 +3,11 @@
  * learned), forecast the breach outlook, and fold the result into the alert lifecycle. The
  * scheduler runs one step per cadence at t = now; a replay runs every step of a past range.
  */
-import { type ModelContext, modelContext } from '../analysis/model-context.js';
+import { type ModelContext, modelContext } from '../analysis/index.js';
 import { type BreachThreshold, breachForecast, type HoltParams } from '../core/forecast/index.js';
 import { detect } from '../core/timeseries/index.js';
-import { errorMessage } from '../shared/errors.js';
-import type { Entities } from '../store/entities.js';
-import type { Store } from '../store/index.js';
+import { errorMessage } from '../shared/index.js';
+import type { Entities, Store } from '../store/index.js';
 import {
   type AlertEvent,
   type AlertPolicy,

@@ -4,10 +4,9 @@
  * the monitor's webhooks through a queue that never holds the evaluation up.
  */
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../shared/clock.js';
-import { errorMessage, notFound, VigilError } from '../shared/errors.js';
-import type { Logger } from '../shared/logger.js';
-import type { Entities } from '../store/entities.js';
+import type { Clock, Logger } from '../shared/index.js';
+import { errorMessage, notFound, VigilError } from '../shared/index.js';
+import type { Entities } from '../store/index.js';
 import {
   MONITOR_TABLES,
   type Store,

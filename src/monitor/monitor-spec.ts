@@ -1,10 +1,15 @@
 import { createHash } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import type { BreachThreshold } from '../core/forecast/index.js';
-import { badRequest, VigilError } from '../shared/errors.js';
-import { checkName, isEnvironment } from '../shared/names.js';
-import { type OutboundGuard, OutboundRefused } from '../shared/outbound-url.js';
-import { parseTimestamp } from '../shared/timestamp.js';
+import {
+  badRequest,
+  checkName,
+  isEnvironment,
+  type OutboundGuard,
+  OutboundRefused,
+  parseTimestamp,
+  VigilError,
+} from '../shared/index.js';
 import { parseDuration } from './duration.js';
 
 export const MONITOR_KINDS = [

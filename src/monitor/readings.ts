@@ -3,11 +3,11 @@
  * with a timestamp before t and actuals that had arrived by t, so the scheduler (t = now) and
  * a replay (t = each step of the past) run the same code.
  */
-import { measureDrift } from '../analysis/drift.js';
-import type { ModelContext } from '../analysis/model-context.js';
-import { measurePerformance } from '../analysis/performance.js';
+
+import type { ModelContext } from '../analysis/index.js';
+import { measureDrift, measurePerformance } from '../analysis/index.js';
 import { metricsFromConfusion } from '../core/index.js';
-import { VigilError } from '../shared/errors.js';
+import { VigilError } from '../shared/index.js';
 import {
   countRejectedRecords,
   countWindowRecords,

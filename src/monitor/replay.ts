@@ -1,7 +1,6 @@
 import type { BreachThreshold } from '../core/forecast/index.js';
-import { errorMessage } from '../shared/errors.js';
-import type { Entities } from '../store/entities.js';
-import type { Store } from '../store/index.js';
+import { errorMessage } from '../shared/index.js';
+import type { Entities, Store } from '../store/index.js';
 import { INITIAL_RUNTIME, MonitorEvaluator } from './monitor-evaluator.js';
 import type { Monitor } from './monitor-spec.js';
 

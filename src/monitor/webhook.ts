@@ -27,7 +27,7 @@
  *   (logged as 'abandoned'). Timers are unref()ed so they never hold the process open.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { OutboundGuard, OutboundRefused, outboundFetch } from '../shared/outbound-url.js';
+import { OutboundGuard, OutboundRefused, outboundFetch } from '../shared/index.js';
 
 /** PayloadFormat picks the body shape a receiver gets. */
 export type PayloadFormat = 'json' | 'slack';

@@ -1,5 +1,4 @@
-import { type DriftReport, driftReportOf } from '../analysis/drift.js';
-import { aggregateFileDrift, type DriftFile } from '../analysis/file-drift-aggregates.js';
+import { aggregateFileDrift, type DriftFile, type DriftReport, driftReportOf } from '../analysis/index.js';
 import type { Store } from '../store/index.js';
 
 /**

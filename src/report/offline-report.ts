@@ -1,18 +1,16 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { DriftReport } from '../analysis/drift.js';
-import type { DriftFile, InfiniteCount } from '../analysis/file-drift-aggregates.js';
-import type { Task } from '../analysis/models.js';
-import { measurePerformance, resolvePositiveLabel } from '../analysis/performance.js';
-import { VigilError } from '../shared/errors.js';
+import type { DriftFile, DriftReport, InfiniteCount, Task } from '../analysis/index.js';
+import { measurePerformance, resolvePositiveLabel } from '../analysis/index.js';
 import {
   CLICKHOUSE_FORMAT,
   type FileColumn,
   type FileRoleColumns,
   fileReadError,
   formatOf,
-} from '../shared/files/index.js';
+  VigilError,
+} from '../shared/index.js';
 import {
   actualLabelCounts,
   describeFile,

@@ -1,4 +1,4 @@
-import type { Distribution } from '../analysis/drift.js';
+import type { Distribution } from '../analysis/index.js';
 import type { OfflineReport } from './offline-report.js';
 
 const esc = (s: string) =>

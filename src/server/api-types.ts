@@ -2,16 +2,19 @@
 // (`import type` only: web/ never loads server code at run time). Each shape is built from the
 // type the analysis, monitor or labs function already returns, so a change there breaks the
 // server's routes and web's typecheck at once. Routes annotate their handlers with these types.
-import type { DriftReport } from '../analysis/drift.js';
-import type { BucketFeatureDrift, DriftOverTime } from '../analysis/drift-over-time.js';
 import type {
   ModelSummary as AnalysisModelSummary,
+  PerformanceBucket as AnalysisPerformanceBucket,
+  ApiStatus,
+  BucketFeatureDrift,
+  CheckName,
+  DriftOverTime,
+  DriftReport,
   ModelConfig,
   ModelStatus,
+  QualityReport,
   Task,
-} from '../analysis/models.js';
-import type { PerformanceBucket as AnalysisPerformanceBucket } from '../analysis/performance.js';
-import type { ApiStatus, CheckName, QualityReport } from '../analysis/quality.js';
+} from '../analysis/index.js';
 import type { readSeries, StoredSeries } from '../anomaly/index.js';
 import type {
   CategoricalDriftStats,
@@ -23,13 +26,10 @@ import type {
   SegmentResult,
 } from '../core/index.js';
 import type { LabsReport as ComputedLabsReport, publicView } from '../labs/index.js';
-import type { AlertRecord, StoredEvent } from '../monitor/alert-log.js';
-import type { MonitorStatus } from '../monitor/alert-state.js';
-import type { PublicMonitor } from '../monitor/monitor-view.js';
+import type { AlertRecord, MonitorStatus, PublicMonitor, StoredEvent } from '../monitor/index.js';
 
-export type { Distribution } from '../analysis/drift.js';
-export type { Task } from '../analysis/models.js';
-export type { StoredEvent } from '../monitor/alert-log.js';
+export type { Distribution, Task } from '../analysis/index.js';
+export type { StoredEvent } from '../monitor/index.js';
 
 /** ApiErrorBody is every HTTP error's body. */
 export interface ApiErrorBody {

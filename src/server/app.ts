@@ -5,40 +5,37 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { StoredSeries } from '../anomaly/index.js';
 import { AuditLog, KeyStore, KeyVerifier, Sessions } from '../auth/index.js';
 import { IngestService } from '../ingest/index.js';
-import { MonitorService, type MonitorServiceOptions } from '../monitor/monitor-service.js';
-import { type Clock, systemClock } from '../shared/clock.js';
-import { type Logger, noopLogger } from '../shared/logger.js';
-import { OutboundGuard } from '../shared/outbound-url.js';
-import { Entities } from '../store/entities.js';
-import { pingQuery, type Store, storeError, WriteQueue } from '../store/index.js';
+import { MonitorService, type MonitorServiceOptions } from '../monitor/index.js';
+import { type Clock, type Logger, noopLogger, OutboundGuard, systemClock } from '../shared/index.js';
+import { Entities, pingQuery, type Store, storeError, WriteQueue } from '../store/index.js';
 import type { HealthResponse } from './api-types.js';
-import { recordAudit } from './auth-context.js';
-import { installAuth, installSecurityHeaders, isPublicRoute, requiredAccess } from './auth-hook.js';
-import { authRoutes } from './auth-routes.js';
-import { DriftVerdicts } from './drift-verdicts.js';
+import { recordAudit } from './auth/auth-context.js';
+import { installAuth, installSecurityHeaders, isPublicRoute, requiredAccess } from './auth/auth-hook.js';
+import { DriftVerdicts } from './cache/drift-verdicts.js';
+import { cacheKeyOf, installResponseCache, ResponseCache, watchingWrites } from './cache/response-cache.js';
+import { ViewWarmer } from './cache/view-warmer.js';
 import {
   clientErrors,
   errorBody,
   frameworkErrors,
   MAX_PARAM_CHARS,
   makeErrorHandler,
-} from './error-handler.js';
-import { jsonBodies } from './json-body.js';
-import { createMetrics } from './metrics.js';
+} from './http/error-handler.js';
+import { jsonBodies } from './http/json-body.js';
+import { createMetrics } from './http/metrics.js';
+import { rejectUnknownParameters } from './http/query-params.js';
+import { limitConcurrentReads, TokenBucket } from './http/rate-limit.js';
+import { staticRoutes } from './http/static.js';
 import { projectOf } from './project.js';
-import { rejectUnknownParameters } from './query-params.js';
-import { limitConcurrentReads, TokenBucket } from './rate-limit.js';
-import { cacheKeyOf, installResponseCache, ResponseCache, watchingWrites } from './response-cache.js';
-import { anomalyRoutes } from './routes-anomalies.js';
-import { driftRoutes } from './routes-drift.js';
-import { ingestRoutes } from './routes-ingest.js';
-import { labsRoutes } from './routes-labs.js';
-import { modelRoutes } from './routes-models.js';
-import { monitorRoutes } from './routes-monitors.js';
-import { qualityRoutes } from './routes-quality.js';
-import { segmentsRoutes } from './routes-segments.js';
-import { staticRoutes } from './static.js';
-import { ViewWarmer } from './view-warmer.js';
+import { anomalyRoutes } from './routes/anomalies.js';
+import { authRoutes } from './routes/auth.js';
+import { driftRoutes } from './routes/drift.js';
+import { ingestRoutes } from './routes/ingest.js';
+import { labsRoutes } from './routes/labs.js';
+import { modelRoutes } from './routes/models.js';
+import { monitorRoutes } from './routes/monitors.js';
+import { qualityRoutes } from './routes/quality.js';
+import { segmentsRoutes } from './routes/segments.js';
 
 export interface ServerLimits {
   /** bodyLimitBytes: larger ingest bodies (POST /v1/records, /v1/actuals) get a 413. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ident, joinSql, type Sql, type Store, sql, str } from '../store/index.js';
 import { cleanupTestDataDir, dropTestStore, openTestStore } from '../store/test-support/test-store.js';
-import { type AuthedServer, authedServer, bearer } from './auth-test-support.js';
+import { type AuthedServer, authedServer, bearer } from './auth/test-support.js';
 
 // Issue 9, done-when 2: a key of project A can neither read nor write nor infer anything of
 // project B through any route or parameter. Every route the server registers is found from

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { alertIdOf } from '../monitor/alert-log.js';
 import { cleanupTestDataDir, dropTestStore, openTestStore } from '../store/test-support/test-store.js';
 import { buildServer, type VigilServer } from './app.js';
-import { type ModelSummary, modelPageUrls } from './dashboard-views.js';
+import { type ModelSummary, modelPageUrls } from './cache/dashboard-views.js';
 import { postNdjson, useTestServer } from './test-support.js';
 
 // Issue 13, item 1: a model's status follows its open alerts and its default drift view (API.md,

@@ -4,7 +4,7 @@ import { replayMonitors } from '../monitor/replay.js';
 import { Entities } from '../store/entities.js';
 import type { Store } from '../store/index.js';
 import { cleanupTestDataDir, dropTestStore, openTestStore } from '../store/test-support/test-store.js';
-import { type AuthedServer, authedServer, bearer } from './auth-test-support.js';
+import { type AuthedServer, authedServer, bearer } from './auth/test-support.js';
 
 // Issue 13, item 5: `vigil monitor replay` has an HTTP path, POST /v1/monitors/replay.
 

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseMonitorsYaml } from '../monitor/monitor-spec.js';
 import type { Store } from '../store/index.js';
 import { cleanupTestDataDir, dropTestStore, openTestStore } from '../store/test-support/test-store.js';
-import { type AuthedServer, authedServer, bearer } from './auth-test-support.js';
+import { type AuthedServer, authedServer, bearer } from './auth/test-support.js';
 
 // Issue 14, finding 8: webhook secrets are write-only. The creation answer shows them once;
 // no read (list, one, the answer to a PUT, monitors loaded from YAML) shows them to any role.

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import { checkName, DEFAULT_PROJECT } from '../shared/names.js';
-import { forbidden, unauthorized } from './auth-context.js';
+import { checkName, DEFAULT_PROJECT } from '../shared/index.js';
+import { forbidden, unauthorized } from './auth/auth-context.js';
 
 /**
  * projectOf reads the tenant of a request. With auth on, the key decides: X-Vigil-Project may

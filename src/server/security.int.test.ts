@@ -13,7 +13,7 @@ import {
   testEngine,
 } from '../store/test-support/test-store.js';
 import { buildServer } from './app.js';
-import { type AuthedServer, authedServer, bearer } from './auth-test-support.js';
+import { type AuthedServer, authedServer, bearer } from './auth/test-support.js';
 
 // Issue 14: attacks on the HTTP edge, each performed against a real server on a real store.
 

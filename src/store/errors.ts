@@ -1,4 +1,4 @@
-import { errorMessage, VigilError } from '../shared/errors.js';
+import { errorMessage, VigilError } from '../shared/index.js';
 
 const RETRY = { 'retry-after': '1' } as const;
 

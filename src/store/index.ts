@@ -109,6 +109,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   return store;
 }
 
+export { Entities } from './entities.js';
 // Typed queries (SQL lives in store/queries/ only).
 export * from './queries/alerts.js';
 export * from './queries/auth.js';

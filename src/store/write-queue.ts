@@ -1,4 +1,4 @@
-import { VigilError } from '../shared/errors.js';
+import { VigilError } from '../shared/index.js';
 import type { Store, TableName } from './store.js';
 
 interface Pending {

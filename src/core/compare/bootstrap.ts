@@ -16,7 +16,7 @@
  * Randomness comes from the `uniform` generator passed in (e.g. mulberry32(seed)), so equal seeds
  * give equal answers. Monte-Carlo error of p is about √(p(1−p)/B).
  */
-import { statUndefined, type TestResult } from '../stats/result.js';
+import { statUndefined, type TestResult } from '../stats/index.js';
 import type { ComparisonFields } from './result.js';
 
 /** BootstrapOptions configures the bootstrap. */

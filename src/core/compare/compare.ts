@@ -13,8 +13,8 @@
  * observed |difference|; `additional` is what the current sample lacks (records per side).
  * Randomness: one mulberry32(seed) stream per test, so adding a metric never changes another's.
  */
-import type { Label } from '../metrics/multiclass.js';
-import { mulberry32 } from '../timeseries/synthetic.js';
+import type { Label } from '../metrics/index.js';
+import { mulberry32 } from '../timeseries/index.js';
 import { benjaminiHochberg } from './bh.js';
 import { pairedBootstrap, unpairedBootstrap } from './bootstrap.js';
 import { delongPaired, delongUnpaired } from './delong.js';

@@ -22,7 +22,7 @@
  * are a programming error here: the caller drops incomplete rows. No epsilon.
  */
 import erfc from '@stdlib/math-base-special-erfc';
-import { statUndefined, type TestResult } from '../stats/result.js';
+import { statUndefined, type TestResult } from '../stats/index.js';
 import { type ComparisonFields, Z_975 } from './result.js';
 
 /** midranks returns the 1-based average ranks of xs (ties share the mean of their ranks). */

@@ -15,7 +15,7 @@
  * V ≤ 0 (possible when h > 1, or all d equal) leaves the test undefined. No epsilon.
  */
 import t from '@stdlib/stats-base-dists-t';
-import { statUndefined } from '../stats/result.js';
+import { statUndefined } from '../stats/index.js';
 import type { ComparisonResult } from './result.js';
 
 /** DmLoss is the loss applied to each error. */

@@ -18,7 +18,7 @@
  */
 import erfc from '@stdlib/math-base-special-erfc';
 import binomial from '@stdlib/stats-base-dists-binomial';
-import { statUndefined } from '../stats/result.js';
+import { statUndefined } from '../stats/index.js';
 import { type ComparisonResult, Z_975 } from './result.js';
 
 /** MCNEMAR_EXACT_BELOW is the discordant count below which the exact binomial test is used. */

@@ -17,11 +17,16 @@
  * The first metric of each task is its primary metric (the overall verdict and the segment table).
  * Metric values are computed by core/metrics on the records at the given indices.
  */
-import { brierScore } from '../metrics/binary.js';
-import { expectedCalibrationError } from '../metrics/calibration.js';
-import { type Label, multiclassMetrics } from '../metrics/multiclass.js';
-import { meanReciprocalRank, ndcgAtK, type RankedQuery } from '../metrics/ranking.js';
-import { rocAuc } from '../metrics/roc.js';
+import {
+  brierScore,
+  expectedCalibrationError,
+  type Label,
+  meanReciprocalRank,
+  multiclassMetrics,
+  ndcgAtK,
+  type RankedQuery,
+  rocAuc,
+} from '../metrics/index.js';
 
 /** CompareTask is the model task of a comparison. */
 export type CompareTask = 'binary' | 'multiclass' | 'regression' | 'ranking';

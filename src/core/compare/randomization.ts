@@ -13,7 +13,7 @@
  * with its own gamma). The CI is d̄ ± 1.95996·s/√n (paired) or the Welch-style
  * √(s₁²/n₁ + s₂²/n₂) normal interval (unpaired). Monte-Carlo error of p ≈ √(p(1−p)/B).
  */
-import { statUndefined } from '../stats/result.js';
+import { statUndefined } from '../stats/index.js';
 import { type ComparisonResult, Z_975 } from './result.js';
 
 const SLACK = 1e-12;

@@ -7,7 +7,7 @@
  *
  * No formula: Z_975 is Φ⁻¹(0.975) to double precision (scipy.stats.norm.ppf(0.975)).
  */
-import type { TestResult } from '../stats/result.js';
+import type { TestResult } from '../stats/index.js';
 
 /** Z_975 is the 97.5% standard normal quantile, 1.959963984540054. */
 export const Z_975 = 1.959963984540054;

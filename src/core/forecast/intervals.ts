@@ -9,8 +9,7 @@
  * al. 2008, "Forecasting with Exponential Smoothing", table 6.1, class 1) gives the growth. σ_h
  * is made non-decreasing in h. The interval is expected ± Φ⁻¹(1 − (1 − level)/2)·σ_h.
  */
-import { normalQuantile, robustScale } from '../timeseries/index.js';
-import { robustScaleInPlace } from '../timeseries/robust.js';
+import { normalQuantile, robustScale, robustScaleInPlace } from '../timeseries/index.js';
 import type { FittedHolt, HoltForecast, HoltParams } from './holt.js';
 
 const MIN_EMPIRICAL = 12;

@@ -16,7 +16,7 @@
  *                upstream with the reference's extremes (when valueCounts are not shipped)
  */
 
-import type { CountsLike } from '../drift/feature-summary.js';
+import type { CountsLike } from '../drift/index.js';
 import { type ValueCounts, valueCountsFromSample } from '../stats/index.js';
 
 export type { CountsLike };

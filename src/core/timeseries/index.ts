@@ -30,7 +30,7 @@ export {
   type GroupPoint,
 } from './group.js';
 export { normalQuantile, studentTQuantile } from './quantiles.js';
-export { median, type RobustScale, robustScale } from './robust.js';
+export { median, type RobustScale, robustScale, robustScaleInPlace } from './robust.js';
 export {
   DAY_MS,
   detectSeasonality,
@@ -45,3 +45,4 @@ export {
   SENSITIVITY_CUTOFF,
   type Sensitivity,
 } from './sensitivity.js';
+export { mulberry32 } from './synthetic.js';

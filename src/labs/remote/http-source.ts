@@ -1,4 +1,4 @@
-import { type OutboundGuard, OutboundRefused } from '../../shared/outbound-url.js';
+import { type OutboundGuard, OutboundRefused } from '../../shared/index.js';
 import type { HttpSource as HttpSourceConfig } from '../experiment.js';
 import { failed, type InvokeRequest, type PredictSource, type SourceResult } from '../source.js';
 import { fromV2Response, toV2Request } from './oip-v2.js';

@@ -1,5 +1,5 @@
-import { notFound } from '../../shared/errors.js';
-import type { Entities } from '../../store/entities.js';
+import { notFound } from '../../shared/index.js';
+import type { Entities } from '../../store/index.js';
 import { type Store, selectLabsReportAggregates } from '../../store/index.js';
 import { ENTITY_KIND, type Experiment } from '../experiment.js';
 import { computeReport, type LabsReport, type ReportInputs, type ReportOptions } from './compute.js';

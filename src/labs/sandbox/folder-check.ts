@@ -1,6 +1,6 @@
 import { lstatSync, readdirSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
-import { VigilError } from '../../shared/errors.js';
+import { VigilError } from '../../shared/index.js';
 import type { Identity } from './host.js';
 
 const MAX_ENTRIES = 50_000;

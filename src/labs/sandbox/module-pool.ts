@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
-import { errorMessage, VigilError } from '../../shared/errors.js';
-import type { Logger } from '../../shared/logger.js';
+import type { Logger } from '../../shared/index.js';
+import { errorMessage, VigilError } from '../../shared/index.js';
 import { entryFileOf } from '../experiment.js';
 import {
   failed,

@@ -1,8 +1,13 @@
 import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { VigilError } from '../../shared/errors.js';
-import { CLICKHOUSE_FORMAT, type FileColumn, fileReadError, formatOf } from '../../shared/files/index.js';
+import {
+  CLICKHOUSE_FORMAT,
+  type FileColumn,
+  fileReadError,
+  formatOf,
+  VigilError,
+} from '../../shared/index.js';
 import type { FileSelect } from '../queries/file-read.js';
 
 export interface FileRows {

@@ -1,4 +1,4 @@
-import type { TimeBucket } from '../../shared/time-buckets.js';
+import type { TimeBucket } from '../../shared/index.js';
 import { int, joinSql, sql, str } from '../sql.js';
 import type { Store } from '../store.js';
 import { COUNT_KEYS, MAX_CATEGORIES } from './drift-aggregates.js';

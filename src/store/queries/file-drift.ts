@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { type FileColumn, readTypeOf } from '../../shared/files/index.js';
+import { type FileColumn, readTypeOf } from '../../shared/index.js';
 import { columnIdent as ident, int, joinSql, ident as name, type Sql, sql, str } from '../sql.js';
 import type { Store } from '../store.js';
 import { type FileNumericRow, idList, numericSql } from './file-drift-numeric.js';

@@ -3,7 +3,7 @@ import {
   type FileRoleColumns,
   isNumericType as isNumeric,
   readTypeOf,
-} from '../../shared/files/index.js';
+} from '../../shared/index.js';
 import { columnIdent as ident, joinSql, type Sql, sql, str } from '../sql.js';
 import type { Store } from '../store.js';
 import { FILE_READ_SETTINGS, isMissingSql, spelledNumberSql } from './number-spelling.js';

@@ -1,4 +1,4 @@
-import { type FileColumn, readTypeOf } from '../../shared/files/index.js';
+import { type FileColumn, readTypeOf } from '../../shared/index.js';
 import { columnIdent as ident, joinSql, ident as name, type Sql, sql, str } from '../sql.js';
 import type { Store } from '../store.js';
 import { FILE_READ_SETTINGS, isMissingSql, isNotNumberSql, spelledNumberSql } from './number-spelling.js';

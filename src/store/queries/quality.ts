@@ -1,4 +1,4 @@
-import type { TimeBucket } from '../../shared/time-buckets.js';
+import type { TimeBucket } from '../../shared/index.js';
 import { int, joinSql, num, type Sql, sql, str } from '../sql.js';
 import type { Store } from '../store.js';
 import { perChunk } from './lookup-chunks.js';

@@ -1,4 +1,4 @@
-import { TIME_BUCKET_MS, type TimeBucket, WEEK_OFFSET_MS } from '../../shared/time-buckets.js';
+import { TIME_BUCKET_MS, type TimeBucket, WEEK_OFFSET_MS } from '../../shared/index.js';
 import { int, type Sql, sql } from '../sql.js';
 
 /**

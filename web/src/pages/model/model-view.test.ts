@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ModelDetail } from '../../../../src/server/api-types.js';
-import { modelPageUrls } from '../../../../src/server/dashboard-views.js';
+import { modelPageUrls } from '../../../../src/server/cache/dashboard-views.js';
 import { apiUrl } from '../../api/client.js';
 import { modelView, qualityRequestOf } from './model-view.js';
 

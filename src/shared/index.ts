@@ -1,0 +1,27 @@
+// Public surface of shared: what other modules use (created by restructure.mjs; review it).
+export { type Clock, fixedClock, systemClock } from './clock.js';
+export { badRequest, errorMessage, isVigilError, notFound, VigilError } from './errors.js';
+export {
+  CLICKHOUSE_FORMAT,
+  type FileColumn,
+  type FileRoleColumns,
+  type FileRoles,
+  fileReadError,
+  formatOf,
+  isNumericType,
+  planMapping,
+  readTypeOf,
+  toRecord,
+} from './files/index.js';
+export { type Logger, noopLogger, stderrLogger } from './logger.js';
+export { checkName, DEFAULT_PROJECT, ENVIRONMENTS, isEnvironment, NAME_RE } from './names.js';
+export {
+  allowListFromEnv,
+  OutboundGuard,
+  OutboundRefused,
+  outboundFetch,
+  parseAllowList,
+} from './outbound-url.js';
+export { TASKS, type Task } from './task.js';
+export { TIME_BUCKET_MS, type TimeBucket, WEEK_OFFSET_MS } from './time-buckets.js';
+export { parseTimestamp } from './timestamp.js';
