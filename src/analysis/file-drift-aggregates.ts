@@ -2,7 +2,6 @@ import { type FileColumn, type FileRoleColumns, isNumericType, readTypeOf } from
 import {
   countFileRows,
   type FileCategoryRow,
-  type FileKeyRead,
   type FileNumericRow,
   type FileValueKey,
   type FileValueTotals,
@@ -37,21 +36,8 @@ export interface DriftFile {
   roles: FileRoleColumns;
 }
 
-/** KeyOf is one thing counted per value: a feature (part 0) or a model output (part 1). */
-interface KeyOf {
-  part: number;
-  name: string;
-  kind: 'numeric' | 'categorical';
-  /** column is the file's column it reads. */
-  column: string;
-  /** read says how it reads from a file row, as Nullable(Float64) or Nullable(String). */
-  read: FileKeyRead;
-  /**
-   * spelled: read as text and judged after counting — numeric when every value that is not
-   * missing spells a number (number spellings), categorical otherwise.
-   */
-  spelled?: boolean;
-}
+/** KeyOf is one thing counted per value: a feature (part 0) or a model output (part 1), before its id. */
+type KeyOf = Omit<FileValueKey, 'id'>;
 
 /** readsAsNumber: the file reads the column as a number (typed formats; CSV/TSV read text). */
 const readsAsNumber = (file: DriftFile, c: FileColumn) => isNumericType(readTypeOf(c.type, file.format));

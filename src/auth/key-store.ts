@@ -3,6 +3,7 @@ import {
   AUTH_TABLES,
   int,
   type Store,
+  type StoredKeyRow,
   selectKeyById,
   selectKeys,
   selectKeysLastUsed,
@@ -11,19 +12,8 @@ import { newKeyId, newKeyText } from './key-text.js';
 import type { Role } from './roles.js';
 import { hashSecret } from './secret-hash.js';
 
-/** KeyRow is a key as stored: the hash, never the key. */
-export interface KeyRow {
-  id: string;
-  project: string;
-  role: Role;
-  name: string;
-  salt: string;
-  hash: string;
-  created: number;
-  /** revoked is the revocation time in epoch ms, 0 while the key is valid. */
-  revoked: number;
-  updated: number;
-}
+/** KeyRow is a key as stored: the hash, never the key; its role is one of the roles. */
+export type KeyRow = Omit<StoredKeyRow, 'role'> & { role: Role };
 
 /** KeyInfo is what listings show: no hash, no key. */
 export interface KeyInfo {

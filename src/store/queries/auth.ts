@@ -18,6 +18,7 @@ export interface StoredKeyRow {
   salt: string;
   hash: string;
   created: number;
+  /** revoked is the revocation time in epoch ms, 0 while the key is valid. */
   revoked: number;
   updated: number;
 }
