@@ -20,11 +20,8 @@ export default defineConfig({
           include: ['src/**/*.int.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          // chdb is one engine per process and one owner per data folder: each file runs in a
-          // process of its own (forks, isolated) with its own data folder, two files at a time.
-          // Many files mostly wait (SDK outages, webhook retries), so two at once halve the wall time.
-          fileParallelism: true,
-          maxWorkers: 2,
+          // chdb is one engine per process and one owner per data folder: run files one at a time.
+          fileParallelism: false,
         },
       },
       {

@@ -7,7 +7,7 @@
 import type { ModelContext } from '../analysis/index.js';
 import { measureDrift, measurePerformance } from '../analysis/index.js';
 import { metricsFromConfusion } from '../core/index.js';
-import { VigilError } from '../shared/index.js';
+import { DAY_MS, VigilError } from '../shared/index.js';
 import {
   countRejectedRecords,
   countWindowRecords,
@@ -42,7 +42,6 @@ export interface ReadingContext {
   readonly model: ModelContext;
 }
 
-const DAY_MS = 86_400_000;
 const TOP_CONTRIBUTORS = 5;
 
 /** currentWindow is the monitor's evaluation window ending at t. */

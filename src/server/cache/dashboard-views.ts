@@ -1,3 +1,5 @@
+import { DAY_MS, HOUR_MS } from '../../shared/index.js';
+
 /*
  * The URLs the dashboard's model page asks first when opened without parameters (its default
  * view), derived as web/src/pages/model/model-view.ts derives them: the view warmer computes
@@ -6,8 +8,8 @@
  * web/src/pages/model/model-view.test.ts checks the dashboard asks no URL this list lacks.
  */
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
+const HOUR = HOUR_MS;
+const DAY = DAY_MS;
 /** The model page's default range (web: DEFAULT_RANGE) when the data is recent. */
 const DEFAULT_RANGE_MS = 90 * DAY;
 /** Heatmap bucket sizes, smallest first, and the most columns one may give (web: drift-data.ts). */

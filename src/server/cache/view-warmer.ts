@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import type { Clock, Logger } from '../../shared/index.js';
+import { type Clock, HOUR_MS, type Logger } from '../../shared/index.js';
 import { type Store, selectRecentProjects } from '../../store/index.js';
 import { INTERNAL_HEADER } from '../auth/auth-hook.js';
 import { type ModelSummary, modelPageUrls } from './dashboard-views.js';
 import type { DriftVerdicts } from './drift-verdicts.js';
 import type { ResponseCache } from './response-cache.js';
 
-const HOUR = 3_600_000;
+const HOUR = HOUR_MS;
 
 export interface ViewWarmerOptions {
   app: FastifyInstance;

@@ -1,3 +1,4 @@
+import { DAY_MS } from '../../shared/index.js';
 import { int, joinSql, type Sql, sql, str } from '../sql.js';
 import type { QueryOptions, Store, TableName } from '../store.js';
 
@@ -7,8 +8,6 @@ export const LABS_TABLES = {
   feedback: 'labs_feedback',
   enrollments: 'labs_enrollments',
 } as const satisfies Record<string, TableName>;
-
-const DAY_MS = 86_400_000;
 
 /** selectExperimentSpent sums what an experiment's calls cost so far (every node's calls). */
 export async function selectExperimentSpent(

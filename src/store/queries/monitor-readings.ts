@@ -6,6 +6,7 @@
 import { int, joinSql, type Sql, sql, str } from '../sql.js';
 import type { Store } from '../store.js';
 import { fin, type RecordWindow, windowWhere } from './record-window.js';
+import { bucketOfWidthSql } from './time-buckets.js';
 
 /** PredictionColumn is a prediction column a labelled read may carry. */
 export type PredictionColumn = 'pred_score' | 'pred_label';
@@ -188,9 +189,8 @@ export async function selectScoreHistograms(
   store: Store,
   input: { project: string; model: string; window: RecordWindow; bucketMs: number },
 ): Promise<Array<{ b: number; s: number; n: number }>> {
-  const b = int(input.bucketMs);
   return store.query<{ b: number; s: number; n: number }>(
-    sql`SELECT intDiv(ts, ${b}) * ${b} AS b, floor(assumeNotNull(pred_score) * ${SCORE_BINS}) / ${SCORE_BINS} AS s, count() AS n
+    sql`SELECT ${bucketOfWidthSql(input.bucketMs)} AS b, floor(assumeNotNull(pred_score) * ${SCORE_BINS}) / ${SCORE_BINS} AS s, count() AS n
        FROM ${store.table('records')}${fin(input.window)}
        WHERE ${windowWhere(input.project, input.model, input.window)} AND isNotNull(pred_score)
        GROUP BY b, s ORDER BY b, s`,

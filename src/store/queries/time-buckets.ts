@@ -9,5 +9,11 @@ export function bucketStartSql(g: TimeBucket): Sql {
   const w = int(TIME_BUCKET_MS[g]);
   return g === 'week'
     ? sql`intDiv(ts - ${int(WEEK_OFFSET_MS)}, ${w}) * ${w} + ${int(WEEK_OFFSET_MS)}`
-    : sql`intDiv(ts, ${w}) * ${w}`;
+    : bucketOfWidthSql(TIME_BUCKET_MS[g]);
+}
+
+/** bucketOfWidthSql is the start of a record's bucket of any width in ms (a monitor's cadence). */
+export function bucketOfWidthSql(widthMs: number): Sql {
+  const w = int(widthMs);
+  return sql`intDiv(ts, ${w}) * ${w}`;
 }
