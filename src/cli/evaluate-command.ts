@@ -7,10 +7,10 @@ import {
   type CompareInput,
   type CompareTask,
   type ComparisonReport,
-  compareModels,
+  evaluateComparison,
   type Label,
   type ModelSide,
-  metricsFor,
+  pairRecords,
   type RankedQuery,
 } from '../core/index.js';
 import type { FileColumn } from '../shared/index.js';
@@ -196,22 +196,12 @@ export function buildInput(ref: LoadedFile, cand: LoadedFile, opts: EvaluateComm
   const segCol = (rows: ReadonlyArray<Record<string, unknown>>, c: string) =>
     rows.map((r) => (r[c] === null || r[c] === undefined ? '(missing)' : String(r[c])));
   if (opts.id !== undefined) {
-    const index = new Map<string, Record<string, unknown>>();
-    for (const r of cand.rows) {
-      const key = String(r[opts.id]);
-      if (!index.has(key)) index.set(key, r);
-    }
-    const refRows: Array<Record<string, unknown>> = [];
-    const candRows: Array<Record<string, unknown>> = [];
-    const seen = new Set<string>();
-    for (const r of ref.rows) {
-      const key = String(r[opts.id]);
-      const c = index.get(key);
-      if (c === undefined || seen.has(key)) continue;
-      seen.add(key);
-      refRows.push(r);
-      candRows.push(c);
-    }
+    const pairs = pairRecords(
+      ref.rows.map((r) => String(r[opts.id!])),
+      cand.rows.map((r) => String(r[opts.id!])),
+    );
+    const refRows = pairs.reference.map((i) => ref.rows[i]!);
+    const candRows = pairs.candidate.map((i) => cand.rows[i]!);
     if (refRows.length === 0)
       throw new VigilError(
         'no_overlap',
@@ -380,12 +370,12 @@ export async function runEvaluate(opts: EvaluateCommandOptions): Promise<number>
   const input = buildInput(ref, cand, opts);
   let report: ComparisonReport;
   try {
-    report = compareModels(input, {
+    report = evaluateComparison(input, {
       alpha: opts.alpha,
       seed: opts.seed,
       resamples: opts.resamples,
-      primary: opts.metric,
-      ...(opts.effect !== undefined ? { effect: { [primaryOf(input, opts.metric)]: opts.effect } } : {}),
+      metric: opts.metric,
+      effect: opts.effect,
     });
   } catch (e) {
     if (e instanceof RangeError) throw new VigilError('invalid_option', e.message, { field: '--metric' });
@@ -396,11 +386,6 @@ export async function runEvaluate(opts: EvaluateCommandOptions): Promise<number>
   if (opts.output) writeFileSync(opts.output, text);
   else process.stdout.write(text);
   return opts.failOn === 'regression' && report.regression ? 1 : 0;
-}
-
-/** primaryOf names the metric the verdict uses: --metric, or the task's first computable one. */
-function primaryOf(input: CompareInput, metric: string | undefined): string {
-  return metric ?? metricsFor(input.task, input.reference, input.candidate)[0]?.name ?? '';
 }
 
 function number(flag: string, min: number, max: number, integer = false) {
