@@ -50,6 +50,9 @@ export interface CompareVersionsOptions {
   readonly effect?: number | undefined;
   /** threshold turns a binary score into a predicted label when there is no label (default 0.5). */
   readonly threshold?: number | undefined;
+  /** Seed and resamples of the bootstrap and randomization tests (defaults 1 and 2000). */
+  readonly seed?: number | undefined;
+  readonly resamples?: number | undefined;
 }
 
 /** VersionComparison is compareVersions' answer: the comparison and what was compared. */
@@ -226,7 +229,13 @@ export async function compareVersions(
   }
   let report: ComparisonReport;
   try {
-    report = evaluateComparison(input, { alpha: o.alpha, metric: o.metric, effect: o.effect });
+    report = evaluateComparison(input, {
+      alpha: o.alpha,
+      metric: o.metric,
+      effect: o.effect,
+      seed: o.seed,
+      resamples: o.resamples,
+    });
   } catch (e) {
     if (e instanceof RangeError)
       throw new VigilError('invalid_request', `metric: ${e.message}`, { field: 'metric' });

@@ -134,9 +134,9 @@ describe(`GET /v1/models/{model}/compare (${testEngine})`, () => {
     expect(auc.ci![0]).toBeGreaterThan(0);
     expect(auc.mde).toBeGreaterThan(0);
     const bySegment = Object.fromEntries(body.segments.map((s) => [s.value, s]));
-    expect(bySegment.new?.verdict).toBe('worse');
-    expect(bySegment.new!.adjusted_p_value).toBeLessThan(0.05);
-    expect(bySegment.returning?.verdict).toBe('better');
+    expect(bySegment['new']?.verdict).toBe('worse');
+    expect(bySegment['new']!.adjusted_p_value).toBeLessThan(0.05);
+    expect(bySegment['returning']?.verdict).toBe('better');
     expect(body.regression).toBe(true);
 
     const cli = await evaluateFiles(ref, cand, true);

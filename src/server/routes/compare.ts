@@ -19,6 +19,8 @@ interface CompareQuery {
   alpha?: number;
   effect?: number;
   threshold?: number;
+  seed?: number;
+  resamples?: number;
 }
 
 /**
@@ -54,6 +56,8 @@ export async function compareRoutes(
             alpha: { type: 'number', exclusiveMinimum: 0, maximum: 0.5 },
             effect: { type: 'number', exclusiveMinimum: 0 },
             threshold: { type: 'number', minimum: 0, maximum: 1 },
+            seed: { type: 'integer', minimum: 0, maximum: 2147483647 },
+            resamples: { type: 'integer', minimum: 100, maximum: 20000 },
           },
         },
       },
@@ -86,6 +90,8 @@ export async function compareRoutes(
         alpha: q.alpha,
         effect: q.effect,
         threshold: q.threshold,
+        seed: q.seed,
+        resamples: q.resamples,
       });
     },
   );
