@@ -1,9 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { EvaluateCommandOptions } from '../../cli/evaluate-command.js';
 import { runEvaluate } from '../../cli/evaluate-command.js';
+import { VIGIL_BIN } from '../../cli/test-support/vigil-process.js';
 import { gaussian, mulberry32 } from '../../core/timeseries/synthetic.js';
 import { testEngine } from '../../store/test-support/test-store.js';
 import type { CompareResponse } from '../api-types.js';
@@ -23,7 +25,7 @@ interface Row {
  * users and loses 0.7 for new users (a quarter of the records), so it is better overall and
  * worse for new users (the data of `vigil evaluate`'s own test).
  */
-function versions(seed: number, n: number, idPrefix = 'r'): { ref: Row[]; cand: Row[] } {
+function versions(seed: number, n: number, idPrefix = 'r', gainNew = -0.7): { ref: Row[]; cand: Row[] } {
   const u = mulberry32(seed);
   const z = gaussian(u);
   const ref: Row[] = [];
@@ -37,7 +39,7 @@ function versions(seed: number, n: number, idPrefix = 'r'): { ref: Row[]; cand: 
     cand.push({
       id: `${idPrefix}${i}`,
       y,
-      score: sigmoid((1 + (isNew ? -0.7 : 0.8)) * s + z()).toFixed(4),
+      score: sigmoid((1 + (isNew ? gainNew : 0.8)) * s + z()).toFixed(4),
       user,
     });
   }
@@ -54,6 +56,22 @@ const records = (rows: Row[], version: string, environment: string) =>
     prediction: { score: Number(r.score) },
     actual: { label: String(r.y) },
   }));
+
+/** vigil runs the built CLI without blocking (the server answering it runs in this process). */
+function vigil(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const proc = spawn(process.execPath, [VIGIL_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    proc.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    proc.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    proc.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
 
 const csv = (rows: Row[]) =>
   `id,label,score,user\n${rows.map((r) => `${r.id},${r.y},${r.score},${r.user}`).join('\n')}\n`;
@@ -201,5 +219,88 @@ describe(`GET /v1/models/{model}/compare (${testEngine})`, () => {
       url: '/v1/models/nope/compare?baseline=a&candidate=b',
     });
     expect(unknownModel.statusCode).toBe(404);
+  });
+
+  it('vigil evaluate --server: exit 1 on a segment regression with --fail-on, 0 without it or when better everywhere, 2 on bad input', async () => {
+    expect(existsSync(new URL('../../../dist/cli/main.js', import.meta.url)), 'npm run build first').toBe(
+      true,
+    );
+    const { ref, cand } = versions(7, 1000);
+    await seed(ref, cand, 'lab');
+    // v5 in validation: better for every user.
+    await postNdjson(
+      t.server.app,
+      '/v1/records',
+      records(versions(7, 1000, 'r', 0.8).cand, 'v5', 'validation'),
+    );
+    const url = await t.server.app.listen({ port: 0, host: '127.0.0.1' });
+    // 500 resamples (the server takes --resamples and --seed through): the verdicts are DeLong's.
+    const server = [
+      'evaluate',
+      '--server',
+      url,
+      '--model',
+      'fraud',
+      '--baseline-version',
+      'v3',
+      '--resamples',
+      '500',
+    ];
+
+    const gate = await vigil([
+      ...server,
+      '--candidate-version',
+      'v4',
+      '--candidate-environment',
+      'lab',
+      '--segment',
+      'user',
+      '--format',
+      'json',
+      '--fail-on',
+      'regression',
+    ]);
+    expect(gate.stderr).toBe('');
+    expect(gate.code).toBe(1);
+    const j = JSON.parse(gate.stdout) as CompareResponse;
+    expect(j).toMatchObject({ paired: true, verdict: 'better', regression: true, shared_ids: 1000 });
+    expect(j.segments.find((s) => s.value === 'new')?.verdict).toBe('worse');
+
+    const text = await vigil([
+      ...server,
+      '--candidate-version',
+      'v4',
+      '--candidate-environment',
+      'lab',
+      '--segment',
+      'user',
+    ]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('Candidate vs reference on auc: better');
+    expect(text.stdout).toContain('user=new');
+
+    const better = await vigil([
+      ...server,
+      '--candidate-version',
+      'v5',
+      '--candidate-environment',
+      'validation',
+      '--segment',
+      'user',
+      '--fail-on',
+      'regression',
+    ]);
+    expect(better.stderr).toBe('');
+    expect(better.code).toBe(0);
+
+    const missing = await vigil([...server, '--candidate-version', 'v9']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/candidate: version "v9" of model "fraud" has no records/);
+    const noCandidate = await vigil(server);
+    expect(noCandidate.code).toBe(2);
+    expect(noCandidate.stderr).toContain('--candidate-version is required with --server');
+    const mixed = await vigil([...server, '--candidate-version', 'v4', '--target', 'label']);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toContain('--target: not used with --server');
   });
 });
