@@ -99,7 +99,7 @@ describe(`GET /v1/models/{model}/compare (${testEngine})`, () => {
       threshold: 0.5,
       alpha: 0.05,
       seed: 1,
-      resamples: 2000,
+      resamples: 500,
       format: 'json',
       output: out,
     };
@@ -126,7 +126,7 @@ describe(`GET /v1/models/{model}/compare (${testEngine})`, () => {
     await seed(ref, cand, 'lab');
     const res = await t.server.app.inject({
       method: 'GET',
-      url: '/v1/models/fraud/compare?baseline=v3&candidate=v4&candidate_environment=lab&by=user',
+      url: '/v1/models/fraud/compare?baseline=v3&candidate=v4&candidate_environment=lab&by=user&resamples=500',
     });
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json() as CompareResponse;
@@ -167,7 +167,7 @@ describe(`GET /v1/models/{model}/compare (${testEngine})`, () => {
     await seed(ref, cand, 'production');
     const res = await t.server.app.inject({
       method: 'GET',
-      url: '/v1/models/fraud/compare?baseline=v3&candidate=v4&by=user',
+      url: '/v1/models/fraud/compare?baseline=v3&candidate=v4&by=user&resamples=500',
     });
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json() as CompareResponse;
