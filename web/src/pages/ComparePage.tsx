@@ -11,6 +11,21 @@ const VERDICT: Record<string, { text: string; tone: string }> = {
   no_detectable_difference: { text: 'no detectable difference', tone: '' },
 };
 
+/** The route's optional parameters a link may carry (GET /v1/models/{model}/compare). */
+const PASSED_ON = [
+  'environment',
+  'baseline_environment',
+  'candidate_environment',
+  'from',
+  'to',
+  'metric',
+  'alpha',
+  'effect',
+  'threshold',
+  'seed',
+  'resamples',
+] as const;
+
 const ci = (c: readonly [number, number] | null) => (c === null ? '—' : `[${fmtNum(c[0])}, ${fmtNum(c[1])}]`);
 
 /** harm orders segments: significantly worse first, then by how much the candidate lost. */
@@ -151,7 +166,7 @@ export function ComparePage(props: { model: string; params: URLSearchParams }) {
   const by = params.get('by') ?? '';
   const query: Record<string, string> = { baseline, candidate };
   if (by) query['by'] = by;
-  for (const k of ['environment', 'baseline_environment', 'candidate_environment', 'from', 'to', 'metric']) {
+  for (const k of PASSED_ON) {
     const value = params.get(k);
     if (value) query[k] = value;
   }
