@@ -1,9 +1,10 @@
-import type { CompareResponse, ModelDetail, SegmentComparison } from '../../../src/server/api-types.js';
+import type { CompareResponse, ModelDetail } from '../../../src/server/api-types.js';
 import { useApi } from '../api/use-api.js';
 import { Empty, Kpi, Panel, Pending, Select, Tag } from '../components/ui.js';
 import { fmtInt, fmtNum, fmtP } from '../lib/format.js';
 import { usePageReady } from '../lib/page-ready.js';
 import { setParams } from '../lib/router.js';
+import { byHarm } from './compare-order.js';
 
 const VERDICT: Record<string, { text: string; tone: string }> = {
   better: { text: 'better', tone: 'ok' },
@@ -27,15 +28,6 @@ const PASSED_ON = [
 ] as const;
 
 const ci = (c: readonly [number, number] | null) => (c === null ? '—' : `[${fmtNum(c[0])}, ${fmtNum(c[1])}]`);
-
-/** harm orders segments: significantly worse first, then by how much the candidate lost. */
-export function byHarm(segments: readonly SegmentComparison[], higherIsBetter: boolean): SegmentComparison[] {
-  const loss = (s: SegmentComparison) =>
-    s.difference === null ? Number.NEGATIVE_INFINITY : higherIsBetter ? -s.difference : s.difference;
-  return [...segments].sort(
-    (a, b) => Number(b.verdict === 'worse') - Number(a.verdict === 'worse') || loss(b) - loss(a),
-  );
-}
 
 function CompareView({ data }: { data: CompareResponse }) {
   const primary = data.metrics.find((m) => m.metric === data.primary_metric);
