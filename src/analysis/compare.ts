@@ -38,7 +38,7 @@ export interface VersionSide {
 export interface CompareVersionsOptions {
   readonly project: string;
   readonly model: string;
-  /** Field names for errors: the query parameter each side came from. */
+  /** The two sides; errors name them `baseline` and `candidate` (the query parameters). */
   readonly baseline: VersionSide;
   readonly candidate: VersionSide;
   readonly fromMs?: number | undefined;
