@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningVigil, startVigil } from '../../src/cli/test-support/vigil-process.js';
@@ -9,6 +10,7 @@ import { gaussian, mulberry32 } from '../../src/core/timeseries/synthetic.js';
 // The compare page against a real `vigil serve` (built CLI + built web/dist) in Debian's Chromium:
 // a candidate better overall and worse for new users shows the verdict and that segment first.
 
+const SHOTS = fileURLToPath(new URL('../../test-output/screenshots', import.meta.url));
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -102,6 +104,8 @@ describe('compare page', () => {
     expect(await rows.nth(1).locator('td').last().textContent()).toBe('better');
     expect(await page.locator('[role="alert"]').textContent()).toContain('in at least one segment');
     expect(problems).toEqual([]);
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SHOTS, 'compare.png'), fullPage: true });
     await ctx.close();
   }, 120_000);
 });

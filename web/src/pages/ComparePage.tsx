@@ -48,8 +48,12 @@ function CompareView({ data }: { data: CompareResponse }) {
         <Kpi label="minimum detectable effect" value={fmtNum(primary?.mde ?? null)} />
         <Kpi
           label="more labelled records needed"
-          value={primary?.additional_n === null || primary === undefined ? '—' : fmtInt(primary.additional_n)}
-          hint={`to detect a difference of ${fmtNum(primary?.effect ?? null)} at 80% power`}
+          value={
+            data.verdict !== 'no_detectable_difference' || primary?.additional_n == null
+              ? '—'
+              : fmtInt(primary.additional_n)
+          }
+          hint={`while no difference is detected: the records to detect ${fmtNum(primary?.effect ?? null)} at 80% power`}
         />
       </section>
       {data.regression ? (
