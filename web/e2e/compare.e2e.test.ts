@@ -106,6 +106,15 @@ describe('compare page', () => {
     expect(problems).toEqual([]);
     mkdirSync(SHOTS, { recursive: true });
     await page.screenshot({ path: path.join(SHOTS, 'compare.png'), fullPage: true });
+    // The model page links to the compare page (the latest two versions, one environment by
+    // default: here v4 has no production records, and the page says so, naming the version).
+    await page.goto(`${vigil.url}/#/models/fraud`);
+    await page.getByRole('link', { name: 'compare versions' }).click();
+    await page.waitForSelector('html[data-ready="compare"]', { timeout: 60_000 });
+    expect(page.url()).toContain('#/compare/fraud');
+    expect(await page.locator('.error-box[role="alert"]').textContent()).toContain(
+      'candidate: version "v4" of model "fraud" has no records in environment production',
+    );
     await ctx.close();
   }, 120_000);
 });
