@@ -4,6 +4,14 @@
 // directly for now.)
 export type { RecordWindow as Window } from '../store/index.js';
 export {
+  type CompareVersionsOptions,
+  compareVersions,
+  MAX_COMPARE_RECORDS,
+  PAIRED_SHARE,
+  type VersionComparison,
+  type VersionSide,
+} from './compare.js';
+export {
   ADAPTIVE_CHUNKS,
   type AdaptiveFeature,
   type Distribution,

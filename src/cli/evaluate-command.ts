@@ -7,19 +7,32 @@ import {
   type CompareInput,
   type CompareTask,
   type ComparisonReport,
-  compareModels,
+  evaluateComparison,
   type Label,
   type ModelSide,
-  metricsFor,
+  pairRecords,
   type RankedQuery,
 } from '../core/index.js';
 import type { FileColumn } from '../shared/index.js';
 import { VigilError } from '../shared/index.js';
 import { openFileRows } from '../store/index.js';
+import { apiCall } from './api-client.js';
 
 export interface EvaluateCommandOptions {
-  reference: string;
-  candidate: string;
+  reference?: string;
+  candidate?: string;
+  /** --server mode: compare two stored versions through GET /v1/models/{m}/compare. */
+  server?: string;
+  apiKey?: string;
+  project?: string;
+  model?: string;
+  baselineVersion?: string;
+  candidateVersion?: string;
+  environment?: string;
+  baselineEnvironment?: string;
+  candidateEnvironment?: string;
+  from?: string;
+  to?: string;
   id?: string;
   target?: string;
   score?: string;
@@ -196,22 +209,12 @@ export function buildInput(ref: LoadedFile, cand: LoadedFile, opts: EvaluateComm
   const segCol = (rows: ReadonlyArray<Record<string, unknown>>, c: string) =>
     rows.map((r) => (r[c] === null || r[c] === undefined ? '(missing)' : String(r[c])));
   if (opts.id !== undefined) {
-    const index = new Map<string, Record<string, unknown>>();
-    for (const r of cand.rows) {
-      const key = String(r[opts.id]);
-      if (!index.has(key)) index.set(key, r);
-    }
-    const refRows: Array<Record<string, unknown>> = [];
-    const candRows: Array<Record<string, unknown>> = [];
-    const seen = new Set<string>();
-    for (const r of ref.rows) {
-      const key = String(r[opts.id]);
-      const c = index.get(key);
-      if (c === undefined || seen.has(key)) continue;
-      seen.add(key);
-      refRows.push(r);
-      candRows.push(c);
-    }
+    const pairs = pairRecords(
+      ref.rows.map((r) => String(r[opts.id!])),
+      cand.rows.map((r) => String(r[opts.id!])),
+    );
+    const refRows = pairs.reference.map((i) => ref.rows[i]!);
+    const candRows = pairs.candidate.map((i) => cand.rows[i]!);
     if (refRows.length === 0)
       throw new VigilError(
         'no_overlap',
@@ -373,24 +376,7 @@ export function render(r: ComparisonReport, md: boolean): string {
 
 /** runEvaluate writes the comparison and returns the exit code (1 on a regression with --fail-on). */
 export async function runEvaluate(opts: EvaluateCommandOptions): Promise<number> {
-  const [ref, cand] = await Promise.all([
-    load('--reference', opts.reference, opts),
-    load('--candidate', opts.candidate, opts),
-  ]);
-  const input = buildInput(ref, cand, opts);
-  let report: ComparisonReport;
-  try {
-    report = compareModels(input, {
-      alpha: opts.alpha,
-      seed: opts.seed,
-      resamples: opts.resamples,
-      primary: opts.metric,
-      ...(opts.effect !== undefined ? { effect: { [primaryOf(input, opts.metric)]: opts.effect } } : {}),
-    });
-  } catch (e) {
-    if (e instanceof RangeError) throw new VigilError('invalid_option', e.message, { field: '--metric' });
-    throw e;
-  }
+  const report = opts.server !== undefined ? await fromServer(opts, opts.server) : await fromFiles(opts);
   const text =
     opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : render(report, opts.format === 'md');
   if (opts.output) writeFileSync(opts.output, text);
@@ -398,9 +384,95 @@ export async function runEvaluate(opts: EvaluateCommandOptions): Promise<number>
   return opts.failOn === 'regression' && report.regression ? 1 : 0;
 }
 
-/** primaryOf names the metric the verdict uses: --metric, or the task's first computable one. */
-function primaryOf(input: CompareInput, metric: string | undefined): string {
-  return metric ?? metricsFor(input.task, input.reference, input.candidate)[0]?.name ?? '';
+const SERVER_FLAGS: Array<[keyof EvaluateCommandOptions, string]> = [
+  ['model', '--model'],
+  ['baselineVersion', '--baseline-version'],
+  ['candidateVersion', '--candidate-version'],
+];
+const FILE_FLAGS: Array<[keyof EvaluateCommandOptions, string]> = [
+  ['reference', '--reference'],
+  ['candidate', '--candidate'],
+  ['id', '--id'],
+  ['target', '--target'],
+  ['score', '--score'],
+  ['prediction', '--prediction'],
+  ['task', '--task'],
+  ['positiveLabel', '--positive-label'],
+];
+
+/**
+ * fromServer asks a running server to compare two stored versions of a model
+ * (GET /v1/models/{model}/compare): the same statistics on the records the server holds, labelled
+ * by their stored actuals. One --segment at most (a tag).
+ */
+async function fromServer(opts: EvaluateCommandOptions, server: string): Promise<ComparisonReport> {
+  for (const [key, flag] of FILE_FLAGS)
+    if (opts[key] !== undefined)
+      throw new VigilError(
+        'invalid_option',
+        `${flag}: not used with --server (the server reads the versions' stored predictions and actuals); give --model, --baseline-version and --candidate-version`,
+        { field: flag },
+      );
+  for (const [key, flag] of SERVER_FLAGS)
+    if (opts[key] === undefined)
+      throw new VigilError('missing_option', `${flag} is required with --server`, { field: flag });
+  if (opts.segment.length > 1)
+    throw new VigilError('invalid_option', '--segment: at most one tag with --server', {
+      field: '--segment',
+    });
+  const params = new URLSearchParams({ baseline: opts.baselineVersion!, candidate: opts.candidateVersion! });
+  const put = (name: string, v: string | number | undefined) => {
+    if (v !== undefined) params.set(name, String(v));
+  };
+  put('environment', opts.environment);
+  put('baseline_environment', opts.baselineEnvironment);
+  put('candidate_environment', opts.candidateEnvironment);
+  put('from', opts.from);
+  put('to', opts.to);
+  put('by', opts.segment[0]);
+  put('metric', opts.metric);
+  put('alpha', opts.alpha);
+  put('effect', opts.effect);
+  put('threshold', opts.threshold);
+  put('seed', opts.seed);
+  put('resamples', opts.resamples);
+  return apiCall<ComparisonReport>(
+    { server, apiKey: opts.apiKey, project: opts.project },
+    'GET',
+    `/v1/models/${encodeURIComponent(opts.model!)}/compare?${params}`,
+    undefined,
+    'viewer',
+  );
+}
+
+async function fromFiles(opts: EvaluateCommandOptions): Promise<ComparisonReport> {
+  for (const [key, flag] of [...SERVER_FLAGS, ['environment', '--environment']] as const)
+    if (opts[key] !== undefined)
+      throw new VigilError('invalid_option', `${flag}: only with --server URL`, { field: flag });
+  for (const flag of ['--reference', '--candidate'] as const)
+    if (opts[flag === '--reference' ? 'reference' : 'candidate'] === undefined)
+      throw new VigilError(
+        'missing_option',
+        `${flag} FILE is required (or compare stored versions with --server URL --model M --baseline-version V --candidate-version V)`,
+        { field: flag },
+      );
+  const [ref, cand] = await Promise.all([
+    load('--reference', opts.reference!, opts),
+    load('--candidate', opts.candidate!, opts),
+  ]);
+  const input = buildInput(ref, cand, opts);
+  try {
+    return evaluateComparison(input, {
+      alpha: opts.alpha,
+      seed: opts.seed,
+      resamples: opts.resamples,
+      metric: opts.metric,
+      effect: opts.effect,
+    });
+  } catch (e) {
+    if (e instanceof RangeError) throw new VigilError('invalid_option', e.message, { field: '--metric' });
+    throw e;
+  }
 }
 
 function number(flag: string, min: number, max: number, integer = false) {
@@ -421,11 +493,25 @@ export function registerEvaluateCommand(program: Command, fail: (e: unknown) => 
     .description(
       'compare a candidate model with a reference on labelled predictions: significance, power, segments',
     )
-    .requiredOption(
-      '--reference <file>',
-      "reference (champion) model's predictions (CSV, TSV, Parquet or NDJSON)",
+    .option('--reference <file>', "reference (champion) model's predictions (CSV, TSV, Parquet or NDJSON)")
+    .option('--candidate <file>', "candidate (challenger) model's predictions")
+    .option(
+      '--server <url>',
+      'compare two stored versions on a running Vigil server (GET /v1/models/{m}/compare) instead of files',
     )
-    .requiredOption('--candidate <file>', "candidate (challenger) model's predictions")
+    .option('--api-key <key>', 'API key for --server (default: $VIGIL_API_KEY)', process.env['VIGIL_API_KEY'])
+    .option('--project <name>', 'project of the model (with --server)')
+    .option('--model <name>', 'model whose versions to compare (with --server)')
+    .option('--baseline-version <v>', 'reference (champion) version (with --server)')
+    .option('--candidate-version <v>', 'candidate (challenger) version (with --server)')
+    .option('--environment <env>', 'environment of both versions (with --server; default production)')
+    .option('--baseline-environment <env>', "baseline version's environment (with --server)")
+    .option(
+      '--candidate-environment <env>',
+      "candidate version's environment (with --server; e.g. lab for a challenger scoring production's records)",
+    )
+    .option('--from <time>', 'first record time (with --server; RFC 3339 or epoch ms)')
+    .option('--to <time>', 'end of the record time range, exclusive (with --server)')
     .option('--id <col>', 'column with the record id: pairs the files (paired tests); without it, unpaired')
     .option('--target <col>', 'column with the actual (ground truth)')
     .option('--score <col>', 'column with the predicted probability of the positive class')

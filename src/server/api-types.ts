@@ -14,6 +14,7 @@ import type {
   ModelStatus,
   QualityReport,
   Task,
+  VersionComparison,
 } from '../analysis/index.js';
 import type { readSeries, StoredSeries } from '../anomaly/index.js';
 import type {
@@ -105,6 +106,17 @@ export type DriftBucketsResponse = Omit<DriftOverTime, 'baseline'> & {
   baseline: CountedWindow;
   current: DriftWindow;
 };
+
+// ---- Compare ------------------------------------------------------------------------------
+
+/**
+ * CompareResponse is `GET /v1/models/{model}/compare`: two versions' metrics with intervals,
+ * differences with p-values, the verdict, power, and the per-segment table (docs/evaluate.md).
+ */
+export type CompareResponse = VersionComparison;
+export type MetricComparison = CompareResponse['metrics'][number];
+export type SegmentComparison = CompareResponse['segments'][number];
+export type CompareVerdict = CompareResponse['verdict'];
 
 // ---- Segments -----------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ export { openChdbStore } from './engines/chdb.js';
 export { storeError } from './errors.js';
 export { type FileRows, type FileSelect, openFileRows } from './files/index.js';
 export { type Migration, migrate, migrations } from './migrations.js';
+export * from './queries/compare.js';
 export {
   aggregateDriftParts,
   type CategoricalAggregate,

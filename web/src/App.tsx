@@ -6,6 +6,7 @@ import { Empty } from './components/ui.js';
 import { href, type Route, useRoute } from './lib/router.js';
 import { AlertsPage } from './pages/AlertsPage.js';
 import { AnomaliesPage } from './pages/AnomaliesPage.js';
+import { ComparePage } from './pages/ComparePage.js';
 import { LabsPage } from './pages/LabsPage.js';
 import { LabsReportPage } from './pages/LabsReportPage.js';
 import { LoginPage, logout, readSession, type SessionInfo } from './pages/LoginPage.js';
@@ -28,6 +29,8 @@ function page(route: Route) {
       return <OverviewPage />;
     case 'models':
       return id ? <ModelPage model={id} params={route.params} /> : <OverviewPage />;
+    case 'compare':
+      return id ? <ComparePage model={id} params={route.params} /> : <OverviewPage />;
     case 'alerts':
       return <AlertsPage params={route.params} />;
     case 'monitors':

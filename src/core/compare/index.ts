@@ -18,6 +18,12 @@ export {
 export { type DeLongResult, delongPaired, delongUnpaired, delongVariance, midranks } from './delong.js';
 export { type DmLoss, type DmOptions, dieboldMariano } from './diebold-mariano.js';
 export {
+  type EvaluateOptions,
+  evaluateComparison,
+  type PairedIndices,
+  pairRecords,
+} from './evaluate.js';
+export {
   type DiscordantCounts,
   discordantCounts,
   MCNEMAR_EXACT_BELOW,

@@ -136,6 +136,7 @@ function ModelBody({
           <span class="muted">
             {vol ? `${env}: ${fmtTime(vol.first)} → ${fmtTime(vol.last)} UTC` : `no ${env} records`}
           </span>
+          {detail.versions.length >= 2 ? <a href={href(['compare', model])}>compare versions</a> : null}
         </div>
         <div class="controls">
           <Select
