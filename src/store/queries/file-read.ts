@@ -60,6 +60,8 @@ export interface FileReadPlan {
   infinite: Record<string, number>;
   /** statement streams the selected rows (JSONEachRow). */
   statement: Sql;
+  /** source is the file's rows as read (a subquery), for statements of store/queries over them. */
+  source: Sql;
 }
 
 const isText = (t: string) => /^(Nullable\()?(LowCardinality\()?(Nullable\()?String/.test(t);
@@ -129,6 +131,7 @@ export async function planFileRead(
     total: n('__vigil_n'),
     infinite,
     statement: sql`${selectFrom(source, input.select)} ${STREAM_SETTINGS}`,
+    source,
   };
 }
 
