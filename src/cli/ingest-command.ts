@@ -62,7 +62,9 @@ export async function runIngest(
   const embedded: LocalSink | undefined = local ? await localSink(storeOpts, opts.project) : undefined;
   const sink: Sink =
     embedded ??
-    (opts.server ? httpSink(opts.server, opts.project, opts.apiKey) : await localSink(storeOpts, opts.project));
+    (opts.server
+      ? httpSink(opts.server, opts.project, opts.apiKey)
+      : await localSink(storeOpts, opts.project));
   const summary = {
     accepted: 0,
     rejected: 0,

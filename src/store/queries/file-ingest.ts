@@ -42,7 +42,6 @@ export interface SlowRow {
 
 const MAX_MS = Date.UTC(2200, 0, 1);
 const SECONDS_SUSPECT_MS = 1e11;
-const SAFE_INT = 2 ** 53;
 const SLOW_PAGE = 50_000;
 
 type Kind = 'int' | 'float' | 'text' | 'bool' | 'time' | 'other';
@@ -70,9 +69,12 @@ function textRule(v: Sql, kind: Kind, maxChars: number): Rule | undefined {
   switch (kind) {
     case 'text':
       // lengthUTF8 counts code points; a JavaScript length counts at most two units per point.
-      return { ok: sql`(isNull(${v}) OR lengthUTF8(assumeNotNull(${v})) <= ${int(Math.floor(maxChars / 2))})`, value: v };
+      return {
+        ok: sql`(isNull(${v}) OR lengthUTF8(assumeNotNull(${v})) <= ${int(Math.floor(maxChars / 2))})`,
+        value: v,
+      };
     case 'int':
-      return { ok: sql`(isNull(${v}) OR abs(${f}) < ${int(SAFE_INT)})`, value: sql`toString(${v})` };
+      return { ok: sql`(isNull(${v}) OR abs(${f}) < 9007199254740992)`, value: sql`toString(${v})` };
     case 'float':
       return {
         ok: sql`(isNull(${v}) OR (${f} = floor(${f}) AND abs(${f}) < 1e15))`,
@@ -159,7 +161,9 @@ function buildPlan(columns: readonly FileColumn[], input: FileImportInput): Plan
     const k = kind.get(c.name) ?? 'other';
     if (k === 'int' || k === 'float') num.push({ name: c.name, v: sql`toFloat64(${v})` });
     else if (k === 'text') {
-      oks.push(sql`(isNull(${v}) OR lengthUTF8(assumeNotNull(${v})) <= ${int(Math.floor(limits.maxStringChars / 2))})`);
+      oks.push(
+        sql`(isNull(${v}) OR lengthUTF8(assumeNotNull(${v})) <= ${int(Math.floor(limits.maxStringChars / 2))})`,
+      );
       cat.push({ name: c.name, v });
     } else if (k === 'bool') cat.push({ name: c.name, v: sql`toString(${v})` });
     else return undefined;
