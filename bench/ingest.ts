@@ -271,7 +271,7 @@ async function csvBaseline(file: string): Promise<{ seconds: number; rows: numbe
       `CREATE TABLE raw ENGINE = MergeTree ORDER BY tuple() AS SELECT * FROM file('${file}', 'CSVWithNames')`,
     );
     const seconds = (performance.now() - started) / 1000;
-    const rows = Number(String(await session.queryAsync('SELECT count() FROM raw')).trim());
+    const rows = Number((await session.queryAsync('SELECT count() FROM raw')).text().trim());
     return { seconds, rows };
   } finally {
     session.close();

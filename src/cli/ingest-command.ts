@@ -135,14 +135,18 @@ export async function runIngest(
       };
       if (run && embedded) {
         // The rows the SQL rules leave to JavaScript first (named when refused), then the rest.
-        for await (const slow of run.slowRows())
-          count(
-            await embedded.sendItems(
-              'records',
-              slow.map((r) => ({ index: r.index, value: toRecord(r.row, mapping) })),
-            ),
-          );
-        accepted += await run.insertFast();
+        try {
+          for await (const slow of run.slowRows())
+            count(
+              await embedded.sendItems(
+                'records',
+                slow.map((r) => ({ index: r.index, value: toRecord(r.row, mapping) })),
+              ),
+            );
+          accepted += await run.insertFast();
+        } catch (e) {
+          throw fileReadError(file, CLICKHOUSE_FORMAT[formatOf(file)], e);
+        }
         done = total;
       } else if (rows) {
         // Two batches in flight: the next is read and validated while the previous commits.

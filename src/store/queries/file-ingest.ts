@@ -147,8 +147,10 @@ function buildPlan(columns: readonly FileColumn[], input: FileImportInput): Plan
   const features = columns.filter((c) => !roleNames.has(c.name));
   const tags = roles.tags ?? [];
   if (features.length > limits.maxFeatures || tags.length > limits.maxTags) return undefined;
+  // Integer-like names come first in a JavaScript object, and __proto__ is no plain key there.
   for (const name of [...features.map((c) => c.name), ...tags])
-    if (name.length === 0 || name.length > limits.maxNameChars || /^\d+$/.test(name)) return undefined;
+    if (name.length === 0 || name.length > limits.maxNameChars || /^\d+$/.test(name) || name === '__proto__')
+      return undefined;
   if (target.version.length === 0 || target.version.length > 128) return undefined;
   const oks: Sql[] = [];
   const received = int(input.receivedMs);
@@ -257,7 +259,8 @@ function buildPlan(columns: readonly FileColumn[], input: FileImportInput): Plan
     cols.push([input.regression ? sql`act_value` : sql`act_label`, r.value]);
     cols.push([sql`has_actual`, sql`toUInt8(isNotNull(${ident(roles.target)}))`]);
   }
-  return { ok: oks.length === 0 ? sql`1` : sql`(${joinSql(oks, ' AND ')})`, cols };
+  // Never NULL: a row neither rule set claims would be lost; an unsure row goes to JavaScript.
+  return { ok: oks.length === 0 ? sql`1` : sql`ifNull(${joinSql(oks, ' AND ')}, 0)`, cols };
 }
 
 const SETTINGS = sql`storage_file_read_method = 'pread', input_format_tsv_crlf_end_of_line = 1,
