@@ -209,7 +209,7 @@ async function httpMain(args: string[]): Promise<void> {
 const CSV_NUMERIC = 14;
 const CSV_CATEGORICAL = 6;
 
-async function makeCsv(path: string, n: number): Promise<void> {
+export async function makeCsv(path: string, n: number): Promise<void> {
   if (existsSync(path)) return;
   const rand = mulberry32(11);
   const out = createWriteStream(`${path}.tmp`);

@@ -312,8 +312,11 @@ export async function openFileImport(
           let from = 0;
           for (;;) {
             // Row numbers are taken before the filter, on one thread so they follow the file's order.
+            // The filter reads the select list's columns by their aliases: only those it needs are
+            // computed for every row, the rest for the rows it keeps.
             const rows = await store.query<Record<string, unknown>>(
-              sql`SELECT * FROM (SELECT rowNumberInAllBlocks() AS __vigil_row, * FROM ${source})
+              sql`SELECT __vigil_row, ${read.select}
+                FROM (SELECT rowNumberInAllBlocks() AS __vigil_row, * FROM ${read.file})
                 WHERE __vigil_row >= ${int(from)} AND NOT ${plan.ok} ORDER BY __vigil_row LIMIT ${int(SLOW_PAGE)}
                 SETTINGS max_threads = 1, input_format_parallel_parsing = 0, date_time_output_format = 'iso', ${SETTINGS}`,
               { ownSettings: true },
