@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openChdbStore } from '../store/engines/chdb.js';
 import { openServerStore } from '../store/engines/server.js';
@@ -76,6 +77,17 @@ const roles = [
   'json',
 ];
 
+/** storedRows lists a database's records, made-up ids and times of arrival left out. */
+function storedRows(store: Store, database: string) {
+  return store.query<Record<string, unknown>>(
+    sql`SELECT model, environment, version, if(match(id, '^[0-9a-f]{8}-[0-9a-f]{4}-|^[0-9a-f]{20}-[0-9]+$'), '', id) AS id,
+        if(ts = toInt64(received), 0, ts) AS ts, num_keys, num_values, cat_keys, cat_values, null_keys,
+        tag_keys, tag_values, pred_label, pred_score, pred_value, act_label, act_value, has_actual
+      FROM ${ident(database)}.records FINAL
+      ORDER BY model, id, ts, toString(num_values), toString(cat_values), toString(null_keys)`,
+  );
+}
+
 function openDirect(dataDir: string, database: string): Store {
   return testEngine === 'server'
     ? openServerStore({ url: testClickhouseUrl, database })
@@ -117,20 +129,80 @@ describe(`vigil ingest through SQL on ${testEngine}`, () => {
 
     const store = openDirect(dataDir, direct);
     try {
-      const rows = (database: string) =>
-        store.query<Record<string, unknown>>(
-          sql`SELECT * EXCEPT (received, id), if(id LIKE 'r%', id, 'made-up') AS id
-              FROM ${ident(database)}.records FINAL ORDER BY ts, id`,
-        );
-      const mine = await rows(direct);
+      const mine = await storedRows(store, direct);
       expect(mine).toHaveLength(2995);
-      expect(mine).toEqual(await rows(viaServer));
+      expect(mine).toEqual(await storedRows(store, viaServer));
       const rejected = (database: string) =>
         store.query<Record<string, unknown>>(
           sql`SELECT idx, field, message, raw FROM ${ident(database)}.rejected ORDER BY idx`,
         );
       expect(await rejected(direct)).toEqual(await rejected(viaServer));
       expect((await rejected(direct)).map((x) => Number(x['idx']))).toEqual([3, 7, 9, 11, 15]);
+    } finally {
+      await store.exec(sql`DROP DATABASE IF EXISTS ${ident(direct)}`);
+      await store.exec(sql`DROP DATABASE IF EXISTS ${ident(viaServer)}`);
+      await store.close();
+    }
+  });
+});
+
+// Files as pandas, numpy, R, Excel and Spark write them (src/store/files/fixtures/make_fixtures.py).
+const FIXTURES = fileURLToPath(new URL('../store/files/fixtures/', import.meta.url));
+
+describe(`vigil ingest through SQL of other tools' files on ${testEngine}`, () => {
+  it('stores what the per-row path stores for every spelling of numbers and missing values', async () => {
+    const cases: Array<[string, string[]]> = [
+      ['spark.ndjson', []],
+      ['windows.tsv', []],
+      ['excel.csv', []],
+      ['pandas-quoted.csv', []],
+      ['pandas-current.csv', ['--id', 'id', '--target', 'label', '--score', 'score']],
+    ];
+    const dataDir = join(dir, 'data-fixtures');
+    const direct = uniqueName();
+    const viaServer = uniqueName();
+    const model = (file: string) => file.replace(/[^a-z0-9]/g, '_');
+    const outs: unknown[] = [];
+    for (const [file, args] of cases) {
+      const r = runVigil([
+        'ingest',
+        join(FIXTURES, file),
+        '--model',
+        model(file),
+        ...args,
+        '--format',
+        'json',
+        ...storeArgs(dataDir, direct),
+      ]);
+      expect(r.stderr).toBe('');
+      outs.push(JSON.parse(r.stdout));
+    }
+    const server = await startVigil(storeArgs(dataDir, viaServer));
+    try {
+      for (const [i, [file, args]] of cases.entries()) {
+        const path = join(FIXTURES, file);
+        const s = runVigil([
+          'ingest',
+          path,
+          '--model',
+          model(file),
+          ...args,
+          '--format',
+          'json',
+          '--server',
+          server.url,
+        ]);
+        expect(s.stderr).toBe('');
+        expect(outs[i]).toEqual(JSON.parse(s.stdout));
+      }
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+    const store = openDirect(dataDir, direct);
+    try {
+      const mine = await storedRows(store, direct);
+      expect(mine.length).toBeGreaterThan(20);
+      expect(mine).toEqual(await storedRows(store, viaServer));
     } finally {
       await store.exec(sql`DROP DATABASE IF EXISTS ${ident(direct)}`);
       await store.exec(sql`DROP DATABASE IF EXISTS ${ident(viaServer)}`);
