@@ -55,7 +55,7 @@ export async function runIngest(
       `--env: must be training, validation, production or lab, got ${opts.env}`,
     );
   const planOpts = { ...opts, environment: opts.env, task: opts.task as Task | undefined };
-  // The embedded engine reads the file itself (INSERT … SELECT FROM file()); a server or a
+  // The embedded engine reads and inserts the file itself (store/queries/file-ingest.ts); a server or a
   // running Vigil gets rows read and validated here.
   const local = !opts.server && !storeOpts.clickhouseUrl;
   if (local) for (const file of files) checkFile(file);
