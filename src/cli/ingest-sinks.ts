@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { IngestKind, IngestResult } from '../ingest/index.js';
 import { IngestService } from '../ingest/index.js';
 import { errorMessage, VigilError } from '../shared/index.js';
-import type { StoreOptions } from '../store/index.js';
+import type { Store, StoreOptions } from '../store/index.js';
 import { WriteQueue } from '../store/index.js';
 import { openCliStore } from './cli-errors.js';
 
@@ -13,12 +13,20 @@ export interface Sink {
   close(): Promise<void>;
 }
 
+/** LocalSink is a Sink on a store this process holds, taking rows with their own row numbers too. */
+export interface LocalSink extends Sink {
+  store: Store;
+  sendItems(kind: IngestKind, items: ReadonlyArray<{ index: number; value: unknown }>): Promise<IngestResult>;
+}
+
 /** localSink writes straight into a store this process opens (embedded folder or ClickHouse server). */
-export async function localSink(storeOpts: StoreOptions, project: string): Promise<Sink> {
+export async function localSink(storeOpts: StoreOptions, project: string): Promise<LocalSink> {
   const store = await openCliStore(storeOpts);
   const queue = new WriteQueue({ store, maxQueuedRows: 2_000_000 });
   const ingest = new IngestService({ store, queue });
   return {
+    store,
+    sendItems: (kind, items) => ingest.ingestValues(kind, project, items),
     send: (kind, records, firstIndex) =>
       ingest.ingestValues(
         kind,

@@ -33,6 +33,13 @@ export {
 } from './queries/drift-rows.js';
 export * from './queries/file-drift.js';
 export { actualLabelCounts, insertFileRecords, useMemoryRecords } from './queries/file-import.js';
+export {
+  type FileImport,
+  type FileImportInput,
+  type FileImportRun,
+  openFileImport,
+  type SlowRow,
+} from './queries/file-ingest.js';
 export { describeFile } from './queries/file-read.js';
 export * from './queries/ingest.js';
 export { type BinnedFeature, MAX_MODEL_FEATURES, tooManyFeatures } from './queries/lookup-chunks.js';

@@ -60,6 +60,11 @@ export interface FileReadPlan {
   infinite: Record<string, number>;
   /** statement streams the selected rows (JSONEachRow). */
   statement: Sql;
+  /** source is the file's rows as read (a subquery), for statements of store/queries over them. */
+  source: Sql;
+  /** select and file are the source's parts: its select list (each column as read) and file(). */
+  select: Sql;
+  file: Sql;
 }
 
 const isText = (t: string) => /^(Nullable\()?(LowCardinality\()?(Nullable\()?String/.test(t);
@@ -123,12 +128,16 @@ export async function planFileRead(
     }
     return col;
   });
-  const source = sql`(SELECT ${joinSql(exprs, ', ')} FROM ${file})`;
+  const list = joinSql(exprs, ', ');
+  const source = sql`(SELECT ${list} FROM ${file})`;
   return {
     columns,
     total: n('__vigil_n'),
     infinite,
     statement: sql`${selectFrom(source, input.select)} ${STREAM_SETTINGS}`,
+    source,
+    select: list,
+    file,
   };
 }
 
