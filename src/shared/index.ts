@@ -23,5 +23,16 @@ export {
   parseAllowList,
 } from './outbound-url.js';
 export { TASKS, type Task } from './task.js';
-export { DAY_MS, HOUR_MS, TIME_BUCKET_MS, type TimeBucket, WEEK_MS, WEEK_OFFSET_MS } from './time-buckets.js';
+export {
+  bucketStartMs,
+  DAY_MS,
+  HEAT_SIZES,
+  HOUR_MS,
+  heatGranularity,
+  MAX_HEAT_COLUMNS,
+  TIME_BUCKET_MS,
+  type TimeBucket,
+  WEEK_MS,
+  WEEK_OFFSET_MS,
+} from './time-buckets.js';
 export { parseTimestamp } from './timestamp.js';

@@ -1,4 +1,4 @@
-import { DAY_MS, HOUR_MS } from '../../shared/index.js';
+import { DAY_MS, HOUR_MS, heatGranularity } from '../../shared/index.js';
 
 /*
  * The URLs the dashboard's model page asks first when opened without parameters (its default
@@ -12,13 +12,6 @@ const HOUR = HOUR_MS;
 const DAY = DAY_MS;
 /** The model page's default range (web: DEFAULT_RANGE) when the data is recent. */
 const DEFAULT_RANGE_MS = 90 * DAY;
-/** Heatmap bucket sizes, smallest first, and the most columns one may give (web: drift-data.ts). */
-const HEAT_SIZES = [
-  { granularity: 'hour', stepMs: HOUR },
-  { granularity: 'day', stepMs: DAY },
-  { granularity: 'week', stepMs: 7 * DAY },
-] as const;
-const MAX_HEAT_COLUMNS = 36;
 /** Segment tables are computed ahead for this many of a model's tags. */
 const MAX_SEGMENT_TAGS = 4;
 
@@ -67,8 +60,7 @@ export function modelPageUrls(detail: ModelSummary, nowMs: number): string[] {
   const hi = Math.max(lo, lastMs + 1);
   const g = hi - lo <= 3 * DAY ? 'hour' : 'day';
   const heatSpan = fromMs === undefined ? hi - lo : nowMinute - fromMs;
-  const heat = (HEAT_SIZES.find((h) => Math.ceil(heatSpan / h.stepMs) <= MAX_HEAT_COLUMNS) ?? HEAT_SIZES[2])
-    .granularity;
+  const heat = heatGranularity(heatSpan).granularity;
   const win = { environment: env, from: fromMs === undefined ? undefined : new Date(fromMs).toISOString() };
   const base: Record<string, string> =
     baseline === 'first-week' && vol

@@ -3,8 +3,10 @@ import { fmtDay, fmtTime } from './format.js';
 // The time range lives in the URL as `range=7d` (relative to now, so a shared link keeps
 // showing the latest data) or as absolute `from`/`to` (a link to one incident).
 
-export const HOUR = 3_600_000;
-export const DAY = 24 * HOUR;
+import { bucketStartMs, DAY_MS, HOUR_MS } from '../../../src/shared/time-buckets.js';
+
+export const HOUR = HOUR_MS;
+export const DAY = DAY_MS;
 
 export const PRESETS = [
   { key: '24h', ms: DAY },
@@ -93,13 +95,9 @@ export const MAX_COLUMNS = 36;
 /** DEFAULT_RANGE is what a model page shows first when its data is recent: three months. */
 export const DEFAULT_RANGE = '90d';
 
-/** Epoch time 0 was a Thursday; weekly columns start on Mondays (ISO weeks), 4 days later. */
-const MONDAY_MS = 4 * DAY;
-
 export function columnsFor(lo: number, hi: number): Array<{ fromMs: number; toMs: number }> {
   const width = COLUMN_MS.find((w) => Math.ceil((hi - lo) / w) <= MAX_COLUMNS) ?? 28 * DAY;
-  const offset = width >= 7 * DAY ? MONDAY_MS : 0;
-  const start = Math.floor((lo - offset) / width) * width + offset;
+  const start = bucketStartMs(lo, width);
   const cols: Array<{ fromMs: number; toMs: number }> = [];
   for (let t = start; t < hi; t += width) cols.push({ fromMs: t, toMs: t + width });
   return cols;

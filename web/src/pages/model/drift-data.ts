@@ -7,34 +7,19 @@ import type {
   DriftResponse,
   DriftStats,
 } from '../../../../src/server/api-types.js';
+import { bucketStartMs, heatGranularity } from '../../../../src/shared/time-buckets.js';
 import type { Params } from '../../api/client.js';
 import { type ApiState, runRequest } from '../../api/use-api.js';
 import type { DistributionBar } from '../../components/DistributionChart.js';
 
 export const DRIFT_ROUTE = 'GET /v1/models/{model}/drift';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-/** Bucket sizes the granular drift route offers, smallest first. */
-const HEAT_SIZES = [
-  { granularity: 'hour', stepMs: HOUR },
-  { granularity: 'day', stepMs: DAY },
-  { granularity: 'week', stepMs: 7 * DAY },
-] as const;
-/** At most this many heatmap columns, unless even weeks are more (a long history). */
-const MAX_HEAT_COLUMNS = 36;
-/** Epoch time 0 was a Thursday; weekly buckets start on Mondays, 4 days later (as the server's). */
-const MONDAY_MS = 4 * DAY;
-
-/** heatGranularity picks the smallest bucket giving at most MAX_HEAT_COLUMNS over a span. */
-export function heatGranularity(spanMs: number): (typeof HEAT_SIZES)[number] {
-  return HEAT_SIZES.find((h) => Math.ceil(spanMs / h.stepMs) <= MAX_HEAT_COLUMNS) ?? HEAT_SIZES[2];
-}
+// The server's own bucket table (weeks start on Mondays there and here).
+export { heatGranularity };
 
 /** heatColumns are the buckets covering [lo, hi), aligned as the server aligns them. */
 export function heatColumns(lo: number, hi: number, stepMs: number): Array<{ fromMs: number; toMs: number }> {
-  const offset = stepMs >= 7 * DAY ? MONDAY_MS : 0;
-  const start = Math.floor((lo - offset) / stepMs) * stepMs + offset;
+  const start = bucketStartMs(lo, stepMs);
   const cols: Array<{ fromMs: number; toMs: number }> = [];
   for (let t = start; t < hi; t += stepMs) cols.push({ fromMs: t, toMs: t + stepMs });
   return cols;
