@@ -214,6 +214,17 @@ const CASES: Record<string, Case> = {
   'GET /v1/models/:model/segments': { query: windowQuery },
   'GET /v1/models/:model/drift/over-time': { query: windowQuery },
   'GET /v1/models/:model/quality': { query: windowQuery },
+  'GET /v1/models/:model/compare': {
+    query: (v) => ({
+      baseline: v,
+      candidate: v,
+      baseline_environment: 'training',
+      candidate_environment: 'production',
+      by: v,
+      from: new Date(T0).toISOString(),
+      to: new Date(T0 + 30 * 86_400_000).toISOString(),
+    }),
+  },
   'GET /v1/rejected': { query: (v) => ({ model: v }) },
   'POST /v1/anomalies/detect': {
     body: () => ({
