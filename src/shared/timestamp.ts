@@ -23,9 +23,18 @@ export function parseTimestamp(value: unknown): number | string {
       return `${JSON.stringify(value.slice(0, 40))} is not an RFC 3339 time or epoch milliseconds`;
     const zoned = /(Z|[+-]\d{2}:?\d{2})$/i.test(s) || s.length <= 10 ? s : `${s}Z`;
     const ms = Date.parse(zoned.length === 10 ? `${zoned}T00:00:00Z` : zoned.replace(' ', 'T'));
-    if (!Number.isFinite(ms)) return `${JSON.stringify(value.slice(0, 40))} is not a valid date`;
+    if (!Number.isFinite(ms) || !isCalendarDay(s))
+      return `${JSON.stringify(value.slice(0, 40))} is not a valid date`;
     if (ms < 0 || ms >= MAX_MS) return 'is outside the years 1970-2200';
     return ms;
   }
   return 'must be an RFC 3339 string or epoch milliseconds';
+}
+
+/** isCalendarDay: the string's YYYY-MM-DD is a real day (Date.parse reads 2026-02-30 as 2 March). */
+function isCalendarDay(s: string): boolean {
+  const y = Number(s.slice(0, 4));
+  const m = Number(s.slice(5, 7));
+  const d = Number(s.slice(8, 10));
+  return m >= 1 && m <= 12 && d >= 1 && d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
 }
