@@ -125,4 +125,5 @@ export * from './queries/entities.js';
 export * from './queries/labs.js';
 export * from './queries/model-records.js';
 export * from './queries/monitor-readings.js';
+export * from './queries/rollup-state.js';
 export * from './queries/series.js';

@@ -51,7 +51,8 @@ export type TableName =
   | 'auth_keys'
   | 'auth_key_usage'
   | 'auth_sessions'
-  | 'audit_log';
+  | 'audit_log'
+  | 'rollup_watermarks';
 
 /** Settings every query runs with, on both engines, so results parse the same way. */
 export const QUERY_SETTINGS = {
