@@ -87,6 +87,14 @@ export {
   type QualityOptions,
   type QualityReport,
 } from './quality.js';
+export {
+  DEFAULT_SETTLE_MS,
+  type RefresherOptions,
+  ROLLUPS,
+  type Rollup,
+  type RollupKey,
+  RollupRefresher,
+} from './rollups/index.js';
 export type { Interval, MetricsWithIntervals } from './segment-intervals.js';
 export { type SegmentAnswer, type SegmentRequest, segmentReport } from './segment-report.js';
 export { aggregateSegments, NO_VALUE, type SegmentAggregate } from './segments.js';

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { RollupRefresher } from '../../analysis/index.js';
 import {
   ADAPTIVE_CHUNKS,
   assertModelExists,
@@ -88,7 +89,12 @@ function methodParam(value: string | undefined, field: string): DriftMethodName 
 
 export async function driftRoutes(
   app: FastifyInstance,
-  opts: { store: Store; entities: Entities },
+  opts: {
+    /** rollups brings the hourly rollups up to date before a route reads them (docs/rollups.md). */
+    rollups?: RollupRefresher;
+    store: Store;
+    entities: Entities;
+  },
 ): Promise<void> {
   const { store, entities } = opts;
   app.get<{ Params: { model: string }; Querystring: DriftQuery }>(

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Window } from '../../analysis/index.js';
+import type { RollupRefresher, Window } from '../../analysis/index.js';
 import {
   assertModelExists,
   MAX_DRIFT_BUCKETS,
@@ -136,7 +136,12 @@ const windowJson = (w: Window, records: number) => ({
 /** qualityRoutes registers GET /v1/models/{model}/quality (docs/quality.md). */
 export async function qualityRoutes(
   app: FastifyInstance,
-  opts: { store: Store; entities: Entities },
+  opts: {
+    /** rollups brings the hourly rollups up to date before a route reads them (docs/rollups.md). */
+    rollups?: RollupRefresher;
+    store: Store;
+    entities: Entities;
+  },
 ): Promise<void> {
   const { store, entities } = opts;
   app.get<{ Params: { model: string }; Querystring: QualityQuery }>(

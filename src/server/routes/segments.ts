@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { RollupRefresher } from '../../analysis/index.js';
 import {
   modelContext,
   OTHER_VALUE,
@@ -19,7 +20,12 @@ import { baselineWindow, type DriftQuery } from './drift.js';
  */
 export async function segmentsRoutes(
   app: FastifyInstance,
-  opts: { store: Store; entities: Entities },
+  opts: {
+    /** rollups brings the hourly rollups up to date before a route reads them (docs/rollups.md). */
+    rollups?: RollupRefresher;
+    store: Store;
+    entities: Entities;
+  },
 ): Promise<void> {
   const { store, entities } = opts;
   app.get<{
