@@ -222,6 +222,27 @@ export type DetectResponse = Omit<DetectResult, 'points' | 'changepoints' | 'eve
   repairs: ReturnType<typeof readSeries>['repairs'];
 };
 
+/** DetectGroupResponse is `POST /v1/anomalies/detect` with a `group` of named series. */
+export interface DetectGroupResponse {
+  group: {
+    members: string[];
+    /** steps is the number of distinct timestamps over the members. */
+    steps: number;
+    method: string;
+    /** bars: the max test's bar (in residual scales) and the sum test's bar (on Σ z²). */
+    bars: { max: number; sum: number };
+    events: Array<{
+      start: string;
+      end: string | null;
+      ongoing: boolean;
+      points: number;
+      /** drivers: the members whose evidence made the event, with their shares (≥ 5%), largest first. */
+      drivers: Array<{ member: string; share: number }>;
+    }>;
+  };
+  repairs: Record<string, ReturnType<typeof readSeries>['repairs']>;
+}
+
 /** SeriesAnomaliesResponse is `GET /v1/series/{name}/anomalies`. */
 export interface SeriesAnomaliesResponse {
   points: Array<Omit<StoredAnomalies['points'][number], 'changepoint' | 'timestamp'> & { timestamp: string }>;

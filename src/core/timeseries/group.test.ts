@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDetector } from './detector.js';
-import { chiSquareQuantile, GroupDetector } from './group.js';
+import { chiSquareQuantile, detectGroup, GroupDetector } from './group.js';
 import { gaussian, mulberry32 } from './synthetic.js';
 
 // Issue 18, "Groups of series": one event stream from combined evidence, whose false-alarm rate does
@@ -78,5 +78,48 @@ describe('GroupDetector', () => {
     const during = g.events().filter((e) => e.start >= START + 600 * STEP && e.start < START + 610 * STEP);
     expect(during.length).toBeGreaterThanOrEqual(1);
     expect(during[0]?.drivers.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('detectGroup aligns members on their timestamps: a member missing at a step is missing, not shifted', () => {
+    const noise = names(3).map((_, k) => gaussian(mulberry32(70 + k)));
+    const series = names(3).map((name, k) => ({
+      name,
+      points: Array.from({ length: 700 }, (_, i) => ({
+        timestamp: START + i * STEP,
+        value: 50 + noise[k]!() + (k === 2 && i >= 500 && i < 520 ? 9 : 0),
+      }))
+        // m1 lacks every 7th step: were it shifted rather than aligned, its values would not line up.
+        .filter((_, i) => k !== 1 || i % 7 !== 3),
+    }));
+    const got = detectGroup(series);
+    expect(got.members).toEqual(['m0', 'm1', 'm2']);
+    expect(got.steps).toBe(700);
+    const fault = got.events.filter((e) => e.start >= START + 495 * STEP && e.start <= START + 525 * STEP);
+    expect(fault[0]?.start).toBe(START + 500 * STEP);
+    expect(fault[0]?.drivers[0]?.member).toBe('m2');
+    // The same group through GroupDetector directly, with NaN where m1 has no point, gives the same events.
+    const g = new GroupDetector({ members: names(3) });
+    for (let i = 0; i < 700; i++) {
+      const values = series.map(
+        (s) => s.points.find((p) => p.timestamp === START + i * STEP)?.value ?? Number.NaN,
+      );
+      g.update({ timestamp: START + i * STEP, values });
+    }
+    expect(got.events).toEqual(g.events());
+  });
+
+  it('detectGroup opens events on smaller evidence with a lower cutoff (the high preset)', () => {
+    const noise = names(4).map((_, k) => gaussian(mulberry32(90 + k)));
+    const series = names(4).map((name, k) => ({
+      name,
+      points: Array.from({ length: 2000 }, (_, i) => ({
+        timestamp: START + i * STEP,
+        value: 10 + noise[k]!(),
+      })),
+    }));
+    const medium = detectGroup(series);
+    const high = detectGroup(series, { cutoff: 0.7 });
+    expect(high.bars.max).toBeLessThan(medium.bars.max);
+    expect(high.events.length).toBeGreaterThan(medium.events.length);
   });
 });

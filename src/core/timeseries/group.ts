@@ -152,3 +152,48 @@ function normalCdf(x: number): number {
   const erfc = poly * Math.exp(-(x * x) / 2);
   return x >= 0 ? 1 - erfc / 2 : erfc / 2;
 }
+
+/** GroupSeries is one member of a group: its name and its points in time order. */
+export interface GroupSeries {
+  readonly name: string;
+  readonly points: ReadonlyArray<{ readonly timestamp: number; readonly value: number }>;
+}
+
+/** GroupResult is a group scored whole: its events and the bars the combined tests used. */
+export interface GroupResult {
+  readonly members: readonly string[];
+  readonly steps: number;
+  readonly bars: { readonly max: number; readonly sum: number };
+  readonly events: GroupEvent[];
+}
+
+/**
+ * detectGroup aligns the members on the union of their timestamps (a member without a point at a
+ * step is missing there) and scores the group whole. `sigmas` scales with the sensitivity preset
+ * (the single-member bar × the preset's cutoff), so `high` opens events on smaller evidence.
+ */
+export function detectGroup(
+  series: readonly GroupSeries[],
+  options: Omit<GroupOptions, 'members'> & { readonly cutoff?: number } = {},
+): GroupResult {
+  const members = series.map((s) => s.name);
+  const { cutoff = 1, ...rest } = options;
+  const detector = new GroupDetector({
+    ...rest,
+    members,
+    sigmas: (rest.sigmas ?? EVENT_TUNING.openSigmas) * cutoff,
+  });
+  const times = [...new Set(series.flatMap((s) => s.points.map((p) => p.timestamp)))].sort((a, b) => a - b);
+  const cursors = series.map(() => 0);
+  for (const t of times) {
+    const values = series.map((s, i) => {
+      const at = cursors[i] ?? 0;
+      const p = s.points[at];
+      if (p === undefined || p.timestamp !== t) return Number.NaN;
+      cursors[i] = at + 1;
+      return p.value;
+    });
+    detector.update({ timestamp: t, values });
+  }
+  return { members, steps: times.length, bars: detector.bars, events: detector.events() };
+}

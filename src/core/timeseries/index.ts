@@ -24,10 +24,13 @@ export {
 } from './events.js';
 export {
   chiSquareQuantile,
+  detectGroup,
   GroupDetector,
   type GroupEvent,
   type GroupOptions,
   type GroupPoint,
+  type GroupResult,
+  type GroupSeries,
 } from './group.js';
 export { normalQuantile, studentTQuantile } from './quantiles.js';
 export { median, type RobustScale, robustScale, robustScaleInPlace } from './robust.js';

@@ -114,6 +114,73 @@ describe('POST /v1/anomalies/detect', () => {
     expect(noSeries.statusCode).toBe(400);
   });
 
+  it('scores a group of series as one event stream and names the member that drove an event (issue 18)', async () => {
+    const t0 = Date.UTC(2026, 0, 1);
+    const hour = 3_600_000;
+    const regions = ['us', 'eu', 'apac', 'latam', 'mea', 'anz'];
+    const group = Object.fromEntries(
+      regions.map((r, k) => [
+        r,
+        Array.from({ length: 24 * 21 }, (_, i) => ({
+          timestamp: new Date(t0 + i * hour).toISOString(),
+          value:
+            200 +
+            50 * Math.sin((2 * Math.PI * i) / 24) +
+            3 * Math.sin(i * (1.7 + k)) +
+            (r === 'latam' && i >= 24 * 17 && i < 24 * 17 + 8 ? 90 : 0),
+        })),
+      ]),
+    );
+    const res = await t.server.app.inject({
+      method: 'POST',
+      url: '/v1/anomalies/detect',
+      payload: { group },
+    });
+    expect(res.statusCode).toBe(200);
+    const body = res.json() as {
+      group: {
+        members: string[];
+        steps: number;
+        events: Array<{
+          start: string;
+          end: string | null;
+          drivers: Array<{ member: string; share: number }>;
+        }>;
+      };
+    };
+    expect(body.group.members).toEqual(regions);
+    expect(body.group.steps).toBe(24 * 21);
+    const fault = body.group.events.find((e) => e.start === new Date(t0 + 24 * 17 * hour).toISOString());
+    expect(fault?.drivers[0]?.member).toBe('latam');
+    expect(fault?.drivers[0]?.share).toBeGreaterThan(0.5);
+    expect(fault?.end).not.toBeNull();
+  });
+
+  it('answers 400 for a group that is not one: one member, both series and group, a bad point named by member', async () => {
+    const point = { timestamp: '2026-01-01T00:00:00Z', value: 1 };
+    const cases: Array<[unknown, string]> = [
+      [{ group: { only: [point] } }, 'group: has 1 members; a group has 2 to 64'],
+      [
+        { series: [point], group: { a: [point], b: [point] } },
+        'body: give exactly one of "series" (one series) or "group" (named series on one time axis)',
+      ],
+      [
+        { group: { a: [point], b: [point, { timestamp: '2026-01-01T01:00:00Z', value: null }] } },
+        'group.b.1.value: must be a finite number, got null',
+      ],
+      [{ group: [point] }, 'group: must be an object of named series, {"name": [{timestamp, value}, …], …}'],
+    ];
+    for (const [payload, message] of cases) {
+      const res = await t.server.app.inject({
+        method: 'POST',
+        url: '/v1/anomalies/detect',
+        payload: payload as object,
+      });
+      expect(res.statusCode, message).toBe(400);
+      expect(res.json()).toEqual({ error: { code: 'invalid_request', message } });
+    }
+  });
+
   it('stores a series, scores it incrementally as points arrive, and rescores after a late correction', async () => {
     const t0 = Date.UTC(2026, 0, 1);
     const point = (i: number, extra = 0) => ({
