@@ -264,8 +264,8 @@ export async function main(args: string[]): Promise<void> {
       if (eventStarts.has(p.timestamp)) falseEvents++;
       if (z.flags[i]) base.fa++;
       if (p.value >= p.lower && p.value <= p.upper) inBand++;
-      // The 95% band: expected ± 1.96·s, s the detector's residual scale at the point.
-      if (Math.abs(p.value - p.expected) <= 1.96 * (run.scales[i] ?? Number.NaN)) in95++;
+      // The 95% band the API answers (lower95, upper95: expected ± 1.96 residual scales).
+      if (p.value >= p.lower95 && p.value <= p.upper95) in95++;
     });
   }
 

@@ -78,7 +78,7 @@ export async function runDetect(file: string, opts: DetectCommandOptions): Promi
       if (opts.format === 'csv')
         text += `${iso},${p.value},${p.expected},${p.lower},${p.upper},${p.score},${p.anomaly},${p.changepoint}\n`;
       else {
-        text += `${first ? '' : ','}${JSON.stringify({ timestamp: iso, value: p.value, expected: p.expected, lower: p.lower, upper: p.upper, score: p.score, anomaly: p.anomaly })}`;
+        text += `${first ? '' : ','}${JSON.stringify({ timestamp: iso, value: p.value, expected: p.expected, lower: p.lower, upper: p.upper, lower95: p.lower95, upper95: p.upper95, score: p.score, anomaly: p.anomaly })}`;
         first = false;
       }
     }

@@ -57,7 +57,9 @@ describe('anomaly bands agree with the flags', () => {
           const changed = points.filter((p) => p.anomaly !== p.score >= cut / (cut + 1));
           expect(changed.filter((p) => !(p.lower === p.upper && p.value === p.lower))).toEqual([]);
           if (s.every((p) => p.value >= 0)) {
-            const negative = points.filter((p) => p.lower < 0 || p.upper < 0 || p.expected < 0);
+            const negative = points.filter(
+              (p) => p.lower < 0 || p.upper < 0 || p.expected < 0 || p.lower95 < 0 || p.upper95 < 0,
+            );
             expect(negative).toEqual([]);
           }
         },
@@ -95,5 +97,52 @@ describe('anomaly bands agree with the flags', () => {
     const s = Array.from({ length: 300 }, (_, i) => ({ timestamp: T0 + i * HOUR_MS, value: normal() }));
     const { points } = detect(s);
     expect(points.some((p) => p.lower < 0)).toBe(true);
+  });
+
+  it('the 95% band covers 93–97% of normal points of seasonal series, after the seasonal fit (issue 18)', () => {
+    const coverage: number[] = [];
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const normal = gaussian(mulberry32(seed));
+      // Hourly traffic: daily cycle ±35%, weekend dip, 3% noise; 6 weeks.
+      const s = Array.from({ length: 24 * 42 }, (_, i) => {
+        const day = Math.floor(i / 24) % 7;
+        const base = 1000 * (1 + 0.35 * Math.sin((2 * Math.PI * i) / 24)) * (day >= 5 ? 0.8 : 1);
+        return { timestamp: T0 + i * HOUR_MS, value: base * (1 + 0.03 * normal()) };
+      });
+      const { points } = detect(s);
+      const judged = points.slice(24 * 14);
+      coverage.push(
+        judged.filter((p) => p.value >= p.lower95 && p.value <= p.upper95).length / judged.length,
+      );
+    }
+    const mean = coverage.reduce((a, b) => a + b, 0) / coverage.length;
+    expect(mean).toBeGreaterThanOrEqual(0.93);
+    expect(mean).toBeLessThanOrEqual(0.97);
+  });
+
+  it('a small-count series gets whole-number 95% bounds, never below 0', () => {
+    const rand = mulberry32(11);
+    // Poisson(3) counts by inversion.
+    const poisson = (lambda: number) => {
+      let k = 0;
+      let p = Math.exp(-lambda);
+      let c = p;
+      const u = rand();
+      while (u > c) {
+        k += 1;
+        p *= lambda / k;
+        c += p;
+      }
+      return k;
+    };
+    const s = Array.from({ length: 2000 }, (_, i) => ({ timestamp: T0 + i * HOUR_MS, value: poisson(3) }));
+    const { points } = detect(s);
+    for (const p of points.slice(200)) {
+      expect(p.lower95).toBeGreaterThanOrEqual(0);
+      expect(Number.isInteger(p.lower95) && Number.isInteger(p.upper95)).toBe(true);
+    }
+    const judged = points.slice(200);
+    const covered = judged.filter((p) => p.value >= p.lower95 && p.value <= p.upper95).length / judged.length;
+    expect(covered).toBeGreaterThanOrEqual(0.93);
   });
 });

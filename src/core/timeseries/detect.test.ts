@@ -17,7 +17,7 @@ describe('detect', () => {
     expect(Object.keys(result).sort()).toEqual(['changepoints', 'events', 'points', 'seasonality']);
     expect(result.points).toHaveLength(series.length);
     expect(Object.keys(result.points[0] ?? {}).sort()).toEqual(
-      ['anomaly', 'expected', 'lower', 'score', 'timestamp', 'upper', 'value'].sort(),
+      ['anomaly', 'expected', 'lower', 'lower95', 'score', 'timestamp', 'upper', 'upper95', 'value'].sort(),
     );
     expect(result.seasonality).toMatchObject({ kind: 'none', periodsMs: [] });
   });

@@ -14,6 +14,9 @@ export interface AnomalyPoint {
   readonly expected: number;
   readonly lower: number;
   readonly upper: number;
+  /** lower95 and upper95: the 95% band (expected ± 1.96 residual scales), not the flag band. */
+  readonly lower95: number;
+  readonly upper95: number;
   readonly score: number;
   readonly anomaly: boolean;
 }

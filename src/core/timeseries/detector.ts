@@ -42,6 +42,9 @@ export interface TimePoint {
 }
 
 /** DetectorPoint is the detector's verdict on one observation. */
+/** Z_975 is the standard normal's 97.5% quantile: a two-sided 95% band is ± Z_975 scales. */
+const Z_975 = 1.959963984540054;
+
 export interface DetectorPoint {
   readonly timestamp: number;
   readonly value: number;
@@ -53,6 +56,14 @@ export interface DetectorPoint {
    */
   readonly lower: number;
   readonly upper: number;
+  /**
+   * lower95 and upper95 bound where 95% of normal values fall: expected ± 1.96 residual scales (the
+   * robust noise scale of the event layer, fitted after the seasonal profile), not the flag band.
+   * Counts get non-negative, whole-number bounds (rounded outwards). Until the scale is learnt they
+   * are the flag band.
+   */
+  readonly lower95: number;
+  readonly upper95: number;
   /** score in [0, 1): new evidence e as e/(e+1); 0.5 is the medium threshold. */
   readonly score: number;
   readonly anomaly: boolean;
@@ -267,16 +278,37 @@ class StreamingDetector implements Detector {
     // The flag agrees with the band shown. This only bites at the band's edges (rounding, a collapsed
     // band, a clamped one), never on the evidence itself.
     if (value >= lower && value <= upper) anomaly = false;
+    const band95 = this.band95(expected, verdict.scale, lower, upper);
     return {
       timestamp,
       value,
       expected,
       lower,
       upper,
+      lower95: band95.lower,
+      upper95: band95.upper,
       score: evidenceToScore(effective),
       anomaly,
       changepoint: step.changepoint,
     };
+  }
+
+  /** band95 is expected ± 1.96 s (Φ⁻¹(0.975) = 1.95996); counts get [floor, ceil] clamped at 0. */
+  private band95(
+    expected: number,
+    scale: number,
+    lower: number,
+    upper: number,
+  ): { lower: number; upper: number } {
+    if (!(scale > 0) || !Number.isFinite(scale)) return { lower, upper };
+    let lo = expected - Z_975 * scale;
+    let hi = expected + Z_975 * scale;
+    if (this.minValue >= 0) lo = Math.max(0, lo);
+    if (this.integer && this.minValue >= 0) {
+      lo = Math.floor(lo);
+      hi = Math.ceil(hi);
+    }
+    return { lower: lo, upper: hi };
   }
 
   /** missing answers a non-finite value without learning from it. */
@@ -290,6 +322,8 @@ class StreamingDetector implements Detector {
       expected,
       lower: expected,
       upper: expected,
+      lower95: expected,
+      upper95: expected,
       score: 0,
       anomaly: false,
       changepoint: false,
