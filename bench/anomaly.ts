@@ -6,8 +6,8 @@
 //            53 hours from day 15 on (two weeks to learn both cycles), none within a day of the shift.
 //            Spike recall (point flagged, and found as a spike event) before and after the shift; false alarms per 1,000 normal
 //            points (flags that are not a spike, the shift's first day excepted); band coverage of
-//            normal points by the band shown ([lower, upper], the flag band) and by the 95% band of
-//            the detector's residual scale (expected ± 1.96·residualScale).
+//            normal points by the band shown ([lower, upper], the flag band) and by the 95% band the
+//            API answers ([lower95, upper95], expected ± 1.96 residual scales).
 //   faults:  5-minute traffic (daily ±35%, noise 3%), two weeks to learn, then faults of 20, 50, 100,
 //            200 and 500 points (×1.3 or ×0.75 level, or a ramp to ×1.4), 600 calm points apart.
 //            Point-wise precision, recall, F1 of the points inside events against the fault spans;

@@ -247,3 +247,42 @@ describe('issue 18: a traffic-like series with daily and weekly cycles', () => {
     expect(events.filter((e) => e.peak.expected < 0)).toEqual([]);
   });
 });
+
+describe('events: spikes on seasonal traffic (bench/anomaly.ts, issue 18)', () => {
+  const traffic = (seed: number) =>
+    businessSeries({
+      seed,
+      hours: 30 * 24,
+      startMs: START,
+      level: 1000,
+      dailyAmplitude: 350,
+      weekendDrop: 300,
+      noise: 0.03,
+    });
+
+  it('a spike followed by a point of noise outside the quiet band is still a spike, not a level shift', () => {
+    const s = traffic(21);
+    const at = 20 * 24 + 5;
+    const bump = (i: number, sd: number) => {
+      const p = s[i] as TimePoint;
+      s[i] = { timestamp: p.timestamp, value: p.value * (1 + sd * 0.03) };
+    };
+    bump(at, 10);
+    // Two points later the series sits 2.6 noise sd high: outside the quiet band (2), nowhere near the bar.
+    bump(at + 2, 2.6);
+    const { events } = detect(s);
+    const e = events.find((x) => x.start === s[at]?.timestamp);
+    expect(e?.kind).toBe('spike');
+  });
+
+  it('judges points in the warm-up after a forecast rebuild, so a spike just after the weekly cycle is found is an event', () => {
+    // The weekly cycle is tested after 14 days; the scale is then learnt again over 60 points.
+    const s = traffic(3);
+    const at = 15 * 24 + 3;
+    const p = s[at] as TimePoint;
+    s[at] = { timestamp: p.timestamp, value: p.value * (1 + 10 * 0.03) };
+    const { events, seasonality } = detect(s);
+    expect(seasonality.periodsMs).toContain(7 * DAY_MS);
+    expect(events.some((e) => e.start === p.timestamp && e.kind === 'spike')).toBe(true);
+  });
+});
