@@ -6,6 +6,10 @@ export type { RecordWindow as Window } from '../store/index.js';
 export {
   type CompareVersionsOptions,
   compareVersions,
+  COMPARE_BUCKETS,
+  COMPARE_MAX_CATEGORIES,
+  COMPARE_MAX_COLUMNS,
+  type ComparedSide,
   MAX_COMPARE_RECORDS,
   PAIRED_SHARE,
   type VersionComparison,

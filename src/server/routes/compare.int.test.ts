@@ -162,6 +162,53 @@ describe(`GET /v1/models/{model}/compare (${testEngine})`, () => {
     expect(api).toEqual(cli);
   });
 
+  it('paired when two versions scored the same ids in one environment (records keyed by version)', async () => {
+    const { ref, cand } = versions(7, 600);
+    await seed(ref, cand, 'production');
+    const res = await t.server.app.inject({
+      method: 'GET',
+      url: '/v1/models/fraud/compare?baseline=v3&candidate=v4&by=user&resamples=200',
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json() as CompareResponse;
+    expect(body.paired).toBe(true);
+    expect(body.shared_ids).toBe(600);
+    expect(body.baseline).toMatchObject({ model: 'fraud', version: 'v3', records: 600, labelled: 600 });
+    expect(body.candidate).toMatchObject({ model: 'fraud', version: 'v4', records: 600, labelled: 600 });
+    // Each version keeps its own scores: the candidate is not the baseline over again.
+    expect(body.metrics[0]!.difference).not.toBe(0);
+  });
+
+  it('two models scored on the same ids: paired by id with baseline_model', async () => {
+    const { ref, cand } = versions(7, 800);
+    for (const model of ['fraud', 'fraud_gbm'])
+      await t.server.app.inject({
+        method: 'PUT',
+        url: `/v1/models/${model}`,
+        payload: { task: 'binary', positive_label: '1' },
+      });
+    const as = (rows: Row[], model: string, version: string) =>
+      records(rows, version, 'production').map((r) => ({ ...r, model }));
+    expect((await postNdjson(t.server.app, '/v1/records', as(ref, 'fraud', 'v3'))).status).toBe(200);
+    expect((await postNdjson(t.server.app, '/v1/records', as(cand, 'fraud_gbm', 'g1'))).status).toBe(200);
+    const res = await t.server.app.inject({
+      method: 'GET',
+      url: '/v1/models/fraud_gbm/compare?baseline_model=fraud&by=user&resamples=200',
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json() as CompareResponse;
+    expect(body).toMatchObject({ model: 'fraud_gbm', paired: true, shared_ids: 800, verdict: 'better' });
+    expect(body.baseline).toMatchObject({ model: 'fraud', version: null, labelled: 800 });
+    expect(body.candidate).toMatchObject({ model: 'fraud_gbm', version: null, labelled: 800 });
+    expect(body.segments.find((s) => s.value === 'new')?.verdict).toBe('worse');
+    const bad = await t.server.app.inject({
+      method: 'GET',
+      url: '/v1/models/fraud_gbm/compare?baseline_model=nope',
+    });
+    expect(bad.statusCode).toBe(404);
+    expect(bad.json().error.message).toMatch(/^baseline_model: model "nope" not found/);
+  });
+
   it('unpaired when the versions scored different records, and says so; the same numbers as vigil evaluate without --id', async () => {
     const { ref, cand } = versions(11, 1500, 'c');
     await seed(ref, cand, 'production');
