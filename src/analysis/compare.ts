@@ -93,18 +93,30 @@ export type VersionComparison = ComparisonReport & {
 };
 
 /** SegmentColumn is one parsed entry of `by`. */
-type SegmentColumn = { kind: 'tag'; name: string; label: string } | { kind: 'feature'; name: string; label: string };
+type SegmentColumn =
+  | { kind: 'tag'; name: string; label: string }
+  | { kind: 'feature'; name: string; label: string };
 
 /** parseBy reads `by` (comma-separated tags and feature:NAME), naming the field on error. */
 export function parseBy(by: string | undefined): SegmentColumn[] {
   if (by === undefined) return [];
   const parts = by.split(',').map((p) => p.trim());
   if (parts.some((p) => p === '' || p === FEATURE_PREFIX))
-    throw new VigilError('invalid_request', `by: an empty segment name in ${JSON.stringify(by)}; give TAG or feature:NAME, comma-separated`, { field: 'by' });
+    throw new VigilError(
+      'invalid_request',
+      `by: an empty segment name in ${JSON.stringify(by)}; give TAG or feature:NAME, comma-separated`,
+      { field: 'by' },
+    );
   if (parts.length > COMPARE_MAX_COLUMNS)
-    throw new VigilError('invalid_request', `by: at most ${COMPARE_MAX_COLUMNS} segment columns, got ${parts.length}`, { field: 'by' });
+    throw new VigilError(
+      'invalid_request',
+      `by: at most ${COMPARE_MAX_COLUMNS} segment columns, got ${parts.length}`,
+      { field: 'by' },
+    );
   if (new Set(parts).size !== parts.length)
-    throw new VigilError('invalid_request', `by: a segment column is named twice in ${JSON.stringify(by)}`, { field: 'by' });
+    throw new VigilError('invalid_request', `by: a segment column is named twice in ${JSON.stringify(by)}`, {
+      field: 'by',
+    });
   return parts.map((p) =>
     p.startsWith(FEATURE_PREFIX)
       ? { kind: 'feature', name: p.slice(FEATURE_PREFIX.length), label: p }
@@ -209,7 +221,8 @@ function segmenter(
   if (nCat > nNum) {
     const counts = new Map<string, number>();
     for (const u of reference)
-      if (Number(u.row.f_has_cat[j]) === 1) counts.set(u.row.f_cat[j]!, (counts.get(u.row.f_cat[j]!) ?? 0) + 1);
+      if (Number(u.row.f_has_cat[j]) === 1)
+        counts.set(u.row.f_cat[j]!, (counts.get(u.row.f_cat[j]!) ?? 0) + 1);
     const kept = new Set(
       [...counts]
         .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
@@ -349,11 +362,7 @@ export async function compareVersions(
     task,
     paired,
     reference: sideOf(rr, rTargets, task),
-    candidate: sideOf(
-      cr,
-      paired ? rTargets : cr.map((r) => r.target),
-      task,
-    ),
+    candidate: sideOf(cr, paired ? rTargets : cr.map((r) => r.target), task),
     segments,
   };
   let report: ComparisonReport;

@@ -4,12 +4,12 @@
 // directly for now.)
 export type { RecordWindow as Window } from '../store/index.js';
 export {
-  type CompareVersionsOptions,
-  compareVersions,
   COMPARE_BUCKETS,
   COMPARE_MAX_CATEGORIES,
   COMPARE_MAX_COLUMNS,
   type ComparedSide,
+  type CompareVersionsOptions,
+  compareVersions,
   MAX_COMPARE_RECORDS,
   PAIRED_SHARE,
   type VersionComparison,

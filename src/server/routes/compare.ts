@@ -86,39 +86,48 @@ export async function compareRoutes(
           ? ctx
           : await modelContext(store, entities, project, baselineModel).catch((e: unknown) => {
               if (e instanceof VigilError && e.code === 'not_found')
-                throw new VigilError('not_found', `baseline_model: model ${JSON.stringify(baselineModel)} not found`, {
-                  status: 404,
-                  field: 'baseline_model',
-                });
+                throw new VigilError(
+                  'not_found',
+                  `baseline_model: model ${JSON.stringify(baselineModel)} not found`,
+                  {
+                    status: 404,
+                    field: 'baseline_model',
+                  },
+                );
               throw e;
             });
-      return compareVersions(store, ctx, {
-        project,
-        baseline: {
-          model: baselineModel,
-          version: q.baseline,
-          environment: q.baseline_environment
-            ? environmentParam(q.baseline_environment, 'baseline_environment')
-            : window.environment,
+      return compareVersions(
+        store,
+        ctx,
+        {
+          project,
+          baseline: {
+            model: baselineModel,
+            version: q.baseline,
+            environment: q.baseline_environment
+              ? environmentParam(q.baseline_environment, 'baseline_environment')
+              : window.environment,
+          },
+          candidate: {
+            model,
+            version: q.candidate,
+            environment: q.candidate_environment
+              ? environmentParam(q.candidate_environment, 'candidate_environment')
+              : window.environment,
+          },
+          fromMs: window.fromMs,
+          toMs: window.toMs,
+          by: q.by,
+          buckets: q.buckets,
+          metric: q.metric,
+          alpha: q.alpha,
+          effect: q.effect,
+          threshold: q.threshold,
+          seed: q.seed,
+          resamples: q.resamples,
         },
-        candidate: {
-          model,
-          version: q.candidate,
-          environment: q.candidate_environment
-            ? environmentParam(q.candidate_environment, 'candidate_environment')
-            : window.environment,
-        },
-        fromMs: window.fromMs,
-        toMs: window.toMs,
-        by: q.by,
-        buckets: q.buckets,
-        metric: q.metric,
-        alpha: q.alpha,
-        effect: q.effect,
-        threshold: q.threshold,
-        seed: q.seed,
-        resamples: q.resamples,
-      }, baselineCtx);
+        baselineCtx,
+      );
     },
   );
 }

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openChdbStore } from '../engines/chdb.js';
+import { openServerStore } from '../engines/server.js';
 import { migrate, migrations } from '../migrations.js';
 import { ident, sql, str } from '../sql.js';
 import type { Store } from '../store.js';
-import { openChdbStore } from '../engines/chdb.js';
-import { openServerStore } from '../engines/server.js';
 import {
   cleanupTestDataDir,
   testClickhouseUrl,
@@ -33,7 +33,10 @@ async function migrateBefore8(store: Store): Promise<void> {
   );
   for (const m of migrations.filter((x) => x.id < 8)) {
     for (const s of m.statements((n) => store.table(n))) await store.exec(s);
-    await store.insert('migrations', Buffer.from(`${JSON.stringify({ id: m.id, name: m.name, applied: 1 })}\n`));
+    await store.insert(
+      'migrations',
+      Buffer.from(`${JSON.stringify({ id: m.id, name: m.name, applied: 1 })}\n`),
+    );
   }
 }
 

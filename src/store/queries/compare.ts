@@ -55,11 +55,23 @@ const list = (xs: readonly string[], each: (x: Sql) => Sql, empty: Sql): Sql =>
 export function selectCompareRows(store: Store, q: CompareSideQuery): Promise<CompareRow[]> {
   const tags = q.tags ?? [];
   const features = q.features ?? [];
-  const segs = list(tags, (t) => sql`arrayElement(tag_values, indexOf(tag_keys, ${t}))`, sql`emptyArrayString()`);
+  const segs = list(
+    tags,
+    (t) => sql`arrayElement(tag_values, indexOf(tag_keys, ${t}))`,
+    sql`emptyArrayString()`,
+  );
   const hasNum = list(features, (f) => sql`toUInt8(has(num_keys, ${f}))`, sql`emptyArrayUInt8()`);
-  const numV = list(features, (f) => sql`arrayElement(num_values, indexOf(num_keys, ${f}))`, sql`emptyArrayFloat64()`);
+  const numV = list(
+    features,
+    (f) => sql`arrayElement(num_values, indexOf(num_keys, ${f}))`,
+    sql`emptyArrayFloat64()`,
+  );
   const hasCat = list(features, (f) => sql`toUInt8(has(cat_keys, ${f}))`, sql`emptyArrayUInt8()`);
-  const catV = list(features, (f) => sql`arrayElement(cat_values, indexOf(cat_keys, ${f}))`, sql`emptyArrayString()`);
+  const catV = list(
+    features,
+    (f) => sql`arrayElement(cat_values, indexOf(cat_keys, ${f}))`,
+    sql`emptyArrayString()`,
+  );
   return store.query<CompareRow>(
     sql`SELECT id, segs, f_has_num, f_num, f_has_cat, f_cat,
             pred_label, pred_score, pred_value, pred_class_keys, pred_class_scores, pred_ranking,
