@@ -368,10 +368,16 @@ export function parseExperiment(
 function parseShadow(v: unknown, id: string): ShadowConfig | null {
   if (v === undefined || v === null) return null;
   if (!isObject(v))
-    throw badRequest('shadow', 'must be an object: {"model": NAME, "percent"?, "version"?, "environment"?, "queue"?}');
+    throw badRequest(
+      'shadow',
+      'must be an object: {"model": NAME, "percent"?, "version"?, "environment"?, "queue"?}',
+    );
   for (const key of Object.keys(v))
     if (!['model', 'version', 'environment', 'percent', 'queue'].includes(key))
-      throw badRequest(`shadow.${key}`, 'is not a shadow field (model, version, environment, percent, queue)');
+      throw badRequest(
+        `shadow.${key}`,
+        'is not a shadow field (model, version, environment, percent, queue)',
+      );
   const model = v['model'];
   if (typeof model !== 'string' || !NAME_RE.test(model))
     throw badRequest('shadow.model', 'must be a model name matching [A-Za-z0-9_.-]{1,128}');
@@ -389,7 +395,13 @@ function parseShadow(v: unknown, id: string): ShadowConfig | null {
     version,
     environment,
     percent: number(v, 'percent', 'shadow.percent', [0, 100, 100], false),
-    queue: number(v, 'queue', 'shadow.queue', [SHADOW_QUEUE.min, SHADOW_QUEUE.max, SHADOW_QUEUE.default], true),
+    queue: number(
+      v,
+      'queue',
+      'shadow.queue',
+      [SHADOW_QUEUE.min, SHADOW_QUEUE.max, SHADOW_QUEUE.default],
+      true,
+    ),
   };
 }
 

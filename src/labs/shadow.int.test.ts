@@ -28,7 +28,11 @@ describe(`Labs shadow mode (${testEngine})`, () => {
   const t = useTestServer();
 
   async function json(method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) {
-    const res = await t.server.app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as object }) });
+    const res = await t.server.app.inject({
+      method,
+      url,
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    });
     return { status: res.statusCode, body: res.json() as Record<string, unknown> };
   }
 
@@ -69,7 +73,11 @@ describe(`Labs shadow mode (${testEngine})`, () => {
       await new Promise((r) => setTimeout(r, 100));
       shadow = await stored('shadow-1', 'lab');
     }
-    expect(shadow.map((r) => r.id)).toEqual(batch('b', 40).map((r) => r.id).sort());
+    expect(shadow.map((r) => r.id)).toEqual(
+      batch('b', 40)
+        .map((r) => r.id)
+        .sort(),
+    );
     const byId = new Map(batch('b', 40).map((r) => [r.id, r]));
     for (const r of shadow) {
       const x = byId.get(r.id)!.features.x;

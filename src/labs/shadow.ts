@@ -222,7 +222,9 @@ export class ShadowMirror {
             if (lane) lane.exp = exp;
           }
         })
-        .catch((e: unknown) => this.#o.logger.warn('labs shadow: reading experiments failed', { error: String(e) }))
+        .catch((e: unknown) =>
+          this.#o.logger.warn('labs shadow: reading experiments failed', { error: String(e) }),
+        )
         .finally(() => {
           entry.at = performance.now();
           entry.loading = false;
@@ -235,7 +237,12 @@ export class ShadowMirror {
     const key = keyOf(exp);
     let lane = this.#lanes.get(key);
     if (!lane) {
-      lane = { exp, waiting: [], active: 0, stats: { mirrored: 0, dropped: 0, logged: 0, failed: 0, queued: 0 } };
+      lane = {
+        exp,
+        waiting: [],
+        active: 0,
+        stats: { mirrored: 0, dropped: 0, logged: 0, failed: 0, queued: 0 },
+      };
       this.#lanes.set(key, lane);
     }
     return lane;
