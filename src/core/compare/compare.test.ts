@@ -78,7 +78,7 @@ describe('compareModels', () => {
     }
     expect(regressions).toBeLessThanOrEqual(10);
     expect(flagged).toBeLessThanOrEqual(regressions);
-  });
+  }, 30_000);
 
   it('flags a segment worse after BH only when the candidate is not worse overall', () => {
     const better = compareModels(generate(42, 4000, 0.8, -0.7), { metrics: ['auc'] });
