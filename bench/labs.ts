@@ -1,4 +1,11 @@
 // npm run bench -- labs [--seconds-per-window 6] [--windows 20] [--labs-rate 100] [--fixture loop] [--breaker-on]
+// npm run bench -- labs --shadow [--shadow-percent 100] [--fixture shadow] [--seconds-per-window 6] [--windows 20]
+//
+// --shadow (issue 19, done-when 4): the same production load, with windows alternating between a
+// shadow experiment paused (baseline) and live (shadow): live, it mirrors `--shadow-percent` of the
+// ingested records (400 a second) to its prototype, off the ingest path, and logs its outputs as
+// a version in `lab`. Prints production p99 with and without shadow (target: within 1.2×), and
+// the shadow records logged.
 //
 // Issue 6, done-when 2: while a hostile prototype is hammered, production routes keep their p99
 // within 1.2× of the same load without Labs traffic. One Vigil process (a child of this bench,
@@ -251,6 +258,7 @@ function hammerMain(spec: { url: string; users: string[]; perSecond: number }): 
 }
 
 export async function main(args: string[]): Promise<void> {
+  if (args.includes('--shadow')) return shadowMain(args);
   const windowMs = option(args, '--seconds-per-window', 6) * 1000;
   const windows = option(args, '--windows', 20);
   if (windows % 4 !== 0)
@@ -389,6 +397,115 @@ export async function main(args: string[]): Promise<void> {
     hammerProc.stop();
     console.log(
       `production p99: ${figures.baseline_p99_ms} ms without Labs, ${figures.labs_p99_ms} ms with Labs hammered (×${figures.p99_slowdown})`,
+    );
+    console.log(JSON.stringify(figures));
+  } finally {
+    child.proc.kill('SIGTERM');
+    await new Promise((r) => child.proc.once('exit', r));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** productionStreams is the production load both modes measure (10 requests a second). */
+function productionStreams(prod: string): Stream[] {
+  return [
+    {
+      name: 'ingest',
+      perSecond: 4,
+      send: () => post(`${prod}/v1/records`, batch(100), 'application/x-ndjson'),
+    },
+    { name: 'models', perSecond: 4, send: () => fetch(`${prod}/v1/models`).then((r) => r.text()) },
+    {
+      name: 'performance',
+      perSecond: 2,
+      send: () => fetch(`${prod}/v1/models/bench/performance?granularity=hour`).then((r) => r.text()),
+    },
+  ];
+}
+
+/** shadowMain: production p99 with a shadow experiment paused (baseline) and live (shadow). */
+async function shadowMain(args: string[]): Promise<void> {
+  const windowMs = option(args, '--seconds-per-window', 6) * 1000;
+  const windows = option(args, '--windows', 20);
+  if (windows % 4 !== 0)
+    throw new Error('--windows must be a multiple of 4 (blocks of baseline, shadow, shadow, baseline)');
+  const percent = option(args, '--shadow-percent', 100);
+  const fixtureAt = args.indexOf('--fixture');
+  const fixture = fixtureAt >= 0 ? (args[fixtureAt + 1] ?? 'shadow') : 'shadow';
+  const dataDir = mkdtempSync(join(tmpdir(), 'vigil-bench-shadow-'));
+  const child = await startChild(dataDir);
+  try {
+    for (let i = 0; i < 10; i++) await post(`${child.prod}/v1/records`, batch(2000), 'application/x-ndjson');
+    // Shadow hears the production server's ingest: the experiment lives on the production app.
+    const exp = await post(`${child.prod}/v1/labs/experiments`, {
+      name: `bench shadow ${fixture}`,
+      source: { type: 'module', path: `${FIXTURES}${fixture}` },
+      limits: { timeout_ms: 250, concurrency: 2, memory_mb: 64 },
+      prices: { cpu_hour_usd: 0.05, gb_hour_usd: 0.01 },
+      shadow: { model: 'bench', version: 'shadow', percent },
+    });
+    const id = String(exp['id']);
+    const setState = (state: 'live' | 'paused') =>
+      post(`${child.prod}/v1/labs/experiments/${id}/state`, { state });
+    const production = productionStreams(child.prod);
+    const lat: Record<'baseline' | 'shadow', number[]> = { baseline: [], shadow: [] };
+    const perWindow: number[] = [];
+    const errors = { baseline: 0, shadow: 0 };
+    // Warm-up, not counted: shadow live (the sandbox starts), then paused and production alone.
+    await setState('live');
+    await openLoop(production, 3000, () => {});
+    await setState('paused');
+    await openLoop(production, SETTLE_MS, () => {});
+    for (let w = 0; w < windows; w++) {
+      const phase = w % 4 === 0 || w % 4 === 3 ? 'baseline' : 'shadow';
+      if (phase === 'shadow' && w % 4 === 1) await setState('live');
+      const samples: number[] = [];
+      await openLoop(production, windowMs, (_name, ms, ok) => {
+        samples.push(ms);
+        if (!ok) errors[phase]++;
+      });
+      lat[phase].push(...samples);
+      perWindow.push(
+        p(
+          samples.sort((a, b) => a - b),
+          0.99,
+        ),
+      );
+      if (phase === 'shadow' && w % 4 === 2) {
+        await setState('paused');
+        // Production alone (not counted) while the queued shadow calls drain.
+        await openLoop(production, SETTLE_MS, () => {});
+      } else await new Promise((r) => setTimeout(r, 300));
+    }
+    const models = (await fetch(`${child.prod}/v1/models`).then((r) => r.json())) as {
+      models: Array<{ model: string; environments: Record<string, { records: number }> }>;
+    };
+    const logged = models.models.find((m) => m.model === 'bench')?.environments['lab']?.records ?? 0;
+    const base = [...lat.baseline].sort((a, b) => a - b);
+    const shadow = [...lat.shadow].sort((a, b) => a - b);
+    const figures = {
+      bench: 'labs-shadow',
+      windows,
+      seconds_per_window: windowMs / 1000,
+      production_rate_per_s: production.reduce((a, s) => a + s.perSecond, 0),
+      records_ingested_per_s: 400,
+      shadow_percent: percent,
+      prototype: fixture,
+      baseline_requests: base.length,
+      shadow_requests: shadow.length,
+      baseline_p50_ms: Number(p(base, 0.5).toFixed(2)),
+      shadow_p50_ms: Number(p(shadow, 0.5).toFixed(2)),
+      baseline_p99_ms: Number(p(base, 0.99).toFixed(2)),
+      shadow_p99_ms: Number(p(shadow, 0.99).toFixed(2)),
+      production_errors: errors.baseline + errors.shadow,
+      shadow_records_logged: logged,
+      window_p99_ms: perWindow.map((x) => Number(x.toFixed(1))),
+      // p99 with shadow over p99 without: the done-when asks ≤ 1.2.
+      p99_slowdown: Number((p(shadow, 0.99) / p(base, 0.99)).toFixed(3)),
+      ratio: Number((p(base, 0.99) / p(shadow, 0.99)).toFixed(3)),
+    };
+    console.log(
+      `production p99: ${figures.baseline_p99_ms} ms without shadow, ${figures.shadow_p99_ms} ms with shadow on (×${figures.p99_slowdown}); ${logged} shadow records logged`,
     );
     console.log(JSON.stringify(figures));
   } finally {

@@ -1,13 +1,22 @@
 /*
- * compareVersions: champion vs challenger on stored records — two versions of one model, each
- * read from its environment and time range, compared with core/compare exactly as `vigil
- * evaluate` compares two files (evaluateComparison, pairRecords).
+ * compareVersions: champion vs challenger on stored records — two versions of one model, or two
+ * models scored on the same ids, each side read from its environment and time range, compared
+ * with core/compare exactly as `vigil evaluate` compares two files (evaluateComparison,
+ * pairRecords).
  *
- * Paired or not: a record id is unique per model and environment, so two versions share ids only
- * when they scored the same records in different environments (e.g. a challenger in `lab`
- * scoring production's records). When at least half of the smaller side's labelled records have
- * an id in the other side, the comparison is paired on the shared ids (the baseline's actual is
- * the target); otherwise the sides are independent samples. The answer says which.
+ * Paired or not: records are keyed by (environment, version, id) (migration 8), so two versions
+ * that scored the same records in one environment (a challenger in shadow, a re-score) share
+ * ids, as do two models scored on the same ids. When at least half of the smaller side's
+ * labelled records have an id in the other side, the comparison is paired on the shared ids (the
+ * baseline's actual is the target); otherwise the sides are independent samples. The answer
+ * says which.
+ *
+ * Segments (`by`): a comma-separated list of tags and `feature:NAME`s. A categorical feature
+ * segments by value (the COMPARE_MAX_CATEGORIES most frequent in the baseline, the rest
+ * `(other)`); a numeric one by the baseline's quantile buckets (`buckets`, default 4; edges are
+ * the baseline's values at i/B, duplicates dropped; labels as GET /segments). A record without
+ * the tag or the feature is `(missing)`. Every segment of every column is one hypothesis of the
+ * Benjamini–Hochberg correction.
  */
 import {
   type CompareInput,
@@ -22,6 +31,7 @@ import {
 import { VigilError } from '../shared/index.js';
 import { type CompareRow, countVersionRecords, type Store, selectCompareRows } from '../store/index.js';
 import type { ModelContext } from './model-context.js';
+import { bucketLabels, FEATURE_PREFIX } from './segments-feature.js';
 
 /** MAX_COMPARE_RECORDS is the most labelled records a side may hold (narrow from/to past it). */
 export const MAX_COMPARE_RECORDS = 200_000;
@@ -29,22 +39,29 @@ export const MAX_COMPARE_RECORDS = 200_000;
 /** PAIRED_SHARE: the share of the smaller side's records that must be shared for a paired comparison. */
 export const PAIRED_SHARE = 0.5;
 
-/** VersionSide names one side of a comparison. */
+/** Segment columns a comparison takes at most; categories of a feature kept before `(other)`. */
+export const COMPARE_MAX_COLUMNS = 5;
+export const COMPARE_MAX_CATEGORIES = 20;
+export const COMPARE_BUCKETS = { default: 4, min: 2, max: 20 } as const;
+
+/** VersionSide names one side of a comparison: a model, a version (all when absent), an environment. */
 export interface VersionSide {
-  readonly version: string;
+  readonly model: string;
+  readonly version?: string | undefined;
   readonly environment: string;
 }
 
 export interface CompareVersionsOptions {
   readonly project: string;
-  readonly model: string;
   /** The two sides; errors name them `baseline` and `candidate` (the query parameters). */
   readonly baseline: VersionSide;
   readonly candidate: VersionSide;
   readonly fromMs?: number | undefined;
   readonly toMs?: number | undefined;
-  /** by: a tag whose values are the segments. */
+  /** by: comma-separated tags and `feature:NAME`s whose values (buckets) are the segments. */
   readonly by?: string | undefined;
+  /** buckets of a numeric feature segment (default 4). */
+  readonly buckets?: number | undefined;
   readonly metric?: string | undefined;
   readonly alpha?: number | undefined;
   readonly effect?: number | undefined;
@@ -55,20 +72,62 @@ export interface CompareVersionsOptions {
   readonly resamples?: number | undefined;
 }
 
+/** One side as the answer describes it. */
+export type ComparedSide = {
+  readonly model: string;
+  readonly version: string | null;
+  readonly environment: string;
+  readonly records: number;
+  readonly labelled: number;
+};
+
 /** VersionComparison is compareVersions' answer: the comparison and what was compared. */
 export type VersionComparison = ComparisonReport & {
+  /** The candidate's model (the path's). */
   readonly model: string;
-  readonly baseline: VersionSide & { readonly records: number; readonly labelled: number };
-  readonly candidate: VersionSide & { readonly records: number; readonly labelled: number };
+  readonly baseline: ComparedSide;
+  readonly candidate: ComparedSide;
   /** Records whose id both sides scored (labelled ones). */
   readonly shared_ids: number;
   readonly by: string | null;
 };
 
+/** SegmentColumn is one parsed entry of `by`. */
+type SegmentColumn =
+  | { kind: 'tag'; name: string; label: string }
+  | { kind: 'feature'; name: string; label: string };
+
+/** parseBy reads `by` (comma-separated tags and feature:NAME), naming the field on error. */
+export function parseBy(by: string | undefined): SegmentColumn[] {
+  if (by === undefined) return [];
+  const parts = by.split(',').map((p) => p.trim());
+  if (parts.some((p) => p === '' || p === FEATURE_PREFIX))
+    throw new VigilError(
+      'invalid_request',
+      `by: an empty segment name in ${JSON.stringify(by)}; give TAG or feature:NAME, comma-separated`,
+      { field: 'by' },
+    );
+  if (parts.length > COMPARE_MAX_COLUMNS)
+    throw new VigilError(
+      'invalid_request',
+      `by: at most ${COMPARE_MAX_COLUMNS} segment columns, got ${parts.length}`,
+      { field: 'by' },
+    );
+  if (new Set(parts).size !== parts.length)
+    throw new VigilError('invalid_request', `by: a segment column is named twice in ${JSON.stringify(by)}`, {
+      field: 'by',
+    });
+  return parts.map((p) =>
+    p.startsWith(FEATURE_PREFIX)
+      ? { kind: 'feature', name: p.slice(FEATURE_PREFIX.length), label: p }
+      : { kind: 'tag', name: p, label: p },
+  );
+}
+
 /** One usable labelled prediction, whatever the task. */
 interface Usable {
   readonly id: string;
-  readonly seg: string;
+  readonly row: CompareRow;
   readonly target: Label;
   readonly score: number | null;
   readonly prediction: Label | null;
@@ -79,7 +138,7 @@ function usableRows(rows: readonly CompareRow[], task: CompareTask, ctx: ModelCo
   const out: Usable[] = [];
   const positive = ctx.positiveLabel ?? '1';
   for (const r of rows) {
-    const base = { id: r.id, seg: r.seg === '' ? '(missing)' : r.seg };
+    const base = { id: r.id, row: r };
     if (task === 'binary') {
       if (r.y_label === null) continue;
       const score = r.pred_score === null ? null : Number(r.pred_score);
@@ -127,6 +186,72 @@ function usableRows(rows: readonly CompareRow[], task: CompareTask, ctx: ModelCo
   return out;
 }
 
+const MISSING = '(missing)';
+const OTHER = '(other)';
+
+/**
+ * segmenter turns one column of `by` into a function from a record to its segment, learnt on the
+ * baseline's records (a feature's type, its buckets or its kept categories).
+ */
+function segmenter(
+  column: SegmentColumn,
+  tagIndex: number,
+  featureIndex: number,
+  reference: readonly Usable[],
+  buckets: number,
+): (r: CompareRow) => string {
+  if (column.kind === 'tag')
+    return (r) => {
+      const v = r.segs[tagIndex] ?? '';
+      return v === '' ? MISSING : v;
+    };
+  const j = featureIndex;
+  let nNum = 0;
+  let nCat = 0;
+  for (const u of reference) {
+    if (Number(u.row.f_has_num[j]) === 1) nNum++;
+    else if (Number(u.row.f_has_cat[j]) === 1) nCat++;
+  }
+  if (nNum + nCat === 0)
+    throw new VigilError(
+      'invalid_request',
+      `by: feature ${JSON.stringify(column.name)} has no values in the baseline's labelled records`,
+      { field: 'by' },
+    );
+  if (nCat > nNum) {
+    const counts = new Map<string, number>();
+    for (const u of reference)
+      if (Number(u.row.f_has_cat[j]) === 1)
+        counts.set(u.row.f_cat[j]!, (counts.get(u.row.f_cat[j]!) ?? 0) + 1);
+    const kept = new Set(
+      [...counts]
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+        .slice(0, COMPARE_MAX_CATEGORIES)
+        .map(([v]) => v),
+    );
+    return (r) => {
+      if (Number(r.f_has_cat[j]) !== 1) return MISSING;
+      const v = r.f_cat[j]!;
+      return kept.has(v) ? v : OTHER;
+    };
+  }
+  const values = reference
+    .filter((u) => Number(u.row.f_has_num[j]) === 1)
+    .map((u) => Number(u.row.f_num[j]))
+    .sort((a, b) => a - b);
+  const cuts: number[] = [];
+  for (let i = 1; i < buckets; i++) cuts.push(values[Math.floor((i * values.length) / buckets)]!);
+  const edges = [...new Set(cuts)].filter(Number.isFinite).sort((a, b) => a - b);
+  const labels = bucketLabels(edges);
+  return (r) => {
+    if (Number(r.f_has_num[j]) !== 1) return MISSING;
+    const x = Number(r.f_num[j]);
+    let k = 0;
+    while (k < edges.length && x >= edges[k]!) k++;
+    return labels[k]!;
+  };
+}
+
 /** sideOf builds a ModelSide; scores only when every record has one (else AUC is left out). */
 function sideOf(rows: readonly Usable[], targets: readonly Label[], task: CompareTask): ModelSide {
   if (task === 'ranking') return { target: targets, queries: rows.map((r) => r.query!) };
@@ -135,48 +260,68 @@ function sideOf(rows: readonly Usable[], targets: readonly Label[], task: Compar
   return { target: targets, score: task === 'binary' ? scores : undefined, prediction: predictions };
 }
 
+function describeSide(side: VersionSide): string {
+  return side.version === undefined
+    ? `model ${JSON.stringify(side.model)}`
+    : `version ${JSON.stringify(side.version)} of model ${JSON.stringify(side.model)}`;
+}
+
 async function readSide(
   store: Store,
   o: CompareVersionsOptions,
   side: VersionSide,
   field: 'baseline' | 'candidate',
+  columns: readonly SegmentColumn[],
 ): Promise<{ records: number; rows: CompareRow[] }> {
   const window = { environment: side.environment, version: side.version, fromMs: o.fromMs, toMs: o.toMs };
-  const q = { project: o.project, model: o.model, window };
+  const q = { project: o.project, model: side.model, window };
   const records = await countVersionRecords(store, q);
   if (records === 0)
     throw new VigilError(
       'not_found',
-      `${field}: version ${JSON.stringify(side.version)} of model ${JSON.stringify(o.model)} has no records in environment ${side.environment}${o.fromMs !== undefined || o.toMs !== undefined ? ' in the given time range' : ''}`,
+      `${field}: ${describeSide(side)} has no records in environment ${side.environment}${o.fromMs !== undefined || o.toMs !== undefined ? ' in the given time range' : ''}`,
       { status: 404, field },
     );
-  const rows = await selectCompareRows(store, { ...q, tag: o.by, limit: MAX_COMPARE_RECORDS + 1 });
+  const rows = await selectCompareRows(store, {
+    ...q,
+    tags: columns.filter((c) => c.kind === 'tag').map((c) => c.name),
+    features: columns.filter((c) => c.kind === 'feature').map((c) => c.name),
+    limit: MAX_COMPARE_RECORDS + 1,
+  });
   if (rows.length > MAX_COMPARE_RECORDS)
     throw new VigilError(
       'too_many_records',
-      `${field}: version ${JSON.stringify(side.version)} has more than ${MAX_COMPARE_RECORDS} labelled records in the window; narrow it with from and to`,
+      `${field}: ${describeSide(side)} has more than ${MAX_COMPARE_RECORDS} labelled records in the window; narrow it with from and to`,
       { status: 400, field },
     );
   return { records, rows };
 }
 
 /**
- * compareVersions compares a candidate version of a model with a baseline version on their
- * labelled records (paired on shared ids when there are enough, see above), overall and per value
- * of the tag `by`.
+ * compareVersions compares a candidate with a baseline (two versions of a model, or two models)
+ * on their labelled records (paired on shared ids when there are enough, see above), overall and
+ * per segment of `by`. `baselineCtx` is the baseline model's context when it is another model.
  */
 export async function compareVersions(
   store: Store,
   ctx: ModelContext,
   o: CompareVersionsOptions,
+  baselineCtx: ModelContext = ctx,
 ): Promise<VersionComparison> {
   const task: CompareTask = ctx.task;
+  if (baselineCtx.task !== task)
+    throw new VigilError(
+      'invalid_request',
+      `baseline_model: model ${JSON.stringify(o.baseline.model)} is a ${baselineCtx.task} model and ${JSON.stringify(o.candidate.model)} a ${task} model; only models of one task compare`,
+      { field: 'baseline_model' },
+    );
+  const columns = parseBy(o.by);
   const [b, c] = await Promise.all([
-    readSide(store, o, o.baseline, 'baseline'),
-    readSide(store, o, o.candidate, 'candidate'),
+    readSide(store, o, o.baseline, 'baseline', columns),
+    readSide(store, o, o.candidate, 'candidate', columns),
   ]);
   const threshold = o.threshold ?? 0.5;
-  const ref = usableRows(b.rows, task, ctx, threshold);
+  const ref = usableRows(b.rows, task, baselineCtx, threshold);
   const cand = usableRows(c.rows, task, ctx, threshold);
   for (const [field, side, rows] of [
     ['baseline', o.baseline, ref],
@@ -185,7 +330,7 @@ export async function compareVersions(
     if (rows.length === 0)
       throw new VigilError(
         'no_labels',
-        `${field}: version ${JSON.stringify(side.version)} has no labelled ${task} predictions in the window; send actuals (POST /v1/actuals) first`,
+        `${field}: ${describeSide(side)} has no labelled ${task} predictions in the window; send actuals (POST /v1/actuals) first`,
         { status: 400, field },
       );
   }
@@ -194,39 +339,32 @@ export async function compareVersions(
     cand.map((r) => r.id),
   );
   const paired = pairs.reference.length >= PAIRED_SHARE * Math.min(ref.length, cand.length);
-  let input: CompareInput;
-  if (paired) {
-    const rr = pairs.reference.map((i) => ref[i]!);
-    const cr = pairs.candidate.map((i) => cand[i]!);
-    const targets = rr.map((r) => r.target);
-    const seg = rr.map((r) => r.seg);
-    input = {
-      task,
-      paired: true,
-      reference: sideOf(rr, targets, task),
-      candidate: sideOf(cr, targets, task),
-      segments: o.by === undefined ? {} : { [o.by]: { reference: seg, candidate: seg } },
-    };
-  } else {
-    input = {
-      task,
-      paired: false,
-      reference: sideOf(
-        ref,
-        ref.map((r) => r.target),
-        task,
-      ),
-      candidate: sideOf(
-        cand,
-        cand.map((r) => r.target),
-        task,
-      ),
-      segments:
-        o.by === undefined
-          ? {}
-          : { [o.by]: { reference: ref.map((r) => r.seg), candidate: cand.map((r) => r.seg) } },
-    };
+  const rr = paired ? pairs.reference.map((i) => ref[i]!) : ref;
+  const cr = paired ? pairs.candidate.map((i) => cand[i]!) : cand;
+  // Segments are learnt on the baseline's compared records; a paired record is in the baseline's segment.
+  const buckets = o.buckets ?? COMPARE_BUCKETS.default;
+  let tagIndex = 0;
+  let featureIndex = 0;
+  const segments: Record<string, { reference: string[]; candidate: string[] }> = {};
+  for (const column of columns) {
+    const of = segmenter(
+      column,
+      column.kind === 'tag' ? tagIndex++ : -1,
+      column.kind === 'feature' ? featureIndex++ : -1,
+      rr,
+      buckets,
+    );
+    const reference = rr.map((u) => of(u.row));
+    segments[column.label] = { reference, candidate: paired ? reference : cr.map((u) => of(u.row)) };
   }
+  const rTargets = rr.map((r) => r.target);
+  const input: CompareInput = {
+    task,
+    paired,
+    reference: sideOf(rr, rTargets, task),
+    candidate: sideOf(cr, paired ? rTargets : cr.map((r) => r.target), task),
+    segments,
+  };
   let report: ComparisonReport;
   try {
     report = evaluateComparison(input, {
@@ -241,10 +379,17 @@ export async function compareVersions(
       throw new VigilError('invalid_request', `metric: ${e.message}`, { field: 'metric' });
     throw e;
   }
+  const described = (side: VersionSide, records: number, labelled: number): ComparedSide => ({
+    model: side.model,
+    version: side.version ?? null,
+    environment: side.environment,
+    records,
+    labelled,
+  });
   return {
-    model: o.model,
-    baseline: { ...o.baseline, records: b.records, labelled: ref.length },
-    candidate: { ...o.candidate, records: c.records, labelled: cand.length },
+    model: o.candidate.model,
+    baseline: described(o.baseline, b.records, ref.length),
+    candidate: described(o.candidate, c.records, cand.length),
     shared_ids: pairs.reference.length,
     by: o.by ?? null,
     ...report,

@@ -4,6 +4,10 @@
 // directly for now.)
 export type { RecordWindow as Window } from '../store/index.js';
 export {
+  COMPARE_BUCKETS,
+  COMPARE_MAX_CATEGORIES,
+  COMPARE_MAX_COLUMNS,
+  type ComparedSide,
   type CompareVersionsOptions,
   compareVersions,
   MAX_COMPARE_RECORDS,

@@ -134,7 +134,8 @@ describe(`kill -9 during migrations on ${testEngine}`, () => {
       await reference.close();
       await store.close();
     }
-  });
+    // Each kill restarts `vigil serve`; migration 8 (records keyed by version) adds six steps.
+  }, 300_000);
 });
 
 describe(`kill -9 during config updates on ${testEngine}`, () => {

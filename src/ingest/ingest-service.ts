@@ -3,7 +3,7 @@ import type { Clock } from '../shared/index.js';
 import { systemClock, VigilError } from '../shared/index.js';
 import { findStoredAnswer, type Store, type WriteQueue } from '../store/index.js';
 import { splitBody } from './body.js';
-import { type FieldError, type RowContext, toActualRow, toRecordRow } from './record-row.js';
+import { type FieldError, type RecordRow, type RowContext, toActualRow, toRecordRow } from './record-row.js';
 
 export type IngestKind = 'records' | 'actuals';
 
@@ -42,6 +42,11 @@ export interface IngestServiceOptions {
   queue: WriteQueue;
   clock?: Clock;
   counters?: IngestCounters;
+  /**
+   * onRecords hears each request's committed records, after the commit (Labs shadow mode mirrors
+   * them); it must not block or throw — what it throws is logged away, never answered.
+   */
+  onRecords?: (rows: readonly RecordRow[]) => void;
 }
 
 /**
@@ -56,6 +61,7 @@ export class IngestService {
   readonly #queue: WriteQueue;
   readonly #clock: Clock;
   readonly #counters: IngestCounters;
+  readonly #onRecords: ((rows: readonly RecordRow[]) => void) | undefined;
   readonly #inFlight = new Map<string, Promise<IngestResponse>>();
 
   constructor(opts: IngestServiceOptions) {
@@ -63,6 +69,7 @@ export class IngestService {
     this.#queue = opts.queue;
     this.#clock = opts.clock ?? systemClock;
     this.#counters = opts.counters ?? noCounters;
+    this.#onRecords = opts.onRecords;
   }
 
   /** ingestBody handles one HTTP request body (NDJSON or JSON). */
@@ -163,6 +170,7 @@ export class IngestService {
     };
     const toRow = kind === 'records' ? toRecordRow : toActualRow;
     const good: string[] = [];
+    const committed: RecordRow[] | undefined = kind === 'records' && this.#onRecords ? [] : undefined;
     const errors: IngestError[] = [];
     const bad: string[] = [];
     const requestId = randomUUID();
@@ -173,6 +181,7 @@ export class IngestService {
         const r = toRow(item.value, item.index, ctx);
         if (r.ok) {
           good.push(JSON.stringify(r.value));
+          committed?.push(r.value as RecordRow);
           continue;
         }
         error = r.error;
@@ -197,6 +206,12 @@ export class IngestService {
     await Promise.all([this.#queue.write(kind, good), this.#queue.write('rejected', bad)]);
     this.#counters.accepted(kind, good.length);
     this.#counters.rejected(kind, bad.length);
+    if (committed && committed.length > 0)
+      try {
+        this.#onRecords!(committed);
+      } catch {
+        // A listener's failure is its own: the records are committed and answered as such.
+      }
     return { accepted: good.length, rejected: errors.length, errors };
   }
 }

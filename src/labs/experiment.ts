@@ -1,6 +1,15 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
-import { badRequest, type OutboundGuard, OutboundRefused, VigilError } from '../shared/index.js';
+import {
+  badRequest,
+  ENVIRONMENTS,
+  type Environment,
+  isEnvironment,
+  NAME_RE,
+  type OutboundGuard,
+  OutboundRefused,
+  VigilError,
+} from '../shared/index.js';
 import { parseShape, type Shape } from './json-shape.js';
 
 export const STATES = ['draft', 'live', 'paused', 'killed'] as const;
@@ -51,10 +60,30 @@ export interface Experiment {
   fallback: { output: unknown } | null;
   input_schema: Shape | null;
   output_schema: Shape | null;
+  /** shadow: mirror a share of a production model's records to the prototype (absent on older experiments). */
+  shadow?: ShadowConfig | null;
   state: ExperimentState;
   created: string;
   updated: string;
 }
+
+/**
+ * ShadowConfig: `percent` of the production records of `model` (chosen by a hash of the record
+ * id, so a record is in or out on every node) are sent to the prototype after ingest has
+ * answered; its outputs are logged as records of `model`, version `version`, in `environment`
+ * (default `lab`, so production views never count them), with the production record's id,
+ * time, features and tags — never returned to anyone. `queue` bounds the records waiting for
+ * the prototype; past it they are dropped and counted.
+ */
+export interface ShadowConfig {
+  model: string;
+  version: string;
+  environment: Environment;
+  percent: number;
+  queue: number;
+}
+
+export const SHADOW_QUEUE = { min: 1, max: 100_000, default: 1000 } as const;
 
 export const ENTITY_KIND = 'labs_experiment';
 
@@ -303,6 +332,7 @@ export function parseExperiment(
     'fallback',
     'input_schema',
     'output_schema',
+    'shadow',
   ]);
   for (const key of Object.keys(body))
     if (!known.has(key)) throw badRequest(key, 'is not an experiment field');
@@ -328,9 +358,50 @@ export function parseExperiment(
     fallback: isObject(fallback) ? { output: fallback['output'] } : null,
     input_schema: body['input_schema'] == null ? null : parseShape(body['input_schema'], 'input_schema'),
     output_schema: body['output_schema'] == null ? null : parseShape(body['output_schema'], 'output_schema'),
+    shadow: parseShadow(body['shadow'], ctx.id),
     state: 'draft',
     created: ctx.nowIso,
     updated: ctx.nowIso,
+  };
+}
+
+function parseShadow(v: unknown, id: string): ShadowConfig | null {
+  if (v === undefined || v === null) return null;
+  if (!isObject(v))
+    throw badRequest(
+      'shadow',
+      'must be an object: {"model": NAME, "percent"?, "version"?, "environment"?, "queue"?}',
+    );
+  for (const key of Object.keys(v))
+    if (!['model', 'version', 'environment', 'percent', 'queue'].includes(key))
+      throw badRequest(
+        `shadow.${key}`,
+        'is not a shadow field (model, version, environment, percent, queue)',
+      );
+  const model = v['model'];
+  if (typeof model !== 'string' || !NAME_RE.test(model))
+    throw badRequest('shadow.model', 'must be a model name matching [A-Za-z0-9_.-]{1,128}');
+  const version = v['version'] ?? `labs-${id}`;
+  if (typeof version !== 'string' || version.length < 1 || version.length > 128)
+    throw badRequest('shadow.version', 'must be a version of 1 to 128 characters');
+  const environment = v['environment'] ?? 'lab';
+  if (!isEnvironment(environment) || environment === 'production')
+    throw badRequest(
+      'shadow.environment',
+      `must be one of ${ENVIRONMENTS.filter((e) => e !== 'production').join(', ')} (shadow outputs never count as production)`,
+    );
+  return {
+    model,
+    version,
+    environment,
+    percent: number(v, 'percent', 'shadow.percent', [0, 100, 100], false),
+    queue: number(
+      v,
+      'queue',
+      'shadow.queue',
+      [SHADOW_QUEUE.min, SHADOW_QUEUE.max, SHADOW_QUEUE.default],
+      true,
+    ),
   };
 }
 

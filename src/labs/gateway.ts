@@ -151,12 +151,14 @@ export class Gateway {
 
   /**
    * predict runs one call. `t0` is the performance.now() instant the request arrived, so the
-   * latency covers everything Labs did for it.
+   * latency covers everything Labs did for it. A shadow call (`shadow`) has no user: it skips the
+   * per-user rate (the mirror's share and bounded queue pace it); every other guardrail holds.
    */
   async predict(
     exp: Experiment,
     req: { userHash: string; feature: string; input: unknown },
     t0: number,
+    opts: { shadow?: boolean } = {},
   ): Promise<PredictAnswer> {
     const rt = this.#runtime(exp);
     rt.lastUsed = performance.now();
@@ -171,7 +173,7 @@ export class Gateway {
       const wrong = checkShape(req.input, exp.input_schema, 'input');
       if (wrong) return this.#refuse(base, 'invalid_input', wrong);
     }
-    if (!rt.limiter.take(req.userHash, now))
+    if (!opts.shadow && !rt.limiter.take(req.userHash, now))
       return this.#refuse(
         base,
         'rate_limited',

@@ -20,5 +20,6 @@ export { renderHtml } from './report/render-html.js';
 export { renderMarkdown } from './report/render-md.js';
 export { sandboxReadableFolder } from './sandbox/readable-folder.js';
 export { LabsService, type LabsServiceOptions } from './service.js';
+export { type ShadowRecord, type ShadowStats, shareOf } from './shadow.js';
 export { type TrialResult, tryPrototype } from './trial.js';
 export { WIDGET_SOURCE } from './widget/widget-source.js';

@@ -21,6 +21,7 @@ import { ExperimentRegistry } from './registry.js';
 import type { LabsReport, ReportOptions } from './report/compute.js';
 import { buildReport } from './report/read-report.js';
 import { sandboxIdentity } from './sandbox/host.js';
+import { ShadowMirror } from './shadow.js';
 import { type FeedbackRow, Telemetry } from './telemetry.js';
 import { type LabsKeys, loadLabsKeys, type TokenSigner, type UserHasher } from './user-key.js';
 
@@ -95,6 +96,7 @@ export class LabsService {
   readonly #registry: ExperimentRegistry;
   readonly #enrollments: Enrollments;
   readonly #gateway: Gateway;
+  readonly #shadow: ShadowMirror;
   readonly #telemetry: Telemetry;
   readonly #sweep: NodeJS.Timeout;
   readonly #outbound: OutboundGuard;
@@ -123,6 +125,16 @@ export class LabsService {
       maxChildrenPerExperiment: o.maxChildrenPerExperiment,
       outbound: this.#outbound,
     });
+    this.#shadow = new ShadowMirror({
+      gateway: this.#gateway,
+      queue: o.queue,
+      clock: o.clock,
+      logger: o.logger,
+      list: (project) => this.#registry.list(project),
+      start: (exp) => {
+        if (!this.#isRunning(exp)) this.#applyState(exp);
+      },
+    });
     this.#registry.onChange = (exp) => this.#applyState(exp);
     this.#sweep = setInterval(() => {
       this.#gateway.sweep();
@@ -138,6 +150,11 @@ export class LabsService {
 
   get telemetry(): Telemetry {
     return this.#telemetry;
+  }
+
+  /** shadow mirrors production records to shadowing experiments (the server feeds it after ingest). */
+  get shadow(): ShadowMirror {
+    return this.#shadow;
   }
 
   /** gateway is exposed for tests and the bench (sandbox pids, running experiments). */
@@ -394,6 +411,7 @@ export class LabsService {
 
   async close(): Promise<void> {
     clearInterval(this.#sweep);
+    this.#shadow.close();
     this.#registry.close();
     await this.#gateway.close();
     await this.#telemetry.flush();
@@ -432,6 +450,7 @@ export class LabsService {
 
   #applyState(exp: Experiment): void {
     this.#gateway.update(exp);
+    this.#shadow.note(exp);
     if (exp.state === 'killed') {
       this.#gateway.stop(exp);
       this.#registry.watch(exp, false);

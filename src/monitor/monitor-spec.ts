@@ -22,6 +22,7 @@ export const MONITOR_KINDS = [
   'volume',
   'latency',
   'cost',
+  'comparison',
 ] as const;
 export type MonitorKind = (typeof MONITOR_KINDS)[number];
 
@@ -66,6 +67,12 @@ export interface MonitorSpec {
   readonly notify: readonly NotifyTarget[];
   readonly policy: MonitorPolicy;
   readonly enabled: boolean;
+  /**
+   * compare_to: a `comparison` monitor's baseline side — the champion's version (and
+   * environment, default the monitor's). The monitor's own version and environment are the
+   * challenger's (a shadow version in `lab`, or a new version). Absent on other kinds.
+   */
+  readonly compare_to?: { readonly version: string; readonly environment: string } | null;
 }
 
 /** Monitor is a stored monitor: its spec plus identity and bookkeeping. */
@@ -98,6 +105,8 @@ export const KIND_METRICS: Partial<Record<MonitorKind, readonly string[]>> = {
   volume: ['count'],
   latency: ['p50', 'p90', 'p95', 'p99', 'mean'],
   cost: ['usd_per_day', 'usd_per_1k'],
+  // comparison: alert when the challenger becomes significantly `better` (promote?) or `worse`.
+  comparison: ['better', 'worse'],
 };
 
 const DEFAULT_METRIC: Record<MonitorKind, string> = {
@@ -110,7 +119,11 @@ const DEFAULT_METRIC: Record<MonitorKind, string> = {
   volume: 'count',
   latency: 'p99',
   cost: 'usd_per_day',
+  comparison: 'worse',
 };
+
+/** COMPARISON_THRESHOLD: a comparison monitor's reading is a p-value; it breaches below α. */
+export const COMPARISON_THRESHOLD = { op: '<', value: 0.05 } as const;
 
 const OPS = ['<', '<=', '>', '>='] as const;
 const MAX_NOTIFY = 20;
@@ -255,6 +268,7 @@ const KNOWN_FIELDS = new Set([
   'notify',
   'policy',
   'enabled',
+  'compare_to',
   'created',
   'updated',
   // Checked by the route (a monitor may be set up before its model's first record), not stored.
@@ -298,7 +312,28 @@ export function parseMonitorSpec(input: unknown): MonitorSpec {
     segment = { tag, value };
   }
   const baseline = baselineOf(input['baseline']);
-  const threshold = thresholdOf(input['threshold']);
+  const threshold =
+    k === 'comparison' && input['threshold'] == null ? COMPARISON_THRESHOLD : thresholdOf(input['threshold']);
+  let compareTo: MonitorSpec['compare_to'] = null;
+  if (k === 'comparison') {
+    const c = input['compare_to'];
+    if (!isObject(c))
+      throw badRequest(
+        'compare_to',
+        'a comparison monitor needs {"version": BASELINE_VERSION, "environment"?}',
+      );
+    const v = stringField(c, 'version', 128);
+    if (v === undefined) throw badRequest('compare_to.version', 'is required: the baseline version');
+    const env = c['environment'] ?? environment;
+    if (!isEnvironment(env))
+      throw badRequest('compare_to.environment', 'must be training, validation, production or lab');
+    if (version === null)
+      throw badRequest(
+        'version',
+        'a comparison monitor watches one version (the challenger) against compare_to',
+      );
+    compareTo = { version: v, environment: env };
+  } else if (input['compare_to'] != null) throw badRequest('compare_to', 'is for comparison monitors only');
   const window = (input['window'] as string | undefined) ?? '1d';
   const cadence = (input['cadence'] as string | undefined) ?? '1h';
   const horizon = (input['horizon'] as string | undefined) ?? '5d';
@@ -332,6 +367,7 @@ export function parseMonitorSpec(input: unknown): MonitorSpec {
     notify: notifyOf(input['notify']),
     policy: policyOf(input['policy']),
     enabled,
+    ...(compareTo === null ? {} : { compare_to: compareTo }),
   };
 }
 

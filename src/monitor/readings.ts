@@ -5,7 +5,7 @@
  */
 
 import type { ModelContext } from '../analysis/index.js';
-import { measureDrift, measurePerformance } from '../analysis/index.js';
+import { compareVersions, measureDrift, measurePerformance } from '../analysis/index.js';
 import { metricsFromConfusion } from '../core/index.js';
 import { DAY_MS, VigilError } from '../shared/index.js';
 import {
@@ -214,6 +214,51 @@ async function readCost(ctx: ReadingContext, m: Monitor, t: number, windowMs: nu
 }
 
 /**
+ * readComparison compares the monitor's version (the challenger, in its environment) with
+ * `compare_to` (the champion) on the window's labelled records, paired by id when they share
+ * them (analysis/compare.ts). The value is the p-value of the primary metric's difference when
+ * the verdict is the one watched (`better` or `worse`), else 1, so the threshold (p < α by
+ * default) breaches exactly when the challenger becomes significantly better, or worse. The
+ * alert's contributor names the verdict and the metric, with the difference as its value.
+ * Too few labelled records on a side is no reading (null), not an error.
+ */
+async function readComparison(
+  ctx: ReadingContext,
+  m: Monitor,
+  t: number,
+  windowMs: number,
+): Promise<Reading> {
+  const to = m.compare_to;
+  if (!to || m.version === null)
+    throw new VigilError('invalid_monitor', 'a comparison monitor needs version and compare_to');
+  let r: Awaited<ReturnType<typeof compareVersions>>;
+  try {
+    r = await compareVersions(ctx.store, ctx.model, {
+      project: ctx.project,
+      baseline: { model: m.model, version: to.version, environment: to.environment },
+      candidate: { model: m.model, version: m.version, environment: m.environment },
+      fromMs: t - windowMs,
+      toMs: t,
+      resamples: 500,
+    });
+  } catch (e) {
+    if (e instanceof VigilError && (e.code === 'not_found' || e.code === 'no_labels')) return { value: null };
+    throw e;
+  }
+  const primary = r.metrics.find((x) => x.metric === r.primary_metric);
+  if (!primary || primary.p_value === null) return { value: null };
+  return {
+    value: r.verdict === m.metric ? primary.p_value : 1,
+    contributors: [
+      {
+        feature: `verdict ${r.verdict} on ${r.primary_metric} (p=${primary.p_value.toPrecision(3)}, ${r.paired ? 'paired' : 'unpaired'}, n=${Math.min(r.n_reference, r.n_candidate)})`,
+        value: primary.difference ?? 0,
+      },
+    ],
+  };
+}
+
+/**
  * readMetric measures one monitor as of t for every kind but estimated_performance (which
  * reads pre-binned scores once per run: see estimated-series.ts).
  */
@@ -238,6 +283,8 @@ export async function readMetric(
       return readLatency(ctx, m, t, windowMs);
     case 'cost':
       return readCost(ctx, m, t, windowMs);
+    case 'comparison':
+      return readComparison(ctx, m, t, windowMs);
     case 'estimated_performance':
       throw new Error('estimated_performance is read through EstimatedSeries');
   }

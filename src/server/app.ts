@@ -6,6 +6,7 @@ import { ROLLUPS, RollupRefresher } from '../analysis/index.js';
 import { StoredSeries } from '../anomaly/index.js';
 import { AuditLog, KeyStore, KeyVerifier, Sessions } from '../auth/index.js';
 import { IngestService } from '../ingest/index.js';
+import type { ShadowRecord } from '../labs/index.js';
 import { MonitorService, type MonitorServiceOptions } from '../monitor/index.js';
 import { type Clock, type Logger, noopLogger, OutboundGuard, systemClock } from '../shared/index.js';
 import { Entities, pingQuery, type Store, storeError, WriteQueue } from '../store/index.js';
@@ -185,7 +186,15 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
     onCommit: metrics.onCommit,
   });
   metrics.setQueueDepth(() => queue.depth);
-  const ingest = new IngestService({ store, queue, clock, counters: metrics.ingest });
+  // Labs shadow mode hears committed production records (set once Labs has started, below).
+  let shadowOffer: ((rows: readonly ShadowRecord[]) => void) | undefined;
+  const ingest = new IngestService({
+    store,
+    queue,
+    clock,
+    counters: metrics.ingest,
+    onRecords: (rows) => shadowOffer?.(rows),
+  });
   const entities = new Entities(store, clock);
   const outbound = new OutboundGuard({ allow: opts.allowOutbound, storeUrl: opts.store.endpoint });
   const monitors = new MonitorService({
@@ -302,7 +311,17 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
   await app.register(compareRoutes, { store, entities });
   await app.register(qualityRoutes, { store, entities, rollups });
   await app.register(monitorRoutes, { monitors, store, entities, audit: recordAudit, outbound });
-  await app.register(labsRoutes, { store, entities, clock, logger, queue, outbound });
+  await app.register(labsRoutes, {
+    store,
+    entities,
+    clock,
+    logger,
+    queue,
+    outbound,
+    onService: (labs) => {
+      shadowOffer = (rows) => labs.shadow.offer(rows);
+    },
+  });
   // The dashboard (web/, built by `npm run build`) is served from web/dist at /.
   await app.register(staticRoutes, { root: fileURLToPath(new URL('../../web/dist', import.meta.url)) });
   await app.ready();

@@ -14,7 +14,14 @@ export {
   toRecord,
 } from './files/index.js';
 export { type Logger, noopLogger, stderrLogger } from './logger.js';
-export { checkName, DEFAULT_PROJECT, ENVIRONMENTS, isEnvironment, NAME_RE } from './names.js';
+export {
+  checkName,
+  DEFAULT_PROJECT,
+  ENVIRONMENTS,
+  type Environment,
+  isEnvironment,
+  NAME_RE,
+} from './names.js';
 export {
   allowListFromEnv,
   OutboundGuard,

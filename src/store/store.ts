@@ -36,6 +36,9 @@ export interface QueryOptions {
 
 export type TableName =
   | 'records'
+  // Migration 8's working names (records moved to a new key): never read outside it.
+  | 'records_v7'
+  | 'records_v8'
   | 'actuals'
   | 'rejected'
   | 'entities'

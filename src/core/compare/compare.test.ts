@@ -68,6 +68,30 @@ describe('compareModels', () => {
     expect(falseAcc).toBeLessThanOrEqual(10);
   });
 
+  it('with no difference, flags a regression (overall or in any of 5 segments after BH) in at most 5% of 200 seeds', () => {
+    let regressions = 0;
+    let flagged = 0;
+    for (let seed = 1; seed <= 200; seed++) {
+      const r = compareModels(generate(1000 + seed, 300, 0, 0), { metrics: ['auc'] });
+      if (r.regression) regressions++;
+      if (r.segments.some((s) => s.flagged)) flagged++;
+    }
+    expect(regressions).toBeLessThanOrEqual(10);
+    expect(flagged).toBeLessThanOrEqual(regressions);
+  }, 30_000);
+
+  it('flags a segment worse after BH only when the candidate is not worse overall', () => {
+    const better = compareModels(generate(42, 4000, 0.8, -0.7), { metrics: ['auc'] });
+    expect(better.segments.filter((s) => s.flagged).map((s) => `${s.column}=${s.value}`)).toEqual([
+      'user=new',
+    ]);
+    // Worse everywhere: the segments are worse too, but nothing is hidden by the average.
+    const worse = compareModels(generate(42, 4000, -0.5, -0.5), { metrics: ['auc'] });
+    expect(worse.verdict).toBe('worse');
+    expect(worse.segments.some((s) => s.verdict === 'worse')).toBe(true);
+    expect(worse.segments.some((s) => s.flagged)).toBe(false);
+  });
+
   it('reports the sample needed for the observed difference when it is not significant yet', () => {
     const r = compareModels(generate(3, 300, 0.15, 0.15), { metrics: ['auc'] });
     const auc = r.metrics[0]!;

@@ -95,6 +95,11 @@ export interface SegmentComparison {
   readonly adjusted_p_value: number | null;
   readonly test: string;
   readonly verdict: Verdict;
+  /**
+   * flagged: the candidate is significantly worse here (after BH) although not worse overall —
+   * "better on average, worse for new users".
+   */
+  readonly flagged: boolean;
   readonly note?: string;
 }
 
@@ -295,7 +300,7 @@ export function compareModels(input: CompareInput, options: CompareOptions = {})
   const results = metrics.map((m, k) => compareMetric(m, input, o, o.seed + 7919 * k));
   const overall = results.find((r) => r.metric === primary.name)!;
 
-  const rows: Array<Omit<SegmentComparison, 'adjusted_p_value' | 'verdict'>> = [];
+  const rows: Array<Omit<SegmentComparison, 'adjusted_p_value' | 'verdict' | 'flagged'>> = [];
   let k = 0;
   for (const [column, values] of Object.entries(input.segments ?? {})) {
     const keys = [...new Set([...values.reference, ...values.candidate])].sort();
@@ -327,13 +332,15 @@ export function compareModels(input: CompareInput, options: CompareOptions = {})
   const adjusted = benjaminiHochberg(rows.map((r) => r.p_value ?? Number.NaN));
   const segments: SegmentComparison[] = rows.map((r, i) => {
     const adj = finite(adjusted[i]!);
+    const verdict =
+      adj === null || r.difference === null
+        ? 'no_detectable_difference'
+        : verdictOf(r.difference, adj, primary.higherIsBetter, o.alpha);
     return {
       ...r,
       adjusted_p_value: adj,
-      verdict:
-        adj === null || r.difference === null
-          ? 'no_detectable_difference'
-          : verdictOf(r.difference, adj, primary.higherIsBetter, o.alpha),
+      verdict,
+      flagged: verdict === 'worse' && overall.verdict !== 'worse',
     };
   });
   return {

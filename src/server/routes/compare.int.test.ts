@@ -162,6 +162,151 @@ describe(`GET /v1/models/{model}/compare (${testEngine})`, () => {
     expect(api).toEqual(cli);
   });
 
+  it('paired when two versions scored the same ids in one environment (records keyed by version)', async () => {
+    const { ref, cand } = versions(7, 600);
+    await seed(ref, cand, 'production');
+    const res = await t.server.app.inject({
+      method: 'GET',
+      url: '/v1/models/fraud/compare?baseline=v3&candidate=v4&by=user&resamples=200',
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json() as CompareResponse;
+    expect(body.paired).toBe(true);
+    expect(body.shared_ids).toBe(600);
+    expect(body.baseline).toMatchObject({ model: 'fraud', version: 'v3', records: 600, labelled: 600 });
+    expect(body.candidate).toMatchObject({ model: 'fraud', version: 'v4', records: 600, labelled: 600 });
+    // Each version keeps its own scores: the candidate is not the baseline over again.
+    expect(body.metrics[0]!.difference).not.toBe(0);
+  });
+
+  it('two models scored on the same ids: paired by id with baseline_model', async () => {
+    const { ref, cand } = versions(7, 800);
+    for (const model of ['fraud', 'fraud_gbm'])
+      await t.server.app.inject({
+        method: 'PUT',
+        url: `/v1/models/${model}`,
+        payload: { task: 'binary', positive_label: '1' },
+      });
+    const as = (rows: Row[], model: string, version: string) =>
+      records(rows, version, 'production').map((r) => ({ ...r, model }));
+    expect((await postNdjson(t.server.app, '/v1/records', as(ref, 'fraud', 'v3'))).status).toBe(200);
+    expect((await postNdjson(t.server.app, '/v1/records', as(cand, 'fraud_gbm', 'g1'))).status).toBe(200);
+    const res = await t.server.app.inject({
+      method: 'GET',
+      url: '/v1/models/fraud_gbm/compare?baseline_model=fraud&by=user&resamples=200',
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json() as CompareResponse;
+    expect(body).toMatchObject({ model: 'fraud_gbm', paired: true, shared_ids: 800, verdict: 'better' });
+    expect(body.baseline).toMatchObject({ model: 'fraud', version: null, labelled: 800 });
+    expect(body.candidate).toMatchObject({ model: 'fraud_gbm', version: null, labelled: 800 });
+    expect(body.segments.find((s) => s.value === 'new')?.verdict).toBe('worse');
+    const bad = await t.server.app.inject({
+      method: 'GET',
+      url: '/v1/models/fraud_gbm/compare?baseline_model=nope',
+    });
+    expect(bad.statusCode).toBe(404);
+    expect(bad.json().error.message).toMatch(/^baseline_model: model "nope" not found/);
+  });
+
+  // Done-when 2 at the API: a candidate better overall by a known amount but worse in one feature
+  // bucket (age ≥ 64.5, the top quartile of age ~ U[18, 80)); and one case with no difference.
+  it('finds a candidate better overall by a known amount and worse in one feature bucket (BH); no verdict without a difference', async () => {
+    const Phi = (x: number) => {
+      // Φ by the complementary error function (Abramowitz–Stegun 7.1.26 is too coarse: use a series).
+      let sum = x;
+      let term = x;
+      for (let k = 1; k < 200; k++) {
+        term *= (x * x) / (2 * k + 1);
+        sum += term;
+      }
+      return 0.5 + (sum * Math.exp(-(x * x) / 2)) / Math.sqrt(2 * Math.PI);
+    };
+    // Positives score a·1 + z, negatives a·(−1) + z: AUC = Σ_g Σ_h p_g p_h Φ((a_g + a_h)/√2).
+    const auc = (groups: Array<[number, number]>) =>
+      groups.reduce(
+        (t, [p, a]) => t + groups.reduce((u, [q, b]) => u + p * q * Phi((a + b) / Math.SQRT2), 0),
+        0,
+      );
+    const edge = 18 + 0.75 * 62;
+    const known =
+      auc([
+        [0.75, 1.8],
+        [0.25, 0.6],
+      ]) - auc([[1, 1]]);
+    const gen = (seed: number, n: number, gain: number, harm: number) => {
+      const u = mulberry32(seed);
+      const z = gaussian(u);
+      const out: { ref: unknown[]; cand: unknown[] } = { ref: [], cand: [] };
+      for (let i = 0; i < n; i++) {
+        const y = u() < 0.5 ? 1 : 0;
+        const age = Math.round((18 + 62 * u()) * 100) / 100;
+        const s = 2 * y - 1;
+        const a = age >= edge ? harm : gain;
+        const base = {
+          model: 'churn',
+          environment: 'production',
+          id: `r${i}`,
+          features: { age },
+          actual: { label: String(y) },
+        };
+        out.ref.push({ ...base, version: 'v1', prediction: { score: Number(sigmoid(s + z()).toFixed(5)) } });
+        out.cand.push({
+          ...base,
+          version: 'v2',
+          prediction: { score: Number(sigmoid(a * s + z()).toFixed(5)) },
+        });
+      }
+      return out;
+    };
+    await t.server.app.inject({
+      method: 'PUT',
+      url: '/v1/models/churn',
+      payload: { task: 'binary', positive_label: '1' },
+    });
+    const d = gen(5, 4000, 1.8, 0.6);
+    expect((await postNdjson(t.server.app, '/v1/records', [...d.ref, ...d.cand])).status).toBe(200);
+    const res = await t.server.app.inject({
+      method: 'GET',
+      url: '/v1/models/churn/compare?baseline=v1&candidate=v2&by=feature:age&buckets=4&metric=auc&resamples=200',
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json() as CompareResponse;
+    expect(body).toMatchObject({ paired: true, shared_ids: 4000, verdict: 'better', regression: true });
+    const m = body.metrics.find((x) => x.metric === 'auc')!;
+    // The interval covers the known difference.
+    expect(m.ci![0]).toBeLessThanOrEqual(known);
+    expect(m.ci![1]).toBeGreaterThanOrEqual(known);
+    expect(body.segments.map((x) => x.column)).toEqual(Array(4).fill('feature:age'));
+    const worse = body.segments.filter((x) => x.verdict === 'worse');
+    expect(worse.map((x) => x.value)).toHaveLength(1);
+    // The top bucket, cut at the baseline's 3rd quartile of age (near the harm's edge).
+    const lower = Number(/^\[([\d.]+), inf\)$/.exec(worse[0]!.value)?.[1]);
+    expect(Math.abs(lower - edge)).toBeLessThan(2);
+    expect(worse[0]!.flagged).toBe(true);
+    expect(worse[0]!.adjusted_p_value).toBeLessThan(0.05);
+    expect(body.segments.filter((x) => x.verdict === 'better')).toHaveLength(3);
+
+    // No difference: the same model on another sample.
+    const e = gen(6, 1500, 1, 1);
+    const same = [...e.ref, ...e.cand].map((r) => ({ ...(r as object), model: 'churn_null' }));
+    await t.server.app.inject({
+      method: 'PUT',
+      url: '/v1/models/churn_null',
+      payload: { task: 'binary', positive_label: '1' },
+    });
+    expect((await postNdjson(t.server.app, '/v1/records', same)).status).toBe(200);
+    const nul = (
+      await t.server.app.inject({
+        method: 'GET',
+        url: '/v1/models/churn_null/compare?baseline=v1&candidate=v2&by=feature:age&resamples=200',
+      })
+    ).json() as CompareResponse;
+    expect(nul.verdict).toBe('no_detectable_difference');
+    expect(nul.segments.filter((x) => x.verdict !== 'no_detectable_difference')).toEqual([]);
+    expect(nul.regression).toBe(false);
+  });
+
   it('unpaired when the versions scored different records, and says so; the same numbers as vigil evaluate without --id', async () => {
     const { ref, cand } = versions(11, 1500, 'c');
     await seed(ref, cand, 'production');

@@ -33,6 +33,7 @@ function CompareView({ data }: { data: CompareResponse }) {
   const primary = data.metrics.find((m) => m.metric === data.primary_metric);
   const v = VERDICT[data.verdict] ?? { text: data.verdict, tone: '' };
   const segments = byHarm(data.segments, primary?.higher_is_better ?? true);
+  const oneColumn = new Set(data.segments.map((s) => s.column)).size <= 1;
   return (
     <>
       <section class="kpis" aria-label="verdict">
@@ -67,8 +68,8 @@ function CompareView({ data }: { data: CompareResponse }) {
           <thead>
             <tr>
               <th>metric</th>
-              <th class="num">{data.baseline.version}</th>
-              <th class="num">{data.candidate.version}</th>
+              <th class="num">{sideName(data.baseline)}</th>
+              <th class="num">{sideName(data.candidate)}</th>
               <th class="num">difference [95% CI]</th>
               <th class="num">p-value</th>
               <th>test</th>
@@ -107,10 +108,10 @@ function CompareView({ data }: { data: CompareResponse }) {
             <table class="table" aria-label="segments">
               <thead>
                 <tr>
-                  <th>{data.by}</th>
+                  <th>{oneColumn ? data.by : 'segment'}</th>
                   <th class="num">records</th>
-                  <th class="num">{data.baseline.version}</th>
-                  <th class="num">{data.candidate.version}</th>
+                  <th class="num">{sideName(data.baseline)}</th>
+                  <th class="num">{sideName(data.candidate)}</th>
                   <th class="num">difference [95% CI]</th>
                   <th class="num">adjusted p</th>
                   <th>verdict</th>
@@ -118,8 +119,8 @@ function CompareView({ data }: { data: CompareResponse }) {
               </thead>
               <tbody>
                 {segments.map((s) => (
-                  <tr key={s.value} class={s.verdict === 'worse' ? 'flagged' : ''}>
-                    <td>{s.value}</td>
+                  <tr key={`${s.column}=${s.value}`} class={s.verdict === 'worse' ? 'flagged' : ''}>
+                    <td>{oneColumn ? s.value : `${s.column} = ${s.value}`}</td>
                     <td class="num">
                       {data.paired
                         ? fmtInt(s.n_reference)
@@ -143,6 +144,11 @@ function CompareView({ data }: { data: CompareResponse }) {
       )}
     </>
   );
+}
+
+/** sideName names a compared side: its version, or its model when it is another model. */
+function sideName(side: CompareResponse['baseline']): string {
+  return side.version ?? side.model;
 }
 
 /**

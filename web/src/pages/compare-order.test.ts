@@ -19,6 +19,7 @@ const seg = (
   adjusted_p_value: null,
   test: 'delong_paired',
   verdict,
+  flagged: verdict === 'worse',
 });
 
 describe('byHarm', () => {
