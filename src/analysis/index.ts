@@ -99,3 +99,16 @@ export {
   SEGMENT_BUCKETS,
 } from './segments-feature.js';
 export { assertTagExists, TAGS_LISTED } from './segments-tags.js';
+export {
+  checkExplainMetric,
+  EXPLAIN_LIMITS,
+  EXPLAIN_METRICS,
+  type ExplainContributor,
+  type ExplainDimension,
+  type ExplainFeatureAttribution,
+  type ExplainMetric,
+  type ExplainOptions,
+  type ExplainReport,
+  type ExplainSegment,
+  explainMetric,
+} from './explain.js';

@@ -30,6 +30,7 @@ import { projectOf } from './project.js';
 import { anomalyRoutes } from './routes/anomalies.js';
 import { authRoutes } from './routes/auth.js';
 import { compareRoutes } from './routes/compare.js';
+import { explainRoutes } from './routes/explain.js';
 import { driftRoutes } from './routes/drift.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { labsRoutes } from './routes/labs.js';
@@ -294,6 +295,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
   await app.register(driftRoutes, { store, entities });
   await app.register(segmentsRoutes, { store, entities });
   await app.register(compareRoutes, { store, entities });
+  await app.register(explainRoutes, { store, entities });
   await app.register(qualityRoutes, { store, entities });
   await app.register(monitorRoutes, { monitors, store, entities, audit: recordAudit, outbound });
   await app.register(labsRoutes, { store, entities, clock, logger, queue, outbound });

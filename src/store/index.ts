@@ -8,6 +8,7 @@ export { storeError } from './errors.js';
 export { type FileRows, type FileSelect, openFileRows } from './files/index.js';
 export { type Migration, migrate, migrations } from './migrations.js';
 export * from './queries/compare.js';
+export * from './queries/explain.js';
 export {
   aggregateDriftParts,
   type CategoricalAggregate,

@@ -20,10 +20,8 @@ export interface DimensionResult {
    */
   readonly explainedShare: number;
   /**
-   * score orders dimensions: how far the dimension's best segment's contribution, less its
-   * interval half-width, exceeds what the segment would carry if the change were spread over
-   * the segments in proportion to their size, as a share of |change| (0 when noise or size
-   * explains it). A dimension whose segments all moved alike scores 0.
+   * score orders dimensions: the best rankKey of its segments over |change| (in [0, 1]): 0 when
+   * noise, or the segments' sizes, explain the change (every segment moved alike).
    */
   readonly score: number;
   /** Cramér's V of segment × window over the metric's denominators: how much the mix moved. */
@@ -33,6 +31,8 @@ export interface DimensionResult {
 
 export interface RankedContribution extends SegmentContribution {
   readonly dimension: string;
+  /** rankKey: how strongly, beyond noise and beyond its size, the segment moved the metric. */
+  readonly key: number;
   /** Contribution over the change (signed: > 0 moved the metric the way it moved). */
   readonly shareOfChange: number | null;
   /** The interval excludes zero. */
@@ -65,9 +65,30 @@ export interface ExplainOptions {
  */
 export const DEFAULT_ALPHA = 0.02;
 
+/** halfWidth of a contribution's interval. */
+const halfWidth = (c: SegmentContribution): number => c.high - c.contribution;
+
 /** strength is the part of |contribution| beyond the interval's half-width (0 if it spans zero). */
 export const strength = (c: SegmentContribution): number =>
-  Math.max(0, Math.abs(c.contribution) - (c.high - c.contribution));
+  Math.max(0, Math.abs(c.contribution) - halfWidth(c));
+
+/**
+ * excess is what sets a segment apart: its mix effect plus the part of its rate effect beyond its
+ * size's share of the dimension's total rate effect R (rate_s − w̄_s·R). When the metric moved
+ * alike in every segment (every browser lost the same accuracy), each segment's contribution is
+ * large but its excess is 0: the dimension explains nothing.
+ */
+export function excess(c: SegmentContribution, totalRate: number): number {
+  return c.mix + c.rate - ((c.share.baseline + c.share.current) / 2) * totalRate;
+}
+
+/**
+ * rankKey orders contributors: the smaller of the contribution and its excess, each beyond the
+ * interval's half-width — a segment tops the list when it moved the metric, by more than noise,
+ * and by more than its size alone would.
+ */
+export const rankKey = (c: SegmentContribution, totalRate: number): number =>
+  Math.min(strength(c), Math.max(0, Math.abs(excess(c, totalRate)) - halfWidth(c)));
 
 /**
  * explainChange decomposes the change over every dimension and ranks segments across them.
@@ -94,16 +115,18 @@ export function explainChange(
     const abs = Math.abs(change);
     let explained = 0;
     let score = 0;
+    let totalRate = 0;
+    for (const s of dec.segments) totalRate += s.rate;
     for (const s of dec.segments) {
+      const key = rankKey(s, totalRate);
       if (abs > 0) {
         explained = Math.max(explained, (sign * s.contribution) / abs);
-        const proportional = ((s.share.baseline + s.share.current) / 2) * change;
-        const excess = sign * (s.contribution - proportional) - (s.high - s.contribution);
-        score = Math.max(score, excess / abs);
+        score = Math.max(score, key / abs);
       }
       ranked.push({
         ...s,
         dimension: d.dimension,
+        key,
         shareOfChange: abs > 0 ? s.contribution / change : null,
         significant: s.low > 0 || s.high < 0,
       });
@@ -119,7 +142,7 @@ export function explainChange(
     });
   }
   if (first === null) return null;
-  ranked.sort((a, b) => strength(b) - strength(a) || Math.abs(b.contribution) - Math.abs(a.contribution));
+  ranked.sort((a, b) => b.key - a.key || strength(b) - strength(a) || Math.abs(b.contribution) - Math.abs(a.contribution));
   results.sort((a, b) => b.score - a.score || b.explainedShare - a.explainedShare);
   return {
     kind,

@@ -22,7 +22,9 @@ export {
   type DimensionResult,
   type Explanation,
   type ExplainOptions,
+  excess,
   explainChange,
   type RankedContribution,
+  rankKey,
   strength,
 } from './explain.js';
