@@ -4,7 +4,7 @@
  * ones in quantile buckets of the baseline) into mix and rate effects (core/explain), ranked
  * across dimensions with simultaneous intervals; plus the features whose drift, weighted by their
  * importance to the model, explains a move of the predictions. Aggregates only: one query lists
- * the features, one per dimension gives every segment's sums in both windows.
+ * the features (one the tags), one gives every dimension's segment sums in both windows.
  */
 import {
   attributeDrift,
@@ -213,23 +213,24 @@ export async function explainMetric(
   const dims = await dimensionsOf(store, opts, buckets);
   const volume = metric === 'volume';
   const skipped: ExplainReport['skipped'] = [];
-  const rows = await Promise.all(
-    dims.map((d) =>
-      explainSegmentSums(store, {
-        project: opts.project,
-        model: opts.model,
-        task: ctx.task,
-        metric,
-        by: d.by,
-        baseline: opts.baseline,
-        current: opts.current,
-        positiveLabel: ctx.positiveLabel,
-        threshold: opts.threshold,
-        labelsAsOfMs: opts.labelsAsOfMs,
-        limit: 2 * EXPLAIN_LIMITS.segments + 1,
-      }),
-    ),
-  );
+  const all =
+    dims.length === 0
+      ? []
+      : await explainSegmentSums(store, {
+          project: opts.project,
+          model: opts.model,
+          task: ctx.task,
+          metric,
+          by: dims.map((d) => d.by),
+          baseline: opts.baseline,
+          current: opts.current,
+          positiveLabel: ctx.positiveLabel,
+          threshold: opts.threshold,
+          labelsAsOfMs: opts.labelsAsOfMs,
+          limit: 2 * EXPLAIN_LIMITS.segments + 1,
+        });
+  const rows = dims.map(() => [] as ExplainSegmentRow[]);
+  for (const r of all) rows[Number(r.d)]?.push(r);
   const inputs: DimensionInput[] = [];
   const kept: Array<{ dim: Dimension; rows: ExplainSegmentRow[] }> = [];
   dims.forEach((d, i) => {

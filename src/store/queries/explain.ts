@@ -42,19 +42,21 @@ export interface ExplainQuery {
   model: string;
   task: ExplainTask;
   metric: ExplainMetric;
-  by: SegmentBy;
+  /** The dimensions: every record counts once in each (as its segment of that dimension). */
+  by: readonly SegmentBy[];
   baseline: RecordWindow;
   current: RecordWindow;
   positiveLabel?: string | undefined;
   threshold?: number | undefined;
   /** Actuals that arrived after this time are ignored (alerts evaluated as of a time). */
   labelsAsOfMs?: number | undefined;
-  /** At most this many segment × window rows come back (the caller skips a dimension that hits it). */
+  /** At most this many segment × window rows per dimension come back (the caller skips a dimension that hits it). */
   limit: number;
 }
 
-/** ExplainSegmentRow: one segment (v) in one window (w: 0 baseline, 1 current). */
+/** ExplainSegmentRow: one segment (v) of dimension d (its index in `by`) in one window (w: 0 baseline, 1 current). */
 export interface ExplainSegmentRow {
+  d: number;
   w: number;
   v: string;
   /** Records. */
@@ -129,11 +131,15 @@ function scoreSql(task: ExplainTask): { has: Sql; p: Sql } {
 }
 
 /**
- * explainSegmentSums: per segment of `by` and per window, the records, the metric's units and
- * sums, and the score sums — one query over both windows.
+ * explainSegmentSums: per dimension, segment and window, the records, the metric's units and
+ * sums, and the score sums — one query over both windows and every dimension (each record is
+ * read once and counted in each dimension's segment; at most `limit` rows per dimension).
  */
 export function explainSegmentSums(store: Store, q: ExplainQuery): Promise<ExplainSegmentRow[]> {
-  const seg = segmentSql(q.by);
+  const seg = sql`[${joinSql(
+    q.by.map((by, i) => sql`tuple(toUInt16(${int(i)}), ${segmentSql(by)})`),
+    ', ',
+  )}]`;
   const labelled = EXPLAIN_LABELLED.has(q.metric);
   // A feature's segment is read FINAL whatever the window says (the join carries no features).
   const rows = (window: RecordWindow) =>
@@ -147,13 +153,14 @@ export function explainSegmentSums(store: Store, q: ExplainQuery): Promise<Expla
   const { e, y } = metricSql(q);
   const { has, p } = scoreSql(q.task);
   return store.query<ExplainSegmentRow>(
-    sql`SELECT w, v, count() AS c, countIf(e) AS n, sumIf(y, e) AS s, sumIf(y * y, e) AS q,
-            countIf(hp) AS pn, sumIf(p, hp) AS ps, sumIf(p * p, hp) AS pq
-     FROM (SELECT w, seg AS v, toUInt8(${e}) AS e, toFloat64(${y}) AS y, toUInt8(${has}) AS hp, toFloat64(${p}) AS p
-           FROM (SELECT toUInt8(0) AS w, * FROM (${rows(q.baseline)})
-                 UNION ALL
-                 SELECT toUInt8(1) AS w, * FROM (${rows(q.current)})))
-     GROUP BY w, v ORDER BY c DESC, v LIMIT ${int(q.limit)}`,
+    sql`SELECT d, w, v, count() AS c, sum(e) AS n, sumIf(y, e = 1) AS s, sumIf(y * y, e = 1) AS q,
+            sum(hp) AS pn, sumIf(p, hp = 1) AS ps, sumIf(p * p, hp = 1) AS pq
+     FROM (SELECT w, arrayJoin(seg) AS dv, dv.1 AS d, dv.2 AS v, e, y, hp, p
+           FROM (SELECT w, seg, toUInt8(${e}) AS e, toFloat64(${y}) AS y, toUInt8(${has}) AS hp, toFloat64(${p}) AS p
+                 FROM (SELECT toUInt8(0) AS w, * FROM (${rows(q.baseline)})
+                       UNION ALL
+                       SELECT toUInt8(1) AS w, * FROM (${rows(q.current)}))))
+     GROUP BY d, w, v ORDER BY d, c DESC, v LIMIT ${int(q.limit)} BY d`,
   );
 }
 
