@@ -35,7 +35,15 @@ export type { ExplainMetric } from '../store/index.js';
 
 /** EXPLAIN_METRICS: what each task can decompose (every one a mean of a per-unit value, or a count). */
 export const EXPLAIN_METRICS: Record<Task, readonly ExplainMetric[]> = {
-  binary: ['volume', 'prediction_rate', 'mean_score', 'accuracy', 'precision', 'recall', 'estimated_accuracy'],
+  binary: [
+    'volume',
+    'prediction_rate',
+    'mean_score',
+    'accuracy',
+    'precision',
+    'recall',
+    'estimated_accuracy',
+  ],
   multiclass: ['volume', 'accuracy'],
   regression: ['volume', 'mean_prediction', 'mae', 'mse', 'bias'],
   ranking: ['volume'],
@@ -149,7 +157,11 @@ async function dimensionsOf(store: Store, opts: ExplainOptions, buckets: number)
       continue;
     }
     const edges = [...new Set((f.e ?? []).map(Number))].filter(Number.isFinite).sort((a, b) => a - b);
-    out.push({ name, feature: f.k, by: { feature: f.k, type: 'numeric', edges, labels: bucketLabels(edges) } });
+    out.push({
+      name,
+      feature: f.k,
+      by: { feature: f.k, type: 'numeric', edges, labels: bucketLabels(edges) },
+    });
   }
   const wanted = opts.dimensions;
   if (!wanted) return out;
@@ -198,7 +210,8 @@ function declaredImportance(config: Record<string, unknown>): Map<string, number
   const raw = config['feature_importance'];
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return null;
   const out = new Map<string, number>();
-  for (const [k, v] of Object.entries(raw)) if (typeof v === 'number' && Number.isFinite(v) && v >= 0) out.set(k, v);
+  for (const [k, v] of Object.entries(raw))
+    if (typeof v === 'number' && Number.isFinite(v) && v >= 0) out.set(k, v);
   return out.size > 0 ? out : null;
 }
 
@@ -248,7 +261,8 @@ export async function explainMetric(
   const lc = len(opts.current);
   const baselineScale = volume && lb !== null && lc !== null && lb > 0 ? lc / lb : 1;
   const alpha = opts.alpha ?? DEFAULT_ALPHA;
-  const e = inputs.length > 0 ? explainChange(volume ? 'volume' : 'rate', inputs, { alpha, baselineScale }) : null;
+  const e =
+    inputs.length > 0 ? explainChange(volume ? 'volume' : 'rate', inputs, { alpha, baselineScale }) : null;
   const features = opts.attribution === false ? [] : attribution(kept, ctx);
   if (e === null)
     return {

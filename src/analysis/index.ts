@@ -49,6 +49,19 @@ export {
   severityOf,
   TooManyBuckets,
 } from './drift-over-time.js';
+export {
+  checkExplainMetric,
+  EXPLAIN_LIMITS,
+  EXPLAIN_METRICS,
+  type ExplainContributor,
+  type ExplainDimension,
+  type ExplainFeatureAttribution,
+  type ExplainMetric,
+  type ExplainOptions,
+  type ExplainReport,
+  type ExplainSegment,
+  explainMetric,
+} from './explain.js';
 export { aggregateFileDrift, type DriftFile, type InfiniteCount } from './file-drift-aggregates.js';
 export { type ModelContext, modelContext } from './model-context.js';
 export { assertModelExists } from './model-exists.js';
@@ -99,16 +112,3 @@ export {
   SEGMENT_BUCKETS,
 } from './segments-feature.js';
 export { assertTagExists, TAGS_LISTED } from './segments-tags.js';
-export {
-  checkExplainMetric,
-  EXPLAIN_LIMITS,
-  EXPLAIN_METRICS,
-  type ExplainContributor,
-  type ExplainDimension,
-  type ExplainFeatureAttribution,
-  type ExplainMetric,
-  type ExplainOptions,
-  type ExplainReport,
-  type ExplainSegment,
-  explainMetric,
-} from './explain.js';

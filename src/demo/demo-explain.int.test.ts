@@ -1,12 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { genericPayload, type Notification, slackPayload } from '../monitor/webhook.js';
-import { buildServer, type VigilServer } from '../server/index.js';
 import type { Alert, AlertDetail } from '../server/api-types.js';
+import { buildServer, type VigilServer } from '../server/index.js';
 import { systemClock } from '../shared/index.js';
 import { Entities, type Store } from '../store/index.js';
-import { cleanupTestDataDir, dropTestStore, openTestStore, testEngine } from '../store/test-support/test-store.js';
-import { seedDemo } from './demo-workspace.js';
+import {
+  cleanupTestDataDir,
+  dropTestStore,
+  openTestStore,
+  testEngine,
+} from '../store/test-support/test-store.js';
 import { seedDemoMonitors } from './demo-monitors.js';
+import { seedDemo } from './demo-workspace.js';
 
 // The demo's fraud alerts say why they opened: their top contributors in the API's alert detail,
 // and in the webhook and Slack payloads built from the alert.
@@ -34,12 +39,19 @@ describe(`the demo's fraud alerts are explained (${testEngine})`, () => {
       alerts: Alert[];
     };
     const alert = list.alerts.find((a) => a.monitor === 'fraud accuracy (realised)' && a.explanation);
-    expect(alert, JSON.stringify(list.alerts.map((a) => [a.monitor, a.state, !!a.explanation]))).toBeDefined();
-    const detail = (await server.app.inject({ method: 'GET', url: `/v1/alerts/${alert!.id}` })).json() as AlertDetail;
+    expect(
+      alert,
+      JSON.stringify(list.alerts.map((a) => [a.monitor, a.state, !!a.explanation])),
+    ).toBeDefined();
+    const detail = (
+      await server.app.inject({ method: 'GET', url: `/v1/alerts/${alert!.id}` })
+    ).json() as AlertDetail;
     const e = detail.explanation!;
     expect(e.metric).toBe('accuracy');
     expect(e.top.length).toBe(3);
-    console.log('demo fraud alert explained:', JSON.stringify(e.top.map((c) => [c.dimension, c.segment, c.contribution])));
+    process.stdout.write(
+      `demo fraud alert explained: ${JSON.stringify(e.top.map((c) => [c.dimension, c.segment, c.contribution]))}\n`,
+    );
     // Accuracy fell, and the leading segment pulled it down, beyond its interval.
     expect(e.change!).toBeLessThan(0);
     expect(e.top[0]!.contribution).toBeLessThan(0);
@@ -73,7 +85,7 @@ describe(`the demo's fraud alerts are explained (${testEngine})`, () => {
       const res = await server.app.inject({ method: 'GET', url });
       const ms = performance.now() - t0;
       expect(res.statusCode, res.body).toBe(200);
-      console.log(`explain ${metric} on the demo: ${ms.toFixed(0)} ms`);
+      process.stdout.write(`explain ${metric} on the demo: ${ms.toFixed(0)} ms\n`);
     }
   });
 });

@@ -36,7 +36,7 @@ export interface AlertExplanation {
 }
 
 /** explainedMetricOf: what an alert of `m` decomposes for a model of `task`, or null (latency, quality). */
-export function explainedMetricOf(m: Monitor, task: string): ExplainMetric | null {
+export function explainedMetricOf(m: Pick<Monitor, 'kind' | 'metric'>, task: string): ExplainMetric | null {
   const score = task === 'binary' ? 'mean_score' : task === 'regression' ? 'mean_prediction' : null;
   switch (m.kind) {
     case 'volume':
@@ -76,7 +76,9 @@ export async function explainAlert(
   if (metric === null) return null;
   const current = currentWindow(m, t, windowMs);
   const baseline =
-    metric === 'volume' ? { ...current, fromMs: t - 2 * windowMs, toMs: t - windowMs } : baselineWindow(m, t, windowMs);
+    metric === 'volume'
+      ? { ...current, fromMs: t - 2 * windowMs, toMs: t - windowMs }
+      : baselineWindow(m, t, windowMs);
   const r = await explainMetric(ctx.store, ctx.model, {
     project: ctx.project,
     model: m.model,
@@ -114,7 +116,8 @@ export async function explainAlert(
 export function explanationLines(e: AlertExplanation): string[] {
   const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Number(x.toPrecision(3)).toString());
   const lines = e.top.map((c) => {
-    const share = c.share_of_change === null ? '' : ` (${Math.round(c.share_of_change * 100)}% of the change)`;
+    const share =
+      c.share_of_change === null ? '' : ` (${Math.round(c.share_of_change * 100)}% of the change)`;
     return `${c.dimension}=${c.segment}: ${c.contribution >= 0 ? '+' : ''}${fmt(c.contribution)}${share}; mix ${fmt(c.mix)}, rate ${fmt(c.rate)}`;
   });
   if (e.features.length > 0)

@@ -8,6 +8,7 @@ import { type BreachThreshold, breachForecast, type HoltParams } from '../core/f
 import { detect } from '../core/timeseries/index.js';
 import { errorMessage } from '../shared/index.js';
 import type { Entities, Store } from '../store/index.js';
+import { type AlertExplanation, explainAlert } from './alert-explanation.js';
 import {
   type AlertEvent,
   type AlertPolicy,
@@ -16,7 +17,6 @@ import {
   INITIAL_STATE,
   type MonitorState,
 } from './alert-state.js';
-import { type AlertExplanation, explainAlert } from './alert-explanation.js';
 import { type EstimatedMetricName, EstimatedSeries } from './estimated-series.js';
 import { durationsOf, type Monitor } from './monitor-spec.js';
 import {
@@ -332,7 +332,9 @@ export class MonitorEvaluator {
       ).catch(() => []);
     }
     const explanation = opening
-      ? await explainAlert({ ...this.#ctx, model: this.#model }, this.#monitor, t, this.#windowMs).catch(() => null)
+      ? await explainAlert({ ...this.#ctx, model: this.#model }, this.#monitor, t, this.#windowMs).catch(
+          () => null,
+        )
       : null;
     return {
       runtime: { lifecycle, history, params, evaluations: runtime.evaluations + 1 },

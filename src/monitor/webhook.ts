@@ -195,7 +195,9 @@ export function slackPayload(n: Notification): { text: string; blocks: unknown[]
   if (n.explanation && (n.explanation.top.length > 0 || n.explanation.features.length > 0)) {
     const e = n.explanation;
     const head = `*Why it moved* (${slackEscape(e.metric)} ${e.before === null ? '—' : Number(e.before.toPrecision(4))} → ${e.after === null ? '—' : Number(e.after.toPrecision(4))})`;
-    const lines = explanationLines(e).map((l) => `• ${slackEscape(l)}`).join('\n');
+    const lines = explanationLines(e)
+      .map((l) => `• ${slackEscape(l)}`)
+      .join('\n');
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `${head}\n${lines}` } });
   }
   const context = [{ type: 'mrkdwn', text: `${iso(n.time)} · id ${slackEscape(n.id)}` }];

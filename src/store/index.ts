@@ -8,7 +8,6 @@ export { storeError } from './errors.js';
 export { type FileRows, type FileSelect, openFileRows } from './files/index.js';
 export { type Migration, migrate, migrations } from './migrations.js';
 export * from './queries/compare.js';
-export * from './queries/explain.js';
 export {
   aggregateDriftParts,
   type CategoricalAggregate,
@@ -32,6 +31,7 @@ export {
   type DriftRowSet,
   type DriftWindows,
 } from './queries/drift-rows.js';
+export * from './queries/explain.js';
 export * from './queries/file-drift.js';
 export { actualLabelCounts, insertFileRecords, useMemoryRecords } from './queries/file-import.js';
 export {

@@ -87,16 +87,14 @@ const total = (segments: readonly SegmentSums[], side: 'baseline' | 'current') =
  * influenceVariance is Var(b − M̄·a + κ·y) per unit of one window, where a = 1[unit in s],
  * b = a·y: the delta-method variance of one window's part of a segment's contribution.
  */
-function influenceVariance(
-  seg: WindowSums,
-  all: WindowSums,
-  mBar: number,
-  kappa: number,
-): number {
+function influenceVariance(seg: WindowSums, all: WindowSums, mBar: number, kappa: number): number {
   if (all.n <= 0) return 0;
   const k1 = 1 + kappa;
   const second =
-    (k1 * k1 * seg.sumSq - 2 * k1 * mBar * seg.sum + mBar * mBar * seg.n + kappa * kappa * (all.sumSq - seg.sumSq)) /
+    (k1 * k1 * seg.sumSq -
+      2 * k1 * mBar * seg.sum +
+      mBar * mBar * seg.n +
+      kappa * kappa * (all.sumSq - seg.sumSq)) /
     all.n;
   const mean = (seg.sum - mBar * seg.n + kappa * all.sum) / all.n;
   return Math.max(0, second - mean * mean);
@@ -141,8 +139,7 @@ export function decompose(
     const rate = ((wA + wB) / 2) * (rB - rA);
     const contribution = mix + rate;
     const k = (wB - wA) / 2;
-    const variance =
-      influenceVariance(b, B, mBar, -k) / B.n + influenceVariance(a, A, mBar, k) / A.n;
+    const variance = influenceVariance(b, B, mBar, -k) / B.n + influenceVariance(a, A, mBar, k) / A.n;
     const se = Math.sqrt(variance);
     out.push({
       segment: s.segment,

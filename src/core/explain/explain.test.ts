@@ -97,8 +97,16 @@ function window(rand: () => number, n: number): { region: SegmentSums[]; amount:
     out.amount[b]!.sum += correct;
   }
   return {
-    region: out.region.map((s) => ({ segment: s.segment, baseline: { n: s.n, sum: s.sum, sumSq: s.sum }, current: { n: 0, sum: 0, sumSq: 0 } })),
-    amount: out.amount.map((s) => ({ segment: s.segment, baseline: { n: s.n, sum: s.sum, sumSq: s.sum }, current: { n: 0, sum: 0, sumSq: 0 } })),
+    region: out.region.map((s) => ({
+      segment: s.segment,
+      baseline: { n: s.n, sum: s.sum, sumSq: s.sum },
+      current: { n: 0, sum: 0, sumSq: 0 },
+    })),
+    amount: out.amount.map((s) => ({
+      segment: s.segment,
+      baseline: { n: s.n, sum: s.sum, sumSq: s.sum },
+      current: { n: 0, sum: 0, sumSq: 0 },
+    })),
   };
 }
 
@@ -198,8 +206,18 @@ describe('explainChange', () => {
 
 describe('drift attribution', () => {
   it('η is 1 when the segments determine the score and 0 when they say nothing', () => {
-    expect(correlationRatio([{ n: 2, sum: 0, sumSq: 0 }, { n: 2, sum: 2, sumSq: 2 }])).toBeCloseTo(1, 12);
-    expect(correlationRatio([{ n: 2, sum: 1, sumSq: 1 }, { n: 2, sum: 1, sumSq: 1 }])).toBe(0);
+    expect(
+      correlationRatio([
+        { n: 2, sum: 0, sumSq: 0 },
+        { n: 2, sum: 2, sumSq: 2 },
+      ]),
+    ).toBeCloseTo(1, 12);
+    expect(
+      correlationRatio([
+        { n: 2, sum: 1, sumSq: 1 },
+        { n: 2, sum: 1, sumSq: 1 },
+      ]),
+    ).toBe(0);
   });
 
   it('ranks first the shifted feature the model depends on, not the shifted one it ignores', () => {
@@ -210,9 +228,15 @@ describe('drift attribution', () => {
     const features = ['used', 'ignored', 'steady'] as const;
     const counts = (shift: Record<string, number>, n: number, keepScores: boolean) => {
       const c = Object.fromEntries(features.map((f) => [f, [0, 0, 0, 0, 0]]));
-      const s = Object.fromEntries(features.map((f) => [f, [0, 1, 2, 3, 4].map(() => ({ n: 0, sum: 0, sumSq: 0 }))]));
+      const s = Object.fromEntries(
+        features.map((f) => [f, [0, 1, 2, 3, 4].map(() => ({ n: 0, sum: 0, sumSq: 0 }))]),
+      );
       for (let i = 0; i < n; i++) {
-        const x = { used: normal() + shift['used']!, ignored: normal() + shift['ignored']!, steady: normal() };
+        const x = {
+          used: normal() + shift['used']!,
+          ignored: normal() + shift['ignored']!,
+          steady: normal(),
+        };
         const score = 1 / (1 + Math.exp(-(2 * x.used + 1.5 * x.steady)));
         for (const f of features) {
           const b = bucket(x[f]);
@@ -238,7 +262,9 @@ describe('drift attribution', () => {
     );
     expect(ranked[0]!.feature).toBe('used');
     // The ignored feature drifted most, yet explains little.
-    expect(segmentDrift(base.c['ignored']!, cur.c['ignored']!)).toBeGreaterThan(segmentDrift(base.c['used']!, cur.c['used']!));
+    expect(segmentDrift(base.c['ignored']!, cur.c['ignored']!)).toBeGreaterThan(
+      segmentDrift(base.c['used']!, cur.c['used']!),
+    );
     expect(ranked.find((r) => r.feature === 'ignored')!.share).toBeLessThan(0.1);
   });
 

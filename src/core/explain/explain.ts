@@ -5,7 +5,13 @@
  */
 import { cramersV } from '../stats/index.js';
 import { normalQuantile } from '../timeseries/index.js';
-import { type ExplainKind, type Decomposition, decompose, type SegmentContribution, type SegmentSums } from './decompose.js';
+import {
+  type Decomposition,
+  decompose,
+  type ExplainKind,
+  type SegmentContribution,
+  type SegmentSums,
+} from './decompose.js';
 
 export interface DimensionInput {
   readonly dimension: string;
@@ -142,7 +148,10 @@ export function explainChange(
     });
   }
   if (first === null) return null;
-  ranked.sort((a, b) => b.key - a.key || strength(b) - strength(a) || Math.abs(b.contribution) - Math.abs(a.contribution));
+  ranked.sort(
+    (a, b) =>
+      b.key - a.key || strength(b) - strength(a) || Math.abs(b.contribution) - Math.abs(a.contribution),
+  );
   results.sort((a, b) => b.score - a.score || b.explainedShare - a.explainedShare);
   return {
     kind,

@@ -8,10 +8,10 @@ export {
   segmentDrift,
 } from './attribution.js';
 export {
-  type ExplainKind,
   type DecomposeOptions,
   type Decomposition,
   decompose,
+  type ExplainKind,
   type SegmentContribution,
   type SegmentSums,
   type WindowSums,
@@ -20,8 +20,8 @@ export {
   DEFAULT_ALPHA,
   type DimensionInput,
   type DimensionResult,
-  type Explanation,
   type ExplainOptions,
+  type Explanation,
   excess,
   explainChange,
   type RankedContribution,

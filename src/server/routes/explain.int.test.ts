@@ -47,11 +47,16 @@ function dataset() {
 describe(`GET /v1/models/{model}/explain (${testEngine})`, () => {
   const t = useTestServer();
   const window = `from=${new Date(T0 + DAY).toISOString()}&to=${new Date(T0 + 2 * DAY).toISOString()}`;
-  const get = async (query: string) => t.server.app.inject({ method: 'GET', url: `/v1/models/m/explain?${query}` });
+  const get = async (query: string) =>
+    t.server.app.inject({ method: 'GET', url: `/v1/models/m/explain?${query}` });
   // Each test has a store of its own (useTestServer).
   const seed = async () => {
     await postNdjson(t.server.app, '/v1/records', dataset());
-    await t.server.app.inject({ method: 'PUT', url: '/v1/models/m', payload: { task: 'binary', positive_label: 'yes' } });
+    await t.server.app.inject({
+      method: 'PUT',
+      url: '/v1/models/m',
+      payload: { task: 'binary', positive_label: 'yes' },
+    });
   };
 
   it('names the segment whose rate dropped and the one whose share grew, and their parts sum to the change', async () => {
@@ -113,7 +118,9 @@ describe(`GET /v1/models/{model}/explain (${testEngine})`, () => {
     expect(unknown.json().error.code).toBe('unknown_parameter');
     const metric = await get(`metric=mae&${window}`);
     expect(metric.statusCode).toBe(400);
-    expect(metric.json().error.message).toMatch(/metric: "mae" cannot be explained for a binary model; allowed: volume/);
+    expect(metric.json().error.message).toMatch(
+      /metric: "mae" cannot be explained for a binary model; allowed: volume/,
+    );
     const dim = await get(`metric=accuracy&by=regoin&${window}`);
     expect(dim.statusCode).toBe(400);
     expect(dim.json().error.message).toMatch(/by: "regoin"/);

@@ -37,7 +37,8 @@ const windowJson = (w: Window) => ({
  * length just before `from`; the others are read as for drift.
  */
 function explainBaseline(q: ExplainQuery, current: Window): Window {
-  const mode = q.baseline ?? (current.fromMs !== undefined && current.toMs !== undefined ? 'previous' : 'training');
+  const mode =
+    q.baseline ?? (current.fromMs !== undefined && current.toMs !== undefined ? 'previous' : 'training');
   if (mode !== 'previous') return baselineWindow({ ...q, baseline: mode }, current);
   if (current.fromMs === undefined || current.toMs === undefined)
     throw new VigilError('invalid_request', 'baseline: previous needs from and to (the window before them)', {
@@ -73,7 +74,8 @@ export async function explainRoutes(
             baseline: {
               type: 'string',
               enum: ['previous', 'training', 'validation', 'window'],
-              description: 'default: previous (the window of the same length before from) when from and to are given, else training',
+              description:
+                'default: previous (the window of the same length before from) when from and to are given, else training',
             },
             baseline_from: { type: 'string', maxLength: 64 },
             baseline_to: { type: 'string', maxLength: 64 },
@@ -82,7 +84,8 @@ export async function explainRoutes(
               type: 'string',
               minLength: 1,
               maxLength: 2048,
-              description: 'comma-separated dimensions (tag names, feature:NAME); default every tag and feature',
+              description:
+                'comma-separated dimensions (tag names, feature:NAME); default every tag and feature',
             },
             buckets: { type: 'integer', minimum: SEGMENT_BUCKETS.min, maximum: SEGMENT_BUCKETS.max },
             alpha: { type: 'number', exclusiveMinimum: 0, maximum: 0.5 },
@@ -107,9 +110,21 @@ export async function explainRoutes(
         buckets: q.buckets,
         alpha: q.alpha,
         threshold: q.threshold,
-        dimensions: q.by === undefined ? undefined : q.by.split(',').map((s) => s.trim()).filter((s) => s !== ''),
+        dimensions:
+          q.by === undefined
+            ? undefined
+            : q.by
+                .split(',')
+                .map((s) => s.trim())
+                .filter((s) => s !== ''),
       });
-      return { model, task: ctx.task, baseline: windowJson(baseline), current: windowJson(current), ...report };
+      return {
+        model,
+        task: ctx.task,
+        baseline: windowJson(baseline),
+        current: windowJson(current),
+        ...report,
+      };
     },
   );
 }

@@ -125,7 +125,10 @@ function metricSql(q: ExplainQuery): { e: Sql; y: Sql } {
 function scoreSql(task: ExplainTask): { has: Sql; p: Sql } {
   if (task === 'regression') return { has: sql`isNotNull(pred_value)`, p: sql`ifNull(pred_value, 0)` };
   if (task === 'multiclass')
-    return { has: sql`notEmpty(pred_class_scores)`, p: sql`if(notEmpty(pred_class_scores), arrayReduce('max', pred_class_scores), 0)` };
+    return {
+      has: sql`notEmpty(pred_class_scores)`,
+      p: sql`if(notEmpty(pred_class_scores), arrayReduce('max', pred_class_scores), 0)`,
+    };
   if (task === 'binary') return { has: sql`isNotNull(pred_score)`, p: sql`ifNull(pred_score, 0)` };
   return { has: sql`0`, p: sql`0` };
 }
@@ -146,7 +149,12 @@ export function explainSegmentSums(store: Store, q: ExplainQuery): Promise<Expla
     labelled
       ? joinedRows(
           store,
-          { project: q.project, model: q.model, window: { ...window, final: true }, labelsAsOfMs: q.labelsAsOfMs },
+          {
+            project: q.project,
+            model: q.model,
+            window: { ...window, final: true },
+            labelsAsOfMs: q.labelsAsOfMs,
+          },
           seg,
         )
       : unlabelledRows(store, q.project, q.model, window, seg);

@@ -7,7 +7,15 @@ import { setParams } from '../../lib/router.js';
 
 /** What each task can explain (the server's EXPLAIN_METRICS; the server refuses anything else). */
 const METRICS: Record<string, readonly string[]> = {
-  binary: ['prediction_rate', 'mean_score', 'estimated_accuracy', 'accuracy', 'precision', 'recall', 'volume'],
+  binary: [
+    'prediction_rate',
+    'mean_score',
+    'estimated_accuracy',
+    'accuracy',
+    'precision',
+    'recall',
+    'volume',
+  ],
   multiclass: ['accuracy', 'volume'],
   regression: ['mae', 'mse', 'bias', 'mean_prediction', 'volume'],
   ranking: ['volume'],
