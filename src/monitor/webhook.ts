@@ -144,7 +144,7 @@ export function genericPayload(n: Notification): Record<string, unknown> {
     time: iso(n.time),
     opened: iso(n.opened),
     contributors: n.contributors ?? [],
-    explanation: n.explanation ?? null,
+    ...(n.explanation ? { explanation: n.explanation } : {}),
     link: n.link ?? null,
   };
 }
