@@ -21,8 +21,8 @@
  * Intervals: delta method. A segment's contribution is a smooth function of the per-unit means
  * of (1[s], 1[s]·y, y) in each window; its standard error comes from the variance of the influence
  * of one unit (from n, Σy and Σy² per segment), windows independent. Counts are Poisson for
- * volume. The half-width uses z = Φ⁻¹(1 − α/(2K)) over all K segments of an explanation
- * (Bonferroni), so "no segment's interval excludes zero" holds with probability ≥ 1 − α when
+ * volume (with a continuity correction of half a record per window). The half-width uses
+ * z = Φ⁻¹(1 − α/(2K)) over all K segments of an explanation (Bonferroni), so "no segment's interval excludes zero" holds with probability ≥ 1 − α when
  * nothing changed, and a small noisy segment does not look like a cause.
  */
 
@@ -180,6 +180,9 @@ function decomposeVolume(
     const rate = NA > 0 && NB > 0 ? dN * ((wA + wB) / 2) : b - a;
     const contribution = mix + rate;
     const se = Math.sqrt(s.current.n + scale * scale * s.baseline.n);
+    // Counts are whole: a continuity correction of half a record on each side keeps the normal
+    // interval from claiming small segments (a few records) moved.
+    const half = z * se + 0.5 * (1 + scale);
     out.push({
       segment: s.segment,
       share: { baseline: wA, current: wB },
@@ -189,8 +192,8 @@ function decomposeVolume(
       rate,
       contribution,
       se,
-      low: contribution - z * se,
-      high: contribution + z * se,
+      low: contribution - half,
+      high: contribution + half,
     });
   }
   return { before: NA, after: NB, change: dN, segments: out };
