@@ -53,6 +53,19 @@ export {
   severityOf,
   TooManyBuckets,
 } from './drift-over-time.js';
+export {
+  checkExplainMetric,
+  EXPLAIN_LIMITS,
+  EXPLAIN_METRICS,
+  type ExplainContributor,
+  type ExplainDimension,
+  type ExplainFeatureAttribution,
+  type ExplainMetric,
+  type ExplainOptions,
+  type ExplainReport,
+  type ExplainSegment,
+  explainMetric,
+} from './explain.js';
 export { aggregateFileDrift, type DriftFile, type InfiniteCount } from './file-drift-aggregates.js';
 export { type ModelContext, modelContext } from './model-context.js';
 export { assertModelExists } from './model-exists.js';

@@ -7,6 +7,7 @@ import {
   selectAlertBody,
   selectAlertEvents,
 } from '../store/index.js';
+import type { AlertExplanation } from './alert-explanation.js';
 import type { AlertEvent } from './alert-state.js';
 import type { Monitor } from './monitor-spec.js';
 import type { Contributor } from './readings.js';
@@ -30,6 +31,8 @@ export interface AlertRecord {
   predicted_breach: string | null;
   reason: string;
   contributors: Contributor[];
+  /** Why it moved (computed when the episode opened): top segments and features; null if not explained. */
+  explanation?: AlertExplanation | null;
   acknowledged: boolean;
   acknowledged_at: string | null;
   muted_until: string | null;
@@ -110,6 +113,7 @@ export class AlertLog {
     events: readonly AlertEvent[],
     contributors: readonly Contributor[],
     now: number,
+    explanation: AlertExplanation | null = null,
   ): Promise<Array<{ event: AlertEvent; alert: AlertRecord | null }>> {
     if (events.length === 0) return [];
     const out: Array<{ event: AlertEvent; alert: AlertRecord | null }> = [];
@@ -136,6 +140,7 @@ export class AlertLog {
           predicted_breach: iso(e.predicted_breach) ?? before?.predicted_breach ?? null,
           reason: e.reason,
           contributors: contributors.length > 0 ? [...contributors] : (before?.contributors ?? []),
+          explanation: explanation ?? before?.explanation ?? null,
           acknowledged: before?.acknowledged ?? false,
           acknowledged_at: before?.acknowledged_at ?? null,
           muted_until: before?.muted_until ?? null,

@@ -2,6 +2,7 @@
 // schedule, replays over the past, alerts and their webhook notifications. The server's routes,
 // the CLI (`vigil monitor`, `vigil serve`) and the demo use these; everything else in this
 // folder is internal.
+export type { AlertContributor, AlertExplanation } from './alert-explanation.js';
 export { type AlertRecord, alertIdOf, type StoredEvent } from './alert-log.js';
 export type { MonitorStatus } from './alert-state.js';
 export { parseDuration } from './duration.js';

@@ -8,6 +8,7 @@ import { type BreachThreshold, breachForecast, type HoltParams } from '../core/f
 import { detect } from '../core/timeseries/index.js';
 import { errorMessage } from '../shared/index.js';
 import type { Entities, Store } from '../store/index.js';
+import { type AlertExplanation, explainAlert } from './alert-explanation.js';
 import {
   type AlertEvent,
   type AlertPolicy,
@@ -51,6 +52,8 @@ export interface StepResult {
   readonly value: number | null;
   readonly threshold: BreachThreshold | null;
   readonly contributors: readonly Contributor[];
+  /** Why it moved: the top segments and features, computed when an episode opens. */
+  readonly explanation: AlertExplanation | null;
 }
 
 /**
@@ -290,6 +293,7 @@ export class MonitorEvaluator {
         value: null,
         threshold: null,
         contributors: [],
+        explanation: null,
       };
     }
     const threshold = this.#threshold(reading.value, t, runtime.history);
@@ -327,12 +331,18 @@ export class MonitorEvaluator {
         this.#windowMs,
       ).catch(() => []);
     }
+    const explanation = opening
+      ? await explainAlert({ ...this.#ctx, model: this.#model }, this.#monitor, t, this.#windowMs).catch(
+          () => null,
+        )
+      : null;
     return {
       runtime: { lifecycle, history, params, evaluations: runtime.evaluations + 1 },
       events,
       value: reading.value,
       threshold,
       contributors,
+      explanation,
     };
   }
 }

@@ -14,6 +14,7 @@ import {
   selectEntitiesOfKind,
   selectModelHasRecords,
 } from '../store/index.js';
+import type { AlertExplanation } from './alert-explanation.js';
 import { AlertLog, type AlertRecord } from './alert-log.js';
 import { acknowledge, evaluate, mute, resolveManually } from './alert-state.js';
 import {
@@ -318,7 +319,7 @@ export class MonitorService {
         rt = step.runtime;
         // Catching up is history: only the evaluation at `t` may notify.
         const events = at === t ? step.events : step.events.map((e) => ({ ...e, notify: false }));
-        await this.#publish(project, monitor, events, step.contributors);
+        await this.#publish(project, monitor, events, step.contributors, step.explanation);
       }
       if (gone()) return;
       await this.#entities.put(project, STATE, monitor.id, rt);
@@ -411,8 +412,16 @@ export class MonitorService {
     monitor: Monitor,
     events: Parameters<AlertLog['record']>[2],
     contributors: Parameters<AlertLog['record']>[3],
+    explanation: AlertExplanation | null = null,
   ): Promise<void> {
-    const recorded = await this.alerts.record(project, monitor, events, contributors, this.#clock.nowMs());
+    const recorded = await this.alerts.record(
+      project,
+      monitor,
+      events,
+      contributors,
+      this.#clock.nowMs(),
+      explanation,
+    );
     for (const { event, alert } of recorded) {
       if (!event.notify) continue;
       for (const target of monitor.notify) {
@@ -435,6 +444,7 @@ export class MonitorService {
             time: event.time,
             opened: event.opened,
             contributors: alert?.contributors ?? contributors,
+            explanation: alert?.explanation ?? explanation,
             ...(this.#publicUrl && alert ? { link: `${this.#publicUrl}/#/alerts/${alert.id}` } : {}),
           },
         );

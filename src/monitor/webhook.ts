@@ -28,6 +28,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { OutboundGuard, OutboundRefused, outboundFetch } from '../shared/index.js';
+import { type AlertExplanation, explanationLines } from './alert-explanation.js';
 
 /** PayloadFormat picks the body shape a receiver gets. */
 export type PayloadFormat = 'json' | 'slack';
@@ -57,6 +58,8 @@ export interface Notification {
   readonly time: number;
   readonly opened?: number | null;
   readonly contributors?: readonly { readonly feature: string; readonly value: number }[];
+  /** Why it moved: the top segments (and features) behind the change, when the alert opened. */
+  readonly explanation?: AlertExplanation | null;
   /** Link to the alert in the dashboard. */
   readonly link?: string;
 }
@@ -141,6 +144,7 @@ export function genericPayload(n: Notification): Record<string, unknown> {
     time: iso(n.time),
     opened: iso(n.opened),
     contributors: n.contributors ?? [],
+    ...(n.explanation ? { explanation: n.explanation } : {}),
     link: n.link ?? null,
   };
 }
@@ -187,6 +191,14 @@ export function slackPayload(n: Notification): { text: string; blocks: unknown[]
   if (n.contributors && n.contributors.length > 0) {
     const lines = n.contributors.map((c) => `• ${slackEscape(c.feature)}: ${c.value}`).join('\n');
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Contributors*\n${lines}` } });
+  }
+  if (n.explanation && (n.explanation.top.length > 0 || n.explanation.features.length > 0)) {
+    const e = n.explanation;
+    const head = `*Why it moved* (${slackEscape(e.metric)} ${e.before === null ? '—' : Number(e.before.toPrecision(4))} → ${e.after === null ? '—' : Number(e.after.toPrecision(4))})`;
+    const lines = explanationLines(e)
+      .map((l) => `• ${slackEscape(l)}`)
+      .join('\n');
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `${head}\n${lines}` } });
   }
   const context = [{ type: 'mrkdwn', text: `${iso(n.time)} · id ${slackEscape(n.id)}` }];
   if (n.link) context.push({ type: 'mrkdwn', text: `<${n.link}|Open in Vigil>` });

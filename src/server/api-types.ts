@@ -10,6 +10,7 @@ import type {
   CheckName,
   DriftOverTime,
   DriftReport,
+  ExplainReport,
   ModelConfig,
   ModelStatus,
   QualityReport,
@@ -117,6 +118,21 @@ export type CompareResponse = VersionComparison;
 export type MetricComparison = CompareResponse['metrics'][number];
 export type SegmentComparison = CompareResponse['segments'][number];
 export type CompareVerdict = CompareResponse['verdict'];
+
+// ---- Explain ------------------------------------------------------------------------------
+
+/**
+ * ExplainResponse is `GET /v1/models/{model}/explain`: the metric's change between two windows,
+ * its contributors (segments of every tag and feature, strongest first), dimensions and
+ * importance-weighted feature drift.
+ */
+export type ExplainResponse = ExplainReport & {
+  model: string;
+  task: Task;
+  baseline: DriftWindow;
+  current: DriftWindow;
+};
+export type ExplainContributor = ExplainReport['contributors'][number];
 
 // ---- Segments -----------------------------------------------------------------------------
 

@@ -33,6 +33,7 @@ import { anomalyRoutes } from './routes/anomalies.js';
 import { authRoutes } from './routes/auth.js';
 import { compareRoutes } from './routes/compare.js';
 import { driftRoutes } from './routes/drift.js';
+import { explainRoutes } from './routes/explain.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { labsRoutes } from './routes/labs.js';
 import { modelRoutes } from './routes/models.js';
@@ -309,6 +310,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
   await app.register(driftRoutes, { store, entities, rollups });
   await app.register(segmentsRoutes, { store, entities, rollups });
   await app.register(compareRoutes, { store, entities });
+  await app.register(explainRoutes, { store, entities });
   await app.register(qualityRoutes, { store, entities, rollups });
   await app.register(monitorRoutes, { monitors, store, entities, audit: recordAudit, outbound });
   await app.register(labsRoutes, {

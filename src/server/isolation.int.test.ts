@@ -214,6 +214,14 @@ const CASES: Record<string, Case> = {
   'GET /v1/models/:model/segments': { query: windowQuery },
   'GET /v1/models/:model/drift/over-time': { query: windowQuery },
   'GET /v1/models/:model/quality': { query: windowQuery },
+  'GET /v1/models/:model/explain': {
+    query: (v) => ({
+      from: windowQuery(v).from,
+      to: windowQuery(v).to,
+      metric: 'volume',
+      baseline: 'training',
+    }),
+  },
   'GET /v1/models/:model/compare': {
     query: (v) => ({
       baseline: v,

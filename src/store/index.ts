@@ -31,6 +31,7 @@ export {
   type DriftRowSet,
   type DriftWindows,
 } from './queries/drift-rows.js';
+export * from './queries/explain.js';
 export * from './queries/file-drift.js';
 export { actualLabelCounts, insertFileRecords, useMemoryRecords } from './queries/file-import.js';
 export {

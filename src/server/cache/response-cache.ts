@@ -126,6 +126,7 @@ const CACHED_ROUTES = new Set([
   '/v1/models/:model/performance',
   '/v1/models/:model/drift',
   '/v1/models/:model/segments',
+  '/v1/models/:model/explain',
   '/v1/models/:model/quality',
   '/v1/rejected',
 ]);

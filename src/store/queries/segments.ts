@@ -17,7 +17,7 @@ export type SegmentBy =
   | { feature: string; type: 'numeric'; edges: readonly number[]; labels: readonly string[] };
 
 /** segmentSql is a record's segment as SQL over the record's columns. */
-function segmentSql(by: SegmentBy): Sql {
+export function segmentSql(by: SegmentBy): Sql {
   const none = str(NO_SEGMENT);
   if ('tag' in by) {
     const t = str(by.tag);

@@ -3,6 +3,7 @@ import type { Alert, AlertsResponse, ModelSummary, Monitor } from '../../../src/
 import { ApiError, postJson } from '../api/client.js';
 import { useApi, useCapabilities } from '../api/use-api.js';
 import { AlertTimeline } from '../components/AlertTimeline.js';
+import { ContributionChart } from '../components/ContributionChart.js';
 import { Empty, Panel, Pending, Segmented, Select, StatusBadge, Tag } from '../components/ui.js';
 import { fmtAgo, fmtNum, fmtTime } from '../lib/format.js';
 import { usePageReady } from '../lib/page-ready.js';
@@ -74,6 +75,25 @@ function AlertDetail(props: { alert: Alert; name: string; onChanged: () => void 
           </>
         ) : null}
       </dl>
+      {a.explanation && a.explanation.top.length > 0 ? (
+        <div class="why" data-explanation={a.explanation.metric}>
+          <h4>Why it moved</h4>
+          <p class="muted">
+            {a.explanation.metric} {fmtNum(a.explanation.before)} → {fmtNum(a.explanation.after)} against{' '}
+            {a.explanation.baseline.from
+              ? `${fmtTime(a.explanation.baseline.from)} – ${fmtTime(a.explanation.baseline.to)}`
+              : a.explanation.baseline.environment}
+            ; top contributors by tag and feature
+          </p>
+          <ContributionChart bars={a.explanation.top} label="top contributors to the change" />
+          {a.explanation.features.length > 0 ? (
+            <p class="muted" data-explain-features>
+              drift weighted by importance:{' '}
+              {a.explanation.features.map((f) => `${f.feature} ${Math.round(f.share * 100)}%`).join(', ')}
+            </p>
+          ) : null}
+        </div>
+      ) : null}
       {a.contributors && a.contributors.length > 0 ? (
         <div class="contributors">
           <h4>What contributes</h4>

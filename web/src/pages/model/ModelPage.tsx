@@ -27,6 +27,7 @@ import { href, setParams } from '../../lib/router.js';
 import { columnsFor } from '../../lib/time-range.js';
 import { DriftPanel } from './DriftPanel.js';
 import { DRIFT_ROUTE, heatColumns } from './drift-data.js';
+import { ExplainPanel } from './ExplainPanel.js';
 import { ModelAlerts } from './ModelAlerts.js';
 import { modelView, prefetch, qualityRequestOf, roundedNow, SEGMENTS_ROUTE } from './model-view.js';
 import { PerformanceCharts } from './PerformancePanel.js';
@@ -297,6 +298,24 @@ function ModelBody({
       >
         <SegmentsPanelBody state={segmentsState} by={by} tags={detail.tags} metric={metric} />
       </Panel>
+
+      {caps?.has('GET /v1/models/{model}/explain') ? (
+        <Panel
+          title="Why it moved"
+          id="explain"
+          sub="the change against the window before, split by every tag and feature into mix and rate"
+        >
+          <ExplainPanel
+            model={model}
+            task={task}
+            env={env}
+            version={version}
+            fromMs={lo}
+            toMs={hi}
+            metric={params.get('explain')}
+          />
+        </Panel>
+      ) : null}
     </div>
   );
 }
