@@ -170,7 +170,8 @@ export async function compareVersions(
   ctx: ModelContext,
   o: CompareVersionsOptions,
 ): Promise<VersionComparison> {
-  const task: CompareTask = ctx.task;
+  // A forecast compares as a regression of its point values (actuals joined by record id).
+  const task: CompareTask = ctx.task === 'forecast' ? 'regression' : ctx.task;
   const [b, c] = await Promise.all([
     readSide(store, o, o.baseline, 'baseline'),
     readSide(store, o, o.candidate, 'candidate'),

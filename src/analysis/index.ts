@@ -50,6 +50,14 @@ export {
   TooManyBuckets,
 } from './drift-over-time.js';
 export { aggregateFileDrift, type DriftFile, type InfiniteCount } from './file-drift-aggregates.js';
+export {
+  declaredSeason,
+  type ForecastPerformance,
+  type ForecastPerformanceOptions,
+  type HorizonPerformance,
+  measureForecastPerformance,
+  SCALE_HISTORY_MS,
+} from './forecast-performance.js';
 export { type ModelContext, modelContext } from './model-context.js';
 export { assertModelExists } from './model-exists.js';
 export {

@@ -36,6 +36,7 @@ export {
   detectSeasonality,
   type Seasonality,
   type SeasonalityKind,
+  typicalIntervalMs,
   WEEK_MS,
 } from './seasonality.js';
 export {
