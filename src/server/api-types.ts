@@ -10,6 +10,8 @@ import type {
   CheckName,
   DriftOverTime,
   DriftReport,
+  ForecastPerformance,
+  HorizonPerformance,
   ModelConfig,
   ModelStatus,
   QualityReport,
@@ -76,6 +78,10 @@ export interface PerformanceResponse {
   /** estimated_reason says why no label-free estimate is given (null: estimates are given). */
   estimated_reason: string | null;
   series: PerformanceBucket[];
+  /** Forecasters only: the seasonal naive lag MASE scales by (docs/forecasting.md). */
+  season?: ForecastPerformance['season'];
+  /** Forecasters with `by=horizon`: each horizon's metrics, overall and per time bucket. */
+  horizons?: HorizonPerformance[];
 }
 
 // ---- Drift --------------------------------------------------------------------------------
