@@ -228,6 +228,22 @@ export type DetectResponse = Omit<DetectResult, 'points' | 'changepoints' | 'eve
   repairs: ReturnType<typeof readSeries>['repairs'];
 };
 
+/** ResidualsResponse is `GET /v1/models/{model}/residuals` (a forecaster's residuals at one horizon). */
+export interface ResidualsResponse {
+  horizon: string;
+  points: Array<{
+    timestamp: string;
+    value: number;
+    count: number;
+    expected: number;
+    lower: number;
+    upper: number;
+    score: number;
+    anomaly: boolean;
+  }>;
+  events: AnomalyEvent[];
+}
+
 /** SeriesAnomaliesResponse is `GET /v1/series/{name}/anomalies`. */
 export interface SeriesAnomaliesResponse {
   points: Array<Omit<StoredAnomalies['points'][number], 'changepoint' | 'timestamp'> & { timestamp: string }>;

@@ -31,6 +31,7 @@ import { anomalyRoutes } from './routes/anomalies.js';
 import { authRoutes } from './routes/auth.js';
 import { compareRoutes } from './routes/compare.js';
 import { driftRoutes } from './routes/drift.js';
+import { forecastRoutes } from './routes/forecast.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { labsRoutes } from './routes/labs.js';
 import { modelRoutes } from './routes/models.js';
@@ -292,6 +293,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
   });
   await app.register(anomalyRoutes, { series: new StoredSeries({ store, queue, clock }) });
   await app.register(driftRoutes, { store, entities });
+  await app.register(forecastRoutes, { store, entities });
   await app.register(segmentsRoutes, { store, entities });
   await app.register(compareRoutes, { store, entities });
   await app.register(qualityRoutes, { store, entities });

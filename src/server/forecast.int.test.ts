@@ -3,7 +3,7 @@ import { mulberry32 } from '../demo/random.js';
 import { monitorIdOf, parseMonitorSpec } from '../monitor/monitor-spec.js';
 import { replayMonitors } from '../monitor/replay.js';
 import { Entities } from '../store/entities.js';
-import type { PerformanceResponse } from './api-types.js';
+import type { PerformanceResponse, ResidualsResponse } from './api-types.js';
 import { postNdjson, useTestServer } from './test-support.js';
 
 // Issue 21: forecasts that degrade only at long horizons show in /performance?by=horizon, and a
@@ -108,6 +108,31 @@ describe('forecasts by horizon', () => {
     expect(opened).toBeGreaterThan(BREAK);
     expect(opened).toBeLessThanOrEqual(BREAK + DAY);
     expect(replay.events.some((e) => e.monitor === 'demand mase 1h' && e.state !== 'ok')).toBe(false);
+  });
+
+  it('a bias shift in the 7d residuals is a level-shift event starting within 6 hours of the change', async () => {
+    const { app } = ctx.server;
+    const { records, actuals } = generated();
+    await postNdjson(app, '/v1/records', records);
+    await postNdjson(app, '/v1/actuals', actuals);
+    const get = async (horizon: string) => {
+      const res = await app.inject({ method: 'GET', url: `/v1/models/demand/residuals?horizon=${horizon}` });
+      expect(res.statusCode).toBe(200);
+      return res.json() as ResidualsResponse;
+    };
+    const week = await get('7d');
+    expect(week.horizon).toBe('P7D');
+    expect(week.points).toHaveLength(DAYS * 24);
+    const shifts = week.events.filter((e) => e.direction === 'down' && e.kind === 'level_shift');
+    expect(shifts).toHaveLength(1);
+    const start = Date.parse(shifts[0]?.start ?? '');
+    expect(Math.abs(start - BREAK)).toBeLessThanOrEqual(6 * HOUR);
+    // The 1-hour forecasts did not change: no event of any kind lasts there.
+    const hour = await get('PT1H');
+    expect(hour.events.filter((e) => e.kind === 'level_shift')).toEqual([]);
+    const bad = await app.inject({ method: 'GET', url: '/v1/models/demand/residuals?horizon=1M' });
+    expect(bad.statusCode).toBe(400);
+    expect((bad.json() as { error: { message: string } }).error.message).toMatch(/^horizon: /);
   });
 
   it('refuses by=horizon for a model that is not a forecaster, and bad forecast monitors, naming the field', async () => {
