@@ -71,6 +71,9 @@ export type PerformanceBucket = AnalysisPerformanceBucket & {
   estimated_bands?: Record<string, { lower: number; upper: number }>;
 };
 
+/** HorizonPerformance is one horizon of a forecaster in `performance?by=horizon`. */
+export type { HorizonPerformance };
+
 /** PerformanceResponse is `GET /v1/models/{model}/performance`. */
 export interface PerformanceResponse {
   task: Task;
