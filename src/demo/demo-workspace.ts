@@ -184,8 +184,8 @@ export async function seedDemand(send: Send, start: number, end: number): Promis
     promo: rand() < (shifted ? 0.35 : 0.15),
     day_of_week: new Date(t).getUTCDay(),
   });
-  const forecast = (store: string, base: number, t: number, h: (typeof DEMAND_HORIZONS)[number]) => {
-    const [horizon, ms, sd] = h;
+  const forecast = (base: number, t: number, h: (typeof DEMAND_HORIZONS)[number]) => {
+    const [, ms, sd] = h;
     const made = t - ms;
     const estimate = estimateAt(made, base);
     const damp = LEVEL_DAMPING_PER_HOUR ** (ms / HOUR);
@@ -204,7 +204,7 @@ export async function seedDemand(send: Send, start: number, end: number): Promis
       timestamp: t - h[1],
       features: { ...features(t, false), store },
       tags: { series: store, store },
-      prediction: { value: round(forecast(store, base, t, h)), horizon: h[0], target_time: t },
+      prediction: { value: round(forecast(base, t, h)), horizon: h[0], target_time: t },
       actual: { value: round(y) },
     });
   }
@@ -229,7 +229,7 @@ export async function seedDemand(send: Send, start: number, end: number): Promis
           timestamp: t - h[1],
           features: f,
           tags: { series: store, store },
-          prediction: { value: round(forecast(store, base, t, h)), horizon: h[0], target_time: t },
+          prediction: { value: round(forecast(base, t, h)), horizon: h[0], target_time: t },
         });
       }
     }

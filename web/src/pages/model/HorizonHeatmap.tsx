@@ -66,6 +66,7 @@ export function HorizonHeatmap(props: { horizons: ReadonlyArray<HorizonPerforman
                     data-value={value}
                     style={{ background: psiColor(ramp), color: inkOn(ramp) }}
                     title={`${h.horizon} · ${fmtTime(t)}\nMASE ${fmtNum(value)} · bias ${fmtNum(b?.metrics['bias'] ?? null)}\n${b?.labeled ?? 0} settled forecasts`}
+                    role="img"
                     aria-label={`${h.horizon} ${fmtTime(t)} MASE ${fmtNum(value)}`}
                   />
                 );
