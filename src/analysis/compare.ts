@@ -308,11 +308,12 @@ export async function compareVersions(
   o: CompareVersionsOptions,
   baselineCtx: ModelContext = ctx,
 ): Promise<VersionComparison> {
-  const task: CompareTask = ctx.task;
-  if (baselineCtx.task !== task)
+  // A forecast compares as a regression of its point values (actuals joined by record id).
+  const task: CompareTask = ctx.task === 'forecast' ? 'regression' : ctx.task;
+  if (baselineCtx.task !== ctx.task)
     throw new VigilError(
       'invalid_request',
-      `baseline_model: model ${JSON.stringify(o.baseline.model)} is a ${baselineCtx.task} model and ${JSON.stringify(o.candidate.model)} a ${task} model; only models of one task compare`,
+      `baseline_model: model ${JSON.stringify(o.baseline.model)} is a ${baselineCtx.task} model and ${JSON.stringify(o.candidate.model)} a ${ctx.task} model; only models of one task compare`,
       { field: 'baseline_model' },
     );
   const columns = parseBy(o.by);

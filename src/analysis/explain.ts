@@ -47,6 +47,8 @@ export const EXPLAIN_METRICS: Record<Task, readonly ExplainMetric[]> = {
   multiclass: ['volume', 'accuracy'],
   regression: ['volume', 'mean_prediction', 'mae', 'mse', 'bias'],
   ranking: ['volume'],
+  // A forecaster's actuals join by series and target time, not by record id: only label-free metrics.
+  forecast: ['volume', 'mean_prediction'],
 };
 
 /** EXPLAIN_LIMITS: how many tags and features are dimensions, and segments per dimension. */
@@ -232,7 +234,7 @@ export async function explainMetric(
       : await explainSegmentSums(store, {
           project: opts.project,
           model: opts.model,
-          task: ctx.task,
+          task: ctx.task === 'forecast' ? 'regression' : ctx.task,
           metric,
           by: dims.map((d) => d.by),
           baseline: opts.baseline,

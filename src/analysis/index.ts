@@ -67,6 +67,14 @@ export {
   explainMetric,
 } from './explain.js';
 export { aggregateFileDrift, type DriftFile, type InfiniteCount } from './file-drift-aggregates.js';
+export {
+  declaredSeason,
+  type ForecastPerformance,
+  type ForecastPerformanceOptions,
+  type HorizonPerformance,
+  measureForecastPerformance,
+  SCALE_HISTORY_MS,
+} from './forecast-performance.js';
 export { type ModelContext, modelContext } from './model-context.js';
 export { assertModelExists } from './model-exists.js';
 export {

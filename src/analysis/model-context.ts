@@ -29,6 +29,7 @@ export async function modelContext(
     config.task ??
     inferTask({
       n_value: Number(shape?.n_value ?? 0),
+      n_forecast: Number(shape?.n_forecast ?? 0),
       n_rank: Number(shape?.n_rank ?? 0),
       n_score: Number(shape?.n_score ?? 0),
       n_label: Number(shape?.n_label ?? 0),

@@ -92,13 +92,17 @@ export function modelStatus(
 type Row = ModelStatsRow;
 
 /**
- * inferTask reads a model's task from what its predictions look like: a ranking, a value, more
+ * inferTask reads a model's task from what its predictions look like: a ranking, a forecast (a
+ * value with a horizon), a value, more
  * than two classes, or else a classifier with two (binary). A declared task always wins.
  */
 export function inferTask(
-  r: Pick<Row, 'n_value' | 'n_rank' | 'n_score' | 'n_label' | 'max_classes' | 'labels'>,
+  r: Pick<Row, 'n_value' | 'n_rank' | 'n_score' | 'n_label' | 'max_classes' | 'labels'> & {
+    n_forecast?: number;
+  },
 ): Task | null {
   if (r.n_rank > 0) return 'ranking';
+  if ((r.n_forecast ?? 0) > 0) return 'forecast';
   if (r.n_value > 0) return 'regression';
   if (r.max_classes > 2 || r.labels > 2) return 'multiclass';
   if (r.n_score > 0 || r.n_label > 0 || r.max_classes > 0) return 'binary';
@@ -143,6 +147,7 @@ export async function listModels(
         declared ??
         inferTask({
           n_value: sum('n_value'),
+          n_forecast: sum('n_forecast'),
           n_rank: sum('n_rank'),
           n_score: sum('n_score'),
           n_label: sum('n_label'),

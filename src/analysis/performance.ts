@@ -14,7 +14,8 @@ import {
   type Store,
   type RecordWindow as Window,
 } from '../store/index.js';
-import type { Task } from './models.js';
+import { measureForecastPerformance } from './forecast-performance.js';
+import type { ModelConfig, Task } from './models.js';
 
 export type Granularity = 'hour' | 'day' | 'all';
 /** 'all' is one bucket for the whole window (offline reports), starting at the epoch. */
@@ -32,6 +33,8 @@ export interface PerformanceOptions {
   threshold?: number | undefined;
   /** labelsAsOfMs ignores actuals that arrived after this time (replays and backtests). */
   labelsAsOfMs?: number | undefined;
+  /** config of the model (a forecaster's declared `season`). */
+  config?: ModelConfig | undefined;
 }
 
 export interface PerformanceBucket {
@@ -70,6 +73,10 @@ export async function measurePerformance(
   store: Store,
   opts: PerformanceOptions,
 ): Promise<PerformanceBucket[]> {
+  // A forecaster's buckets are by target time, every horizon pooled (by horizon: see
+  // measureForecastPerformance).
+  if (opts.task === 'forecast')
+    return (await measureForecastPerformance(store, { ...opts, config: opts.config ?? {} })).series;
   // One query per task: the join of records and actuals is the costly part, so each task's
   // metrics and the volumes come from a single pass over it.
   const buckets = await bucketsByTask(store, opts);
@@ -109,6 +116,8 @@ async function bucketsByTask(store: Store, opts: PerformanceOptions): Promise<Bu
       return regressionMetrics(store, opts);
     case 'ranking':
       return rankingMetrics(store, opts);
+    case 'forecast':
+      throw new Error('forecasts are measured by measureForecastPerformance');
   }
 }
 

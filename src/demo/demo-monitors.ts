@@ -8,7 +8,7 @@ const DAY = 86_400_000;
 /**
  * The demo's monitors on the fraud model: the label-free accuracy estimate that warns ahead,
  * the realised accuracy that can only speak once labels arrive a week later, drift, latency,
- * cost and volume. Each is evaluated over the story's past when the demo is written, so the
+ * cost and volume; and MASE at 7 days ahead on the demand forecaster. Each is evaluated over the story's past when the demo is written, so the
  * dashboard opens on a history of alerts.
  */
 export function demoMonitors(): Array<{ spec: MonitorSpec; sinceDays: number }> {
@@ -80,6 +80,21 @@ export function demoMonitors(): Array<{ spec: MonitorSpec; sinceDays: number }> 
         cadence: '1d',
       },
       60,
+    ),
+    m(
+      {
+        // The demand forecaster (demo-workspace.ts) misses the day-90 jump at 7 days ahead only:
+        // MASE at 7d crosses 1.5 (worse than the seasonal naive forecast) a day after the shift.
+        name: 'demand forecast MASE at 7d',
+        model: 'demand',
+        kind: 'performance',
+        metric: 'mase',
+        forecast_horizon: '7d',
+        threshold: { op: '>', value: 1.5 },
+        window: '1d',
+        cadence: '1d',
+      },
+      DEMO_DAYS - SHIFT_DAY + 5,
     ),
     m(
       {

@@ -13,7 +13,7 @@ export const SHIFT_DAY = 90;
 export const DRIFT_START_DAY = 60;
 const LABEL_DELAY_MS = 7 * DAY;
 
-type Send = (kind: 'records' | 'actuals', values: unknown[]) => Promise<void>;
+export type Send = (kind: 'records' | 'actuals', values: unknown[]) => Promise<void>;
 
 /**
  * seedDemo writes the demo world on first start, deterministically (seeded): three models with
@@ -21,7 +21,8 @@ type Send = (kind: 'records' | 'actuals', values: unknown[]) => Promise<void>;
  * - fraud (binary; labels arrive 7 days late): a gradual drift from day 60 that later costs
  *   accuracy, a regime shift at day 90, and a `partner` channel nearly absent from training
  *   and served badly;
- * - demand (regression): prices and promotions, shifted at day 90;
+ * - demand (forecast): hourly forecasts 1h, 24h and 7d ahead for three stores; demand jumps
+ *   35% at day 90 and the 7-day forecasts keep missing it (the MASE-at-7d alert);
  * - recommender (ranking): 10-item rankings judged for most queries;
  * and a Labs experiment (demo-labs.ts): 200 simulated users of a sandboxed prototype, with
  * usage and feedback over the last 12 days.
@@ -134,40 +135,107 @@ async function seedFraud(send: Send, start: number, end: number): Promise<void> 
   await send('actuals', actuals);
 }
 
-async function seedDemand(send: Send, start: number, end: number): Promise<void> {
+/** DEMAND_HORIZONS: the demand forecaster looks 1 hour, 24 hours and 7 days ahead. */
+const DEMAND_HORIZONS = [
+  ['PT1H', HOUR, 2],
+  ['PT24H', DAY, 4],
+  ['P7D', 7 * DAY, 6],
+] as const;
+/** DEMAND_STORES: the forecast series (the `series` tag) and their base hourly demand. */
+const DEMAND_STORES = [
+  ['s1', 100],
+  ['s2', 80],
+  ['s3', 60],
+] as const;
+/** From SHIFT_DAY on, demand runs 35% above its old level (a regime change). */
+const DEMAND_SHIFT = 1.35;
+/** The forecaster's level estimate follows demand with this time constant. */
+const LEVEL_TAU_MS = 6 * HOUR;
+/** ...and damps it back toward the training-time level by this factor per hour ahead. */
+const LEVEL_DAMPING_PER_HOUR = 0.98;
+
+/**
+ * seedDemand writes the `demand` forecaster (task `forecast`, docs/forecasting.md): per store
+ * (the `series` tag), hourly forecasts 1 hour, 24 hours and 7 days ahead of each hour, and the
+ * observed demand of each hour as a series actual (one actual settles all three horizons).
+ * Demand has daily and weekly cycles; at SHIFT_DAY it jumps 35%. The forecaster tracks the level
+ * with a 6-hour lag but damps it toward the old level the further it looks ahead, so the 1-hour
+ * forecasts recover within hours, the 24-hour ones partly, and the 7-day ones keep
+ * under-predicting: MASE at 7d rises well above 1 while 1h stays low (the demo's alert).
+ */
+export async function seedDemand(send: Send, start: number, end: number): Promise<void> {
   const rand = mulberry32(7);
   const records: unknown[] = [];
-  const make = (id: string, ts: number, env: 'training' | 'production', shifted: boolean) => {
-    const store = pick(rand, ['s1', 's2', 's3', 's4'], [30, 30, 25, 15]);
-    const price = Math.round((9 + 3 * normal(rand) + (shifted ? 2.5 : 0)) * 100) / 100;
-    const promo = rand() < (shifted ? 0.35 : 0.15);
-    const dow = new Date(ts).getUTCDay();
-    const demand = Math.max(0, 120 - 6 * price + (promo ? 25 : 0) + (dow === 6 ? 15 : 0) + 8 * normal(rand));
-    const predicted = Math.max(
-      0,
-      120 - 6 * (shifted ? price - 1.2 : price) + (promo ? 18 : 0) + (dow === 6 ? 15 : 0),
-    );
+  const actuals: unknown[] = [];
+  const seasonal = (t: number) => {
+    const d = new Date(t);
+    const daily = 1 + 0.35 * Math.sin(((d.getUTCHours() - 9) / 24) * 2 * Math.PI);
+    const weekly = d.getUTCDay() === 0 || d.getUTCDay() === 6 ? 0.8 : 1.05;
+    return daily * weekly;
+  };
+  const shiftAt = start + SHIFT_DAY * DAY;
+  const levelOf = (t: number, base: number) => (t >= shiftAt ? base * DEMAND_SHIFT : base);
+  // The forecaster's level estimate at time t: the true level seen through a first-order lag.
+  const estimateAt = (t: number, base: number) =>
+    t < shiftAt ? base : base + (levelOf(t, base) - base) * (1 - Math.exp(-(t - shiftAt) / LEVEL_TAU_MS));
+  const round = (x: number) => Math.round(x * 10) / 10;
+  const features = (t: number, shifted: boolean) => ({
+    price: Math.round((9 + 3 * normal(rand) + (shifted ? 2.5 : 0)) * 100) / 100,
+    promo: rand() < (shifted ? 0.35 : 0.15),
+    day_of_week: new Date(t).getUTCDay(),
+  });
+  const forecast = (base: number, t: number, h: (typeof DEMAND_HORIZONS)[number]) => {
+    const [, ms, sd] = h;
+    const made = t - ms;
+    const estimate = estimateAt(made, base);
+    const damp = LEVEL_DAMPING_PER_HOUR ** (ms / HOUR);
+    return Math.max(0, (base + damp * (estimate - base)) * seasonal(t) + sd * normal(rand)) || 0;
+  };
+  for (let i = 0; i < 3000; i++) {
+    const [store, base] = DEMAND_STORES[i % DEMAND_STORES.length]!;
+    const t = Math.floor((start - 60 * DAY + Math.floor(rand() * 30 * DAY)) / HOUR) * HOUR;
+    const h = DEMAND_HORIZONS[i % DEMAND_HORIZONS.length]!;
+    const y = Math.max(0, base * seasonal(t) + 5 * normal(rand));
     records.push({
       model: 'demand',
       version: 'v1',
-      environment: env,
-      id,
-      timestamp: ts,
-      features: { price, promo, store, day_of_week: dow },
-      tags: { store },
-      prediction: { value: Math.round(predicted * 10) / 10 },
-      actual: { value: Math.round(demand * 10) / 10 },
+      environment: 'training',
+      id: `t${i}`,
+      timestamp: t - h[1],
+      features: { ...features(t, false), store },
+      tags: { series: store, store },
+      prediction: { value: round(forecast(base, t, h)), horizon: h[0], target_time: t },
+      actual: { value: round(y) },
     });
-  };
-  for (let i = 0; i < 5000; i++)
-    make(`t${i}`, start - 60 * DAY + Math.floor(rand() * 30 * DAY), 'training', false);
-  let i = 0;
-  for (let t = start; t < end; t += HOUR) {
-    const shifted = (t - start) / DAY >= SHIFT_DAY;
-    const n = Math.round(trafficPerHour(t, 6));
-    for (let k = 0; k < n; k++) make(`p${i++}`, t + Math.floor(rand() * HOUR), 'production', shifted);
+  }
+  for (const [store, base] of DEMAND_STORES) {
+    for (let t = start; t < end; t += HOUR) {
+      const shifted = t >= shiftAt;
+      const y = Math.max(0, levelOf(t, base) * seasonal(t) + 5 * normal(rand));
+      actuals.push({
+        model: 'demand',
+        series: store,
+        target_time: t,
+        actual: { value: round(y) },
+        timestamp: t,
+      });
+      const f = { ...features(t, shifted), store };
+      for (const h of DEMAND_HORIZONS) {
+        if (t - h[1] < start) continue;
+        records.push({
+          model: 'demand',
+          version: 'v1',
+          id: `${store}-${t}-${h[0]}`,
+          timestamp: t - h[1],
+          features: f,
+          tags: { series: store, store },
+          prediction: { value: round(forecast(base, t, h)), horizon: h[0], target_time: t },
+        });
+      }
+    }
   }
   await send('records', records);
+  await send('actuals', actuals);
 }
 
 async function seedRecommender(send: Send, start: number, end: number): Promise<void> {

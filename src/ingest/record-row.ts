@@ -1,4 +1,11 @@
-import { ENVIRONMENTS, isEnvironment, NAME_RE, parseTimestamp } from '../shared/index.js';
+import {
+  ENVIRONMENTS,
+  HORIZON_FORMS,
+  isEnvironment,
+  NAME_RE,
+  parseHorizon,
+  parseTimestamp,
+} from '../shared/index.js';
 
 /** FieldError is one reason a row was refused: the JSON path of the field and a sentence. */
 export interface FieldError {
@@ -39,7 +46,22 @@ export interface RecordRow {
   act_rel_values?: number[];
   has_actual?: number;
   latency_ms?: number;
+  /** Forecast columns (task `forecast`, docs/forecasting.md): the series key is the `series` tag. */
+  fc_series?: string;
+  fc_target?: number;
+  fc_horizon_ms?: number;
+  fc_horizon_steps?: number;
+  fc_lower?: number;
+  fc_upper?: number;
+  fc_level?: number;
 }
+
+/** SERIES_TAG is the tag whose value is a forecast's series key (absent: the empty series ""). */
+export const SERIES_TAG = 'series';
+
+/** FORECAST_FIELDS are the prediction fields that make a prediction a forecast. */
+const FORECAST_FIELDS = ['horizon', 'target_time', 'lower', 'upper', 'level'] as const;
+const PREDICTION_FIELDS = ['label', 'score', 'scores', 'value', 'ranking', ...FORECAST_FIELDS];
 
 /** Limits that keep one record from hurting the store; each is named in its error. */
 export const RECORD_LIMITS = {
@@ -201,12 +223,13 @@ function fillPrediction(row: RecordRow, p: unknown): FieldError | undefined {
   if (!isObject(p)) return { field: 'prediction', message: `must be an object, got ${describe(p)}` };
   let shaped = false;
   for (const key of Object.keys(p)) {
-    if (!['label', 'score', 'scores', 'value', 'ranking'].includes(key))
+    if (!PREDICTION_FIELDS.includes(key))
       return {
         field: `prediction.${key}`,
-        message: 'unknown field; expected label, score, scores, value or ranking',
+        message: `unknown field; expected ${PREDICTION_FIELDS.join(', ')}`,
       };
   }
+  if (FORECAST_FIELDS.some((k) => p[k] !== undefined && p[k] !== null)) return fillForecast(row, p);
   if (p['label'] !== undefined && p['label'] !== null) {
     const r = labelString(p['label'], 'prediction.label');
     if (!r.ok) return r.error;
@@ -271,6 +294,87 @@ function fillPrediction(row: RecordRow, p: unknown): FieldError | undefined {
     shaped = true;
   }
   if (!shaped) return { field: 'prediction', message: 'needs one of label, score, scores, value or ranking' };
+  return undefined;
+}
+
+const isSet = (v: unknown) => v !== undefined && v !== null;
+
+/**
+ * fillForecast validates a forecast `{value, horizon, target_time?, lower?, upper?, level?}`
+ * (docs/forecasting.md): value is required; horizon is an ISO 8601 duration or a number of
+ * steps; target_time defaults to timestamp + horizon for a duration and is required with steps;
+ * an interval needs lower ≤ upper and its level in (0, 1). Its series key is the `series` tag.
+ */
+function fillForecast(row: RecordRow, p: Record<string, unknown>): FieldError | undefined {
+  for (const k of ['label', 'score', 'scores', 'ranking'])
+    if (isSet(p[k]))
+      return {
+        field: `prediction.${k}`,
+        message:
+          'a forecast (a prediction with horizon or target_time) has a value, not a label, score or ranking',
+      };
+  if (!isSet(p['value']))
+    return { field: 'prediction.value', message: 'is required in a forecast: the forecast value' };
+  const value = finite(p['value'], 'prediction.value');
+  if (!value.ok) return value.error;
+  if (!isSet(p['horizon']))
+    return { field: 'prediction.horizon', message: `is required in a forecast: ${HORIZON_FORMS}` };
+  const horizon = parseHorizon(p['horizon']);
+  if (typeof horizon === 'string') return { field: 'prediction.horizon', message: horizon };
+  let target: number;
+  if (isSet(p['target_time'])) {
+    const t = parseTimestamp(p['target_time']);
+    if (typeof t === 'string') return { field: 'prediction.target_time', message: t };
+    if (t <= row.ts)
+      return {
+        field: 'prediction.target_time',
+        message: 'must be after the record timestamp (the time the forecast was made)',
+      };
+    target = t;
+  } else if ('ms' in horizon) target = row.ts + horizon.ms;
+  else
+    return {
+      field: 'prediction.target_time',
+      message: 'is required when the horizon is a number of steps (the time of the forecast step)',
+    };
+  row.pred_value = value.value;
+  row.fc_target = target;
+  if ('ms' in horizon) row.fc_horizon_ms = horizon.ms;
+  else {
+    row.fc_horizon_steps = horizon.steps;
+    row.fc_horizon_ms = target - row.ts;
+  }
+  const interval = ['lower', 'upper', 'level'].filter((k) => isSet(p[k]));
+  if (interval.length > 0 && interval.length < 3) {
+    const missing = ['lower', 'upper', 'level'].find((k) => !isSet(p[k]));
+    return {
+      field: `prediction.${missing}`,
+      message:
+        'a prediction interval needs lower, upper and level together (e.g. level 0.9 for a 90% interval)',
+    };
+  }
+  if (interval.length === 3) {
+    const lower = finite(p['lower'], 'prediction.lower');
+    if (!lower.ok) return lower.error;
+    const upper = finite(p['upper'], 'prediction.upper');
+    if (!upper.ok) return upper.error;
+    if (lower.value > upper.value)
+      return {
+        field: 'prediction.upper',
+        message: `must not be below lower (${lower.value}), got ${upper.value}`,
+      };
+    const level = p['level'];
+    if (typeof level !== 'number' || !Number.isFinite(level) || level <= 0 || level >= 1)
+      return {
+        field: 'prediction.level',
+        message: `must be the interval's coverage as a fraction in (0, 1), e.g. 0.9 for 90%, got ${describe(level)}`,
+      };
+    row.fc_lower = lower.value;
+    row.fc_upper = upper.value;
+    row.fc_level = level;
+  }
+  const at = row.tag_keys?.indexOf(SERIES_TAG) ?? -1;
+  row.fc_series = at >= 0 ? (row.tag_values?.[at] ?? '') : '';
   return undefined;
 }
 
@@ -405,21 +509,38 @@ export interface ActualRow extends ActualFields {
   id: string;
   ts: number;
   received: number;
+  /** A forecast actual's series key and target time (sent with series/target_time, not id). */
+  fc_series?: string;
+  fc_target?: number;
+}
+
+/**
+ * forecastActualId is the `actuals` row id of a series actual: one row per (series, target
+ * time), so a re-sent actual replaces the earlier one (the latest word wins, as for ids).
+ */
+export function forecastActualId(series: string, targetMs: number): string {
+  return `forecast:${targetMs}:${series}`;
 }
 
 /** toActualRow validates `{model, id, actual, timestamp?}` (API.md, POST /v1/actuals). */
 export function toActualRow(input: unknown, _index: number, ctx: RowContext): Result<ActualRow> {
   if (!isObject(input)) return fail('', `an actual must be a JSON object, got ${describe(input)}`);
   for (const key of Object.keys(input)) {
-    if (!['model', 'id', 'actual', 'timestamp', 'environment', 'version'].includes(key))
-      return fail(key, 'unknown field; expected model, id, actual or timestamp');
+    if (
+      !['model', 'id', 'actual', 'timestamp', 'environment', 'version', 'series', 'target_time'].includes(key)
+    )
+      return fail(key, 'unknown field; expected model, id (or series and target_time), actual or timestamp');
   }
   const model = input['model'];
   if (model === undefined || model === null) return fail('model', 'is required');
   if (typeof model !== 'string' || !NAME_RE.test(model))
     return fail('model', `must match [A-Za-z0-9_.-]{1,128}, got ${describe(model)}`);
+  if (isSet(input['target_time']) || isSet(input['series'])) return toForecastActualRow(input, model, ctx);
   if (input['id'] === undefined || input['id'] === null)
-    return fail('id', 'is required: an actual joins its prediction by id');
+    return fail(
+      'id',
+      'is required: an actual joins its prediction by id (or, for a forecast, by series and target_time)',
+    );
   const id = shortString(input['id'], 'id', 256);
   if (!id.ok) return id;
   if (input['actual'] === undefined || input['actual'] === null) return fail('actual', 'is required');
@@ -434,5 +555,56 @@ export function toActualRow(input: unknown, _index: number, ctx: RowContext): Re
   return {
     ok: true,
     value: { project: ctx.project, model, id: id.value, ts, received: ctx.receivedMs, ...a.value },
+  };
+}
+
+/**
+ * toForecastActualRow validates `{model, series?, target_time, actual: {value}, timestamp?}`:
+ * the observed value of a series at a time, which settles every forecast of that series (the
+ * records' `series` tag, "" when absent) for that target time, at every horizon.
+ */
+function toForecastActualRow(
+  input: Record<string, unknown>,
+  model: string,
+  ctx: RowContext,
+): Result<ActualRow> {
+  if (isSet(input['id']))
+    return fail(
+      'id',
+      'give either id (one record) or series and target_time (every forecast of a series), not both',
+    );
+  if (!isSet(input['target_time']))
+    return fail('target_time', 'is required with series: the time the actual value was observed for');
+  const target = parseTimestamp(input['target_time']);
+  if (typeof target === 'string') return fail('target_time', target);
+  let series = '';
+  if (isSet(input['series'])) {
+    const s = shortString(input['series'], 'series', 512);
+    if (!s.ok) return s;
+    series = s.value;
+  }
+  if (!isSet(input['actual'])) return fail('actual', 'is required');
+  const a = parseActual(input['actual'], 'actual');
+  if (!a.ok) return a;
+  if (a.value.act_value === undefined)
+    return fail('actual.value', 'is required for a forecast actual: the observed value');
+  let ts = ctx.receivedMs;
+  if (isSet(input['timestamp'])) {
+    const t = parseTimestamp(input['timestamp']);
+    if (typeof t === 'string') return fail('timestamp', t);
+    ts = t;
+  }
+  return {
+    ok: true,
+    value: {
+      project: ctx.project,
+      model,
+      id: forecastActualId(series, target),
+      ts,
+      received: ctx.receivedMs,
+      act_value: a.value.act_value,
+      fc_series: series,
+      fc_target: target,
+    },
   };
 }

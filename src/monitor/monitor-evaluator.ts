@@ -100,6 +100,7 @@ const HIGHER_IS_BETTER = new Set([
   'ndcg@10',
   'map@10',
   'mrr',
+  'coverage',
 ]);
 
 /**

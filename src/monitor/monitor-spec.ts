@@ -7,6 +7,7 @@ import {
   isEnvironment,
   type OutboundGuard,
   OutboundRefused,
+  parseHorizon,
   parseTimestamp,
   VigilError,
 } from '../shared/index.js';
@@ -64,6 +65,12 @@ export interface MonitorSpec {
   readonly cadence: string;
   /** How far ahead the early warning looks; default 5 days (labels often come a week late). */
   readonly horizon: string;
+  /**
+   * forecast_horizon: for a forecaster's performance monitor, the one forecast horizon measured
+   * ("7d", "P7D", "PT24H" or a number of steps); absent: every horizon pooled. (Not `horizon`,
+   * which is the early warning's look-ahead.)
+   */
+  readonly forecast_horizon?: string | number;
   readonly notify: readonly NotifyTarget[];
   readonly policy: MonitorPolicy;
   readonly enabled: boolean;
@@ -94,6 +101,12 @@ export const KIND_METRICS: Partial<Record<MonitorKind, readonly string[]>> = {
     'rmse',
     'mape',
     'r2',
+    'smape',
+    'mase',
+    'bias',
+    'coverage',
+    'width',
+    'pinball',
     'ndcg@10',
     'map@10',
     'mrr',
@@ -265,6 +278,7 @@ const KNOWN_FIELDS = new Set([
   'window',
   'cadence',
   'horizon',
+  'forecast_horizon',
   'notify',
   'policy',
   'enabled',
@@ -274,6 +288,17 @@ const KNOWN_FIELDS = new Set([
   // Checked by the route (a monitor may be set up before its model's first record), not stored.
   'allow_unknown_model',
 ]);
+
+/** forecastHorizonOf checks a monitor's `forecast_horizon` (performance monitors of forecasters). */
+function forecastHorizonOf(v: unknown, kind: MonitorKind): string | number | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (kind !== 'performance')
+    throw badRequest('forecast_horizon', `applies to performance monitors of forecast models, not ${kind}`);
+  const h = parseHorizon(v, { short: true });
+  if (typeof h === 'string')
+    throw badRequest('forecast_horizon', `${h} (also accepted: a duration like 1h, 24h or 7d)`);
+  return v as string | number;
+}
 
 /**
  * parseMonitorSpec validates a monitor as sent to `POST /v1/monitors` or listed in a YAML
@@ -351,7 +376,9 @@ export function parseMonitorSpec(input: unknown): MonitorSpec {
     );
   const enabled = input['enabled'] ?? true;
   if (typeof enabled !== 'boolean') throw badRequest('enabled', 'must be true or false');
+  const forecastHorizon = forecastHorizonOf(input['forecast_horizon'], k);
   return {
+    ...(forecastHorizon === undefined ? {} : { forecast_horizon: forecastHorizon }),
     name,
     model,
     version,

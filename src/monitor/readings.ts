@@ -5,9 +5,14 @@
  */
 
 import type { ModelContext } from '../analysis/index.js';
-import { compareVersions, measureDrift, measurePerformance } from '../analysis/index.js';
-import { metricsFromConfusion } from '../core/index.js';
-import { DAY_MS, VigilError } from '../shared/index.js';
+import {
+  compareVersions,
+  measureDrift,
+  measureForecastPerformance,
+  measurePerformance,
+} from '../analysis/index.js';
+import { FORECAST_METRICS, metricsFromConfusion } from '../core/index.js';
+import { DAY_MS, type Horizon, parseHorizon, VigilError } from '../shared/index.js';
 import {
   countRejectedRecords,
   countWindowRecords,
@@ -135,6 +140,12 @@ async function readPerformance(
 ): Promise<Reading> {
   if (ctx.model.task === 'binary' && CONFUSION_METRICS.has(m.metric))
     return readBinaryConfusion(ctx, m, t, windowMs);
+  if (ctx.model.task === 'forecast') return readForecast(ctx, m, t, windowMs);
+  if (m.forecast_horizon !== undefined)
+    throw new VigilError(
+      'unknown_metric',
+      `forecast_horizon applies to forecast models; ${m.model} is ${ctx.model.task}`,
+    );
   const [bucket] = await measurePerformance(ctx.store, {
     project: ctx.project,
     model: m.model,
@@ -148,6 +159,37 @@ async function readPerformance(
   const v = bucket.metrics[m.metric];
   if (v === undefined)
     throw new VigilError('unknown_metric', `${m.metric} is not measured for ${ctx.model.task} models`);
+  return { value: v };
+}
+
+/**
+ * readForecast measures a forecaster over the forecasts whose TARGET time is in the window, with
+ * the actuals known at t, at the monitor's forecast_horizon (absent: every horizon pooled).
+ */
+async function readForecast(ctx: ReadingContext, m: Monitor, t: number, windowMs: number): Promise<Reading> {
+  let horizon: Horizon | undefined;
+  if (m.forecast_horizon !== undefined) {
+    const h = parseHorizon(m.forecast_horizon, { short: true });
+    if (typeof h === 'string') throw new VigilError('invalid_monitor', `forecast_horizon: ${h}`);
+    horizon = h;
+  }
+  const f = await measureForecastPerformance(ctx.store, {
+    project: ctx.project,
+    model: m.model,
+    window: currentWindow(m, t, windowMs),
+    granularity: 'all',
+    labelsAsOfMs: t,
+    horizon,
+    config: ctx.model.config,
+  });
+  const [bucket] = f.series;
+  if (!bucket || bucket.labeled === 0) return { value: null };
+  const v = bucket.metrics[m.metric];
+  if (v === undefined)
+    throw new VigilError(
+      'unknown_metric',
+      `${m.metric} is not measured for forecast models (they report ${FORECAST_METRICS.join(', ')})`,
+    );
   return { value: v };
 }
 

@@ -60,6 +60,7 @@ const PRIMARY: Record<Task, { metric: string; higher: boolean }> = {
   multiclass: { metric: 'accuracy', higher: true },
   regression: { metric: 'rmse', higher: false },
   ranking: { metric: 'ndcg@10', higher: true },
+  forecast: { metric: 'rmse', higher: false },
 };
 
 async function describe(store: Store, what: string, path: string, format: string): Promise<FileColumn[]> {

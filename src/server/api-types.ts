@@ -11,6 +11,8 @@ import type {
   DriftOverTime,
   DriftReport,
   ExplainReport,
+  ForecastPerformance,
+  HorizonPerformance,
   ModelConfig,
   ModelStatus,
   QualityReport,
@@ -70,6 +72,9 @@ export type PerformanceBucket = AnalysisPerformanceBucket & {
   estimated_bands?: Record<string, { lower: number; upper: number }>;
 };
 
+/** HorizonPerformance is one horizon of a forecaster in `performance?by=horizon`. */
+export type { HorizonPerformance };
+
 /** PerformanceResponse is `GET /v1/models/{model}/performance`. */
 export interface PerformanceResponse {
   task: Task;
@@ -77,6 +82,10 @@ export interface PerformanceResponse {
   /** estimated_reason says why no label-free estimate is given (null: estimates are given). */
   estimated_reason: string | null;
   series: PerformanceBucket[];
+  /** Forecasters only: the seasonal naive lag MASE scales by (docs/forecasting.md). */
+  season?: ForecastPerformance['season'];
+  /** Forecasters with `by=horizon`: each horizon's metrics, overall and per time bucket. */
+  horizons?: HorizonPerformance[];
 }
 
 // ---- Drift --------------------------------------------------------------------------------
@@ -257,6 +266,22 @@ export interface DetectGroupResponse {
     }>;
   };
   repairs: Record<string, ReturnType<typeof readSeries>['repairs']>;
+}
+
+/** ResidualsResponse is `GET /v1/models/{model}/residuals` (a forecaster's residuals at one horizon). */
+export interface ResidualsResponse {
+  horizon: string;
+  points: Array<{
+    timestamp: string;
+    value: number;
+    count: number;
+    expected: number;
+    lower: number;
+    upper: number;
+    score: number;
+    anomaly: boolean;
+  }>;
+  events: AnomalyEvent[];
 }
 
 /** SeriesAnomaliesResponse is `GET /v1/series/{name}/anomalies`. */

@@ -34,6 +34,7 @@ import { authRoutes } from './routes/auth.js';
 import { compareRoutes } from './routes/compare.js';
 import { driftRoutes } from './routes/drift.js';
 import { explainRoutes } from './routes/explain.js';
+import { forecastRoutes } from './routes/forecast.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { labsRoutes } from './routes/labs.js';
 import { modelRoutes } from './routes/models.js';
@@ -308,6 +309,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
   });
   await app.register(anomalyRoutes, { series: new StoredSeries({ store, queue, clock }) });
   await app.register(driftRoutes, { store, entities, rollups });
+  await app.register(forecastRoutes, { store, entities });
   await app.register(segmentsRoutes, { store, entities, rollups });
   await app.register(compareRoutes, { store, entities });
   await app.register(explainRoutes, { store, entities });

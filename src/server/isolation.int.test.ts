@@ -211,6 +211,7 @@ const CASES: Record<string, Case> = {
   'PUT /v1/models/:model': { body: () => ({ task: 'regression', positive_label: 'overwritten' }) },
   'GET /v1/models/:model/performance': { query: windowQuery },
   'GET /v1/models/:model/drift': { query: windowQuery },
+  'GET /v1/models/:model/residuals': { query: (v) => ({ ...windowQuery(v), horizon: 'PT1H' }) },
   'GET /v1/models/:model/segments': { query: windowQuery },
   'GET /v1/models/:model/drift/over-time': { query: windowQuery },
   'GET /v1/models/:model/quality': { query: windowQuery },

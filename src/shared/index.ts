@@ -13,6 +13,16 @@ export {
   readTypeOf,
   toRecord,
 } from './files/index.js';
+export {
+  HORIZON_FORMS,
+  type Horizon,
+  horizonLabel,
+  MAX_HORIZON_MS,
+  MAX_HORIZON_STEPS,
+  parseHorizon,
+  parseIsoDuration,
+  sameHorizon,
+} from './forecast-horizon.js';
 export { type Logger, noopLogger, stderrLogger } from './logger.js';
 export {
   checkName,

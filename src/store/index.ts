@@ -42,6 +42,15 @@ export {
   type SlowRow,
 } from './queries/file-ingest.js';
 export { describeFile } from './queries/file-read.js';
+export {
+  type ForecastQuery,
+  type ForecastResidualRow,
+  type ForecastSumsRow,
+  forecastResiduals,
+  forecastSums as forecastSumRows,
+  type SeriesActualRow,
+  seriesActualValues,
+} from './queries/forecast.js';
 export * from './queries/ingest.js';
 export { type BinnedFeature, MAX_MODEL_FEATURES, tooManyFeatures } from './queries/lookup-chunks.js';
 export {

@@ -242,7 +242,7 @@ describe('dashboard', () => {
       .catch(() => undefined);
   }, 300_000);
 
-  it("every model page draws its task's metrics (binary, regression, ranking)", async () => {
+  it("every model page draws its task's metrics (binary, forecast, ranking)", async () => {
     for (const model of demoModels) {
       const { page } = await fresh();
       await open(page, `#/models/${model}`, 'model');

@@ -39,6 +39,7 @@ export {
   detectSeasonality,
   type Seasonality,
   type SeasonalityKind,
+  typicalIntervalMs,
   WEEK_MS,
 } from './seasonality.js';
 export {

@@ -37,7 +37,7 @@ export async function ingestRoutes(app: FastifyInstance, opts: { ingest: IngestS
     { parseAs: 'string' },
     (_req, body, done) => done(null, body),
   );
-  const route = (kind: IngestKind, summary: string) =>
+  const route = (kind: IngestKind, summary: string, more = '') =>
     app.post(
       `/v1/${kind}`,
       {
@@ -45,7 +45,8 @@ export async function ingestRoutes(app: FastifyInstance, opts: { ingest: IngestS
           summary,
           description:
             'Body: application/x-ndjson (one JSON object per line) or application/json (an object or an array). ' +
-            'Header Idempotency-Key makes a retried request count once.',
+            'Header Idempotency-Key makes a retried request count once.' +
+            more,
           response: { 200: ingestResponse, 400: ingestResponse },
         },
       },
@@ -60,6 +61,18 @@ export async function ingestRoutes(app: FastifyInstance, opts: { ingest: IngestS
         return reply.code(res.status as 200).send(res.body);
       },
     );
-  route('records', 'Log predictions (records)');
-  route('actuals', 'Log ground truth for earlier (or later) predictions, joined by id');
+  route(
+    'records',
+    'Log predictions (records)',
+    ' A forecast (task forecast, docs/forecasting.md) has prediction {"value", "horizon": "PT24H" (ISO 8601 duration) ' +
+      'or a whole number of steps, "target_time" (required with steps; default timestamp + horizon), ' +
+      'optional "lower", "upper" and "level" (a fraction in (0, 1)) of a prediction interval}; its series key is the ' +
+      'record\'s "series" tag ("" when absent).',
+  );
+  route(
+    'actuals',
+    'Log ground truth for earlier (or later) predictions, joined by id',
+    ' For forecasts, send {"model", "series", "target_time", "actual": {"value"}} instead of an id: ' +
+      'one actual settles every forecast of that series for that target time, at every horizon, whenever it arrives.',
+  );
 }

@@ -7,6 +7,7 @@ import {
   listModels,
   type ModelConfig,
   type ModelSummary,
+  measureForecastPerformance,
   measurePerformance,
   modelContext,
   modelStatus,
@@ -15,7 +16,7 @@ import {
 } from '../../analysis/index.js';
 import type { MonitorService } from '../../monitor/index.js';
 import { estimatedBuckets } from '../../monitor/index.js';
-import { checkName, notFound, VigilError } from '../../shared/index.js';
+import { badRequest, checkName, notFound, VigilError } from '../../shared/index.js';
 import type { Entities } from '../../store/index.js';
 import { countRejected, type Store, selectModelTagKeys, selectRejected } from '../../store/index.js';
 import type {
@@ -173,6 +174,7 @@ export async function modelRoutes(
       to?: string;
       granularity?: Granularity;
       threshold?: number;
+      by?: 'horizon';
     };
   }>(
     '/v1/models/:model/performance',
@@ -186,6 +188,13 @@ export async function modelRoutes(
             ...windowQuerySchema,
             granularity: { type: 'string', enum: ['hour', 'day'], default: 'day' },
             threshold: { type: 'number', minimum: 0, maximum: 1 },
+            by: {
+              type: 'string',
+              enum: ['horizon'],
+              description:
+                "horizon: a forecaster's metrics per horizon too (`horizons`), each overall and per time bucket. " +
+                "A forecaster's buckets and window are by TARGET time (docs/forecasting.md).",
+            },
           },
         },
       },
@@ -196,6 +205,28 @@ export async function modelRoutes(
       const ctx = await modelContext(store, entities, project, model);
       const window = windowParams(req.query);
       const granularity = req.query.granularity ?? 'day';
+      if (req.query.by === 'horizon' && ctx.task !== 'forecast')
+        throw badRequest(
+          'by',
+          `"horizon" needs a forecast model; ${model} is ${ctx.task} (by accepts: horizon)`,
+        );
+      if (ctx.task === 'forecast') {
+        const f = await measureForecastPerformance(store, {
+          project,
+          model,
+          window,
+          granularity,
+          config: ctx.config,
+        });
+        return {
+          task: ctx.task,
+          positive_label: null,
+          estimated_reason: 'label-free estimates are offered for binary classifiers only',
+          series: f.series,
+          season: f.season,
+          ...(req.query.by === 'horizon' ? { horizons: f.horizons } : {}),
+        };
+      }
       const series = await measurePerformance(store, {
         project,
         model,

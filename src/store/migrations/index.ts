@@ -5,6 +5,7 @@ import { migration0004 } from './0004-monitor-alerts-events-deliveries.js';
 import { migration0005 } from './0005-api-keys-sessions-audit-log.js';
 import { migration0006 } from './0006-rollup-watermarks.js';
 import { migration0008 } from './0008-records-key-version.js';
+import { migration0009 } from './0009-forecast-columns.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -21,4 +22,5 @@ export const migrations: readonly Migration[] = [
   migration0005,
   migration0006,
   migration0008,
+  migration0009,
 ];

@@ -4,6 +4,8 @@ import type { Store } from '../store.js';
 /** PredictionShape counts what a model's predictions look like (task inference reads it). */
 export interface PredictionShape {
   n_value: number;
+  /** n_forecast: predictions with a forecast target time (task `forecast`). */
+  n_forecast: number;
   n_rank: number;
   n_score: number;
   n_label: number;
@@ -21,7 +23,7 @@ export interface ModelStatsRow extends PredictionShape {
   last: number;
 }
 
-const SHAPE = sql`countIf(isNotNull(pred_value)) AS n_value, countIf(notEmpty(pred_ranking)) AS n_rank,
+const SHAPE = sql`countIf(isNotNull(pred_value)) AS n_value, countIf(isNotNull(fc_target)) AS n_forecast, countIf(notEmpty(pred_ranking)) AS n_rank,
             countIf(isNotNull(pred_score)) AS n_score, countIf(isNotNull(pred_label)) AS n_label,
             max(length(pred_class_keys)) AS max_classes, uniqExactIf(assumeNotNull(pred_label), isNotNull(pred_label)) AS labels`;
 

@@ -28,6 +28,7 @@ import { columnsFor } from '../../lib/time-range.js';
 import { DriftPanel } from './DriftPanel.js';
 import { DRIFT_ROUTE, heatColumns } from './drift-data.js';
 import { ExplainPanel } from './ExplainPanel.js';
+import { HorizonHeatmap } from './HorizonHeatmap.js';
 import { ModelAlerts } from './ModelAlerts.js';
 import { modelView, prefetch, qualityRequestOf, roundedNow, SEGMENTS_ROUTE } from './model-view.js';
 import { PerformanceCharts } from './PerformancePanel.js';
@@ -240,6 +241,20 @@ function ModelBody({
           }
         </Pending>
       </Panel>
+
+      {perf.status === 'ok' && perf.data.horizons ? (
+        <Panel
+          title="Forecast horizons"
+          id="horizons"
+          sub={`horizon × target time; colour is MASE against the seasonal naive forecast, per ${g} (UTC)`}
+        >
+          {perf.data.horizons.length === 0 ? (
+            <Empty title="No forecasts in this window">Widen the time range.</Empty>
+          ) : (
+            <HorizonHeatmap horizons={perf.data.horizons} stepMs={stepMs} />
+          )}
+        </Panel>
+      ) : null}
 
       <Panel
         title="Drift"

@@ -116,7 +116,8 @@ export function modelView(
     requests: {
       perf: {
         path: `v1/models/${enc}/performance`,
-        params: { ...win, granularity: g },
+        // A forecaster's answer carries every horizon too (the horizon × time heatmap).
+        params: { ...win, granularity: g, ...(detail?.task === 'forecast' ? { by: 'horizon' } : {}) },
         route: 'GET /v1/models/{model}/performance',
       },
       alerts: { path: 'v1/alerts', params: { model }, route: 'GET /v1/alerts' },

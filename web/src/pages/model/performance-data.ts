@@ -10,10 +10,22 @@ const PREFERRED: Record<Task, string[]> = {
   multiclass: ['accuracy', 'f1_macro', 'f1', 'log_loss'],
   regression: ['mae', 'rmse', 'mape', 'r2'],
   ranking: ['ndcg@10', 'map@10', 'mrr', 'recall@10'],
+  forecast: ['mase', 'mae', 'rmse', 'smape', 'mape', 'bias', 'coverage', 'width', 'pinball'],
 };
 
 /** LOWER_IS_BETTER names the metrics whose rise is bad news (for the KPI arrows and copy). */
-export const LOWER_IS_BETTER = new Set(['log_loss', 'brier', 'ece', 'mae', 'rmse', 'mape']);
+export const LOWER_IS_BETTER = new Set([
+  'log_loss',
+  'brier',
+  'ece',
+  'mae',
+  'rmse',
+  'mape',
+  'smape',
+  'mase',
+  'width',
+  'pinball',
+]);
 
 export function metricNames(task: Task, series: ReadonlyArray<PerformanceBucket>): string[] {
   const seen = new Set<string>();
