@@ -7,6 +7,7 @@ export { openChdbStore } from './engines/chdb.js';
 export { storeError } from './errors.js';
 export { type FileRows, type FileSelect, openFileRows } from './files/index.js';
 export { type Migration, migrate, migrations } from './migrations.js';
+export { ClusterRewriter, clusterMutation, SHARD_KEYS } from './cluster.js';
 export * from './queries/compare.js';
 export {
   aggregateDriftParts,
@@ -101,12 +102,14 @@ export interface StoreOptions {
   dataDir?: string;
   clickhouseUrl?: string;
   database?: string;
+  /** cluster: the ClickHouse cluster (remote_servers name) to spread the tables over; server only. */
+  cluster?: string;
 }
 
 /** openStore opens the engine the options name and brings its schema up to date. */
 export async function openStore(opts: StoreOptions): Promise<Store> {
   const store = opts.clickhouseUrl
-    ? openServerStore({ url: opts.clickhouseUrl, database: opts.database })
+    ? openServerStore({ url: opts.clickhouseUrl, database: opts.database, cluster: opts.cluster })
     : openChdbStore({ dataDir: opts.dataDir ?? './vigil-data', database: opts.database });
   try {
     await migrate(store);
