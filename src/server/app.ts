@@ -76,6 +76,12 @@ export interface BuildServerOptions {
    * host:port is refused unless named exactly.
    */
   allowOutbound?: readonly string[];
+  /**
+   * lease: with several `vigil serve` nodes on one store (a cluster), the scheduled work (monitor
+   * evaluation, view warming) runs only on the node holding this lease (lease-keeper.ts), and
+   * starts at once on the node that gains it. The caller starts and stops the keeper.
+   */
+  lease?: { held(): boolean; onAcquire(listener: () => void): () => void };
 }
 
 export interface MonitorOptions {
@@ -300,7 +306,8 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
   // The dashboard (web/, built by `npm run build`) is served from web/dist at /.
   await app.register(staticRoutes, { root: fileURLToPath(new URL('../../web/dist', import.meta.url)) });
   await app.ready();
-  if (opts.monitors?.scheduler) monitors.start(opts.monitors.tickMs);
+  const lease = opts.lease;
+  if (opts.monitors?.scheduler) monitors.start(opts.monitors.tickMs, lease ? () => lease.held() : undefined);
   const warmer = opts.warmViews
     ? new ViewWarmer({
         app,
@@ -311,8 +318,13 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
         token: internalToken,
         verdicts: driftVerdicts,
         settleMs: typeof opts.warmViews === 'object' ? opts.warmViews.settleMs : undefined,
+        ...(lease ? { gate: () => lease.held() } : {}),
       })
     : null;
+  const unsubscribeLease = lease?.onAcquire(() => {
+    monitors.tickNow();
+    warmer?.warmNow().catch(() => undefined);
+  });
 
   return {
     app,
@@ -322,6 +334,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
     warmer,
     verifier,
     async close() {
+      unsubscribeLease?.();
       await warmer?.stop();
       await monitors.stop();
       await app.close();

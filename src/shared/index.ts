@@ -13,6 +13,17 @@ export {
   readTypeOf,
   toRecord,
 } from './files/index.js';
+export {
+  FOLLOWER,
+  type LeaseClaim,
+  type LeaseDecision,
+  type LeaseRole,
+  type LeaseState,
+  type LeaseTiming,
+  leaseHeld,
+  leaseStep,
+  leaseWinner,
+} from './lease.js';
 export { type Logger, noopLogger, stderrLogger } from './logger.js';
 export { checkName, DEFAULT_PROJECT, ENVIRONMENTS, isEnvironment, NAME_RE } from './names.js';
 export {

@@ -10,7 +10,7 @@ import type { Sql } from './sql.js';
  *   `db.t_local ON CLUSTER NAME … ENGINE = Replicated<X>MergeTree('/clickhouse/tables/{shard}/db/t_local',
  *   '{replica}', args) …`, and `db.t ON CLUSTER NAME AS db.t_local ENGINE = Distributed(NAME, db,
  *   t_local, <sharding key>)` under the name the queries use. The sharding key is SHARD_KEYS[t]
- *   when listed, else cityHash64 of the ORDER BY columns: every version of one sorting key lands
+ *   when listed (also for `t_<anything>`, a rebuild of t), else cityHash64 of the ORDER BY columns: every version of one sorting key lands
  *   on one shard, so ReplacingMergeTree's FINAL holds per shard. `records` and `actuals` share
  *   cityHash64(project, model, id), so a record and its actual sit on one shard and their JOIN
  *   runs shard-locally (distributed_product_mode = 'local').
@@ -155,7 +155,7 @@ export class ClusterRewriter {
     const local = name + LOCAL_SUFFIX;
     const path = `'/clickhouse/tables/{shard}/${this.#db}/${local}'`;
     const engineSql = `Replicated${engine[1]}MergeTree(${path}, '{replica}'${args ? `, ${args}` : ''})`;
-    this.#tables.set(name, { kind: 'table', shardKey: SHARD_KEYS[name] ?? shardKeyOf(after) });
+    this.#tables.set(name, { kind: 'table', shardKey: shardKeyFor(name) ?? shardKeyOf(after) });
     return [
       `CREATE TABLE ${ine}${this.#name(local)} ${this.#on} ${columns} ENGINE = ${engineSql}${after}` as Sql,
       this.#distributed(name, true) as Sql,
@@ -271,6 +271,17 @@ export function clusterMutation(statement: Sql, layout: ClusterLayout): Sql {
   ).exec(s);
   if (!m || (m[1] as string).endsWith(LOCAL_SUFFIX)) return statement;
   return `ALTER TABLE ${layout.database}.${m[1]}${LOCAL_SUFFIX} ON CLUSTER ${layout.cluster}${m[2]}` as Sql;
+}
+
+/**
+ * shardKeyFor: the listed sharding key of a table, also for the tables of its rebuilds
+ * (`records_new`, `records_v2`, …, swapped in by RENAME, must shard as `records` does).
+ */
+export function shardKeyFor(name: string): string | undefined {
+  const own = SHARD_KEYS[name];
+  if (own !== undefined) return own;
+  for (const [table, key] of Object.entries(SHARD_KEYS)) if (name.startsWith(`${table}_`)) return key;
+  return undefined;
 }
 
 /** shardKeyOf: cityHash64 of the ORDER BY columns of a CREATE TABLE's tail (rand() if none). */

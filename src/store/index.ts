@@ -126,6 +126,7 @@ export * from './queries/alerts.js';
 export * from './queries/auth.js';
 export * from './queries/entities.js';
 export * from './queries/labs.js';
+export * from './queries/leases.js';
 export * from './queries/model-records.js';
 export * from './queries/monitor-readings.js';
 export * from './queries/series.js';

@@ -85,6 +85,7 @@ const UNREAD_TABLES: ReadonlySet<TableName> = new Set<TableName>([
   'labs_enrollments',
   'series_points',
   'idempotency',
+  'leases',
 ]);
 
 /** watchingWrites wraps a store so each completed write tells the cache. */

@@ -3,6 +3,7 @@ import { migration0002 } from './0002-stored-time-series.js';
 import { migration0003 } from './0003-labs-telemetry-feedback-enrollments.js';
 import { migration0004 } from './0004-monitor-alerts-events-deliveries.js';
 import { migration0005 } from './0005-api-keys-sessions-audit-log.js';
+import { migration0010 } from './0010-leases.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -17,4 +18,5 @@ export const migrations: readonly Migration[] = [
   migration0003,
   migration0004,
   migration0005,
+  migration0010,
 ];
