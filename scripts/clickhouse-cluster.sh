@@ -123,8 +123,17 @@ pick_port() {
 }
 
 ping_ok() {
-  local body
-  body=$(curl -fsS --max-time 2 "http://127.0.0.1:$1/ping" 2>/dev/null) || return 1
+  local port=$1 body
+  if command -v curl >/dev/null 2>&1; then
+    body=$(curl -fsS --max-time 2 "http://127.0.0.1:$port/ping" 2>/dev/null) || return 1
+  else
+    body=$(
+      exec 2>/dev/null
+      exec 3<>"/dev/tcp/127.0.0.1/$port" || exit 1
+      printf 'GET /ping HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+      timeout 2 cat <&3
+    ) || return 1
+  fi
   [[ $body == *Ok.* ]]
 }
 
@@ -410,7 +419,6 @@ cmd_start() {
   name=${2:-vigil}
   [[ $name =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || die "cluster name must be letters, digits and _: $name"
   [[ $SHARDS =~ ^[1-9]$ && $REPLICAS =~ ^[1-9]$ ]] || die "CLICKHOUSE_CLUSTER_SHARDS/REPLICAS must be 1-9"
-  command -v curl >/dev/null 2>&1 || die "curl is needed"
   total=$(node_count)
   if [[ -f $dir/nodes ]] && [[ $(<"$dir/nodes") != "$total" ]]; then
     die "$dir holds a cluster of $(<"$dir/nodes") nodes; stop it and use another DIR"

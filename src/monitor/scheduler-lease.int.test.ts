@@ -50,7 +50,13 @@ describe('monitor scheduler behind a lease', () => {
     // A monitor on a model with no data: each evaluation writes one error event.
     await service.create(
       'p',
-      parseMonitorSpec({ name: 'v', model: 'ghost', kind: 'volume', threshold: { op: '<', value: 1 }, cadence: '1h' }),
+      parseMonitorSpec({
+        name: 'v',
+        model: 'ghost',
+        kind: 'volume',
+        threshold: { op: '<', value: 1 },
+        cadence: '1h',
+      }),
     );
     let held = false;
     // A tick an hour long: only the first tick (at start) and tickNow can evaluate.

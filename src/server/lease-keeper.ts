@@ -4,9 +4,9 @@ import {
   errorMessage,
   FOLLOWER,
   type LeaseState,
+  type Logger,
   leaseHeld,
   leaseStep,
-  type Logger,
 } from '../shared/index.js';
 import { insertLeaseClaim, type Store, selectLeaseClaims } from '../store/index.js';
 
@@ -83,7 +83,10 @@ export class LeaseKeeper {
       });
       for (const l of this.#listeners) l();
     } else if (before.role === 'leader' && state.role !== 'leader') {
-      this.#o.logger.info('lease lost: another node runs the scheduled work', { lease: name, holder: this.holder });
+      this.#o.logger.info('lease lost: another node runs the scheduled work', {
+        lease: name,
+        holder: this.holder,
+      });
     }
   }
 
@@ -122,6 +125,8 @@ export class LeaseKeeper {
       term: term + 1,
       holder: this.holder,
       expires: this.#o.clock.nowMs(),
-    }).catch((e: unknown) => this.#o.logger.warn('handing the lease back failed', { error: errorMessage(e) }));
+    }).catch((e: unknown) =>
+      this.#o.logger.warn('handing the lease back failed', { error: errorMessage(e) }),
+    );
   }
 }

@@ -27,7 +27,11 @@ describe('cluster rewriting of migration statements', () => {
       'CREATE TABLE IF NOT EXISTS vigil.actuals ON CLUSTER c1 AS vigil.actuals_local ENGINE = Distributed(c1, vigil, actuals_local, cityHash64(project, model, id))',
     );
     // A plain MergeTree (no arguments) and a key of one column.
-    expect(out.some((s) => s.includes("ReplicatedMergeTree('/clickhouse/tables/{shard}/vigil/rejected_local', '{replica}')"))).toBe(true);
+    expect(
+      out.some((s) =>
+        s.includes("ReplicatedMergeTree('/clickhouse/tables/{shard}/vigil/rejected_local', '{replica}')"),
+      ),
+    ).toBe(true);
     expect(out).toContain(
       'CREATE TABLE IF NOT EXISTS vigil.auth_keys ON CLUSTER c1 AS vigil.auth_keys_local ENGINE = Distributed(c1, vigil, auth_keys_local, cityHash64(id))',
     );
@@ -40,7 +44,9 @@ describe('cluster rewriting of migration statements', () => {
     expect(r.rewrite(memory)).toEqual([memory]);
     const other = q('CREATE TABLE other.t (a UInt8) ENGINE = MergeTree ORDER BY a');
     expect(r.rewrite(other)).toEqual([other]);
-    expect(r.rewrite(q('CREATE DATABASE IF NOT EXISTS vigil'))).toEqual(['CREATE DATABASE IF NOT EXISTS vigil ON CLUSTER c1']);
+    expect(r.rewrite(q('CREATE DATABASE IF NOT EXISTS vigil'))).toEqual([
+      'CREATE DATABASE IF NOT EXISTS vigil ON CLUSTER c1',
+    ]);
     expect(r.rewrite(q('SELECT 1'))).toEqual(['SELECT 1']);
   });
 
@@ -64,10 +70,20 @@ describe('cluster rewriting of migration statements', () => {
 
   it('rebuilds a table through RENAME: locals renamed ON CLUSTER, Distributed tables made again by name', () => {
     const r = rw();
-    r.rewrite(q('CREATE TABLE IF NOT EXISTS vigil.records (project String, model String, id String) ENGINE = ReplacingMergeTree ORDER BY (project, model, id)'));
+    r.rewrite(
+      q(
+        'CREATE TABLE IF NOT EXISTS vigil.records (project String, model String, id String) ENGINE = ReplacingMergeTree ORDER BY (project, model, id)',
+      ),
+    );
     // The rebuild's table shards as records does (its name starts with records_).
-    r.rewrite(q('CREATE TABLE IF NOT EXISTS vigil.records_new (project String, model String, id String, b UInt8) ENGINE = ReplacingMergeTree ORDER BY (project, b, model, id)'));
-    const out = r.rewrite(q('RENAME TABLE vigil.records TO vigil.records_old, vigil.records_new TO vigil.records')).map(one);
+    r.rewrite(
+      q(
+        'CREATE TABLE IF NOT EXISTS vigil.records_new (project String, model String, id String, b UInt8) ENGINE = ReplacingMergeTree ORDER BY (project, b, model, id)',
+      ),
+    );
+    const out = r
+      .rewrite(q('RENAME TABLE vigil.records TO vigil.records_old, vigil.records_new TO vigil.records'))
+      .map(one);
     expect(out[0]).toBe(
       'RENAME TABLE vigil.records_local TO vigil.records_old_local, vigil.records_new_local TO vigil.records_local ON CLUSTER c1',
     );
@@ -87,22 +103,38 @@ describe('cluster rewriting of migration statements', () => {
 
   it('makes a materialized view over the local tables, and refuses one without TO', () => {
     const r = rw();
-    r.rewrite(q('CREATE TABLE vigil.records (project String, ts Int64) ENGINE = MergeTree ORDER BY (project, ts)'));
-    r.rewrite(q('CREATE TABLE vigil.hourly (project String, h Int64, n AggregateFunction(count)) ENGINE = AggregatingMergeTree ORDER BY (project, h)'));
+    r.rewrite(
+      q('CREATE TABLE vigil.records (project String, ts Int64) ENGINE = MergeTree ORDER BY (project, ts)'),
+    );
+    r.rewrite(
+      q(
+        'CREATE TABLE vigil.hourly (project String, h Int64, n AggregateFunction(count)) ENGINE = AggregatingMergeTree ORDER BY (project, h)',
+      ),
+    );
     expect(
-      one(r.rewrite(q('CREATE MATERIALIZED VIEW IF NOT EXISTS vigil.hourly_mv TO vigil.hourly AS SELECT project, intDiv(ts, 3600000) AS h, countState() AS n FROM vigil.records GROUP BY project, h'))[0] as string),
+      one(
+        r.rewrite(
+          q(
+            'CREATE MATERIALIZED VIEW IF NOT EXISTS vigil.hourly_mv TO vigil.hourly AS SELECT project, intDiv(ts, 3600000) AS h, countState() AS n FROM vigil.records GROUP BY project, h',
+          ),
+        )[0] as string,
+      ),
     ).toBe(
       'CREATE MATERIALIZED VIEW IF NOT EXISTS vigil.hourly_mv ON CLUSTER c1 TO vigil.hourly_local AS SELECT project, intDiv(ts, 3600000) AS h, countState() AS n FROM vigil.records_local GROUP BY project, h',
     );
-    expect(() => r.rewrite(q('CREATE MATERIALIZED VIEW vigil.v ENGINE = Memory AS SELECT 1'))).toThrow(/needs TO/);
-    expect(r.rewrite(q('DROP TABLE vigil.hourly_mv'))).toEqual(['DROP TABLE IF EXISTS vigil.hourly_mv ON CLUSTER c1']);
+    expect(() => r.rewrite(q('CREATE MATERIALIZED VIEW vigil.v ENGINE = Memory AS SELECT 1'))).toThrow(
+      /needs TO/,
+    );
+    expect(r.rewrite(q('DROP TABLE vigil.hourly_mv'))).toEqual([
+      'DROP TABLE IF EXISTS vigil.hourly_mv ON CLUSTER c1',
+    ]);
   });
 
   it('shards by the ORDER BY columns', () => {
     expect(shardKeyOf(' ORDER BY id')).toBe('cityHash64(id)');
-    expect(shardKeyOf(' PARTITION BY x ORDER BY (a, toStartOfHour(b)) SETTINGS index_granularity = 8192')).toBe(
-      'cityHash64(a, toStartOfHour(b))',
-    );
+    expect(
+      shardKeyOf(' PARTITION BY x ORDER BY (a, toStartOfHour(b)) SETTINGS index_granularity = 8192'),
+    ).toBe('cityHash64(a, toStartOfHour(b))');
     expect(shardKeyOf(' ORDER BY tuple()')).toBe('rand()');
   });
 });

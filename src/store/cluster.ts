@@ -240,7 +240,7 @@ export class ClusterRewriter {
   #drop(s: string): Sql[] {
     const m = /^DROP\s+(TABLE|VIEW)\s+(IF\s+EXISTS\s+)?/i.exec(s);
     const own = m ? this.#ownTable(s.slice(m[0].length)) : null;
-    if (!own || own.rest.trim() !== '') return [s as Sql];
+    if (own === null || own.rest.trim() !== '') return [s as Sql];
     const info = this.#tables.get(own.name);
     if (!info) return [s as Sql];
     this.#tables.delete(own.name);

@@ -3,11 +3,11 @@ import { openServerStore } from './engines/server.js';
 import { migrate } from './migrations.js';
 import type { Store } from './store.js';
 
+export { ClusterRewriter, clusterMutation, SHARD_KEYS } from './cluster.js';
 export { openChdbStore } from './engines/chdb.js';
 export { storeError } from './errors.js';
 export { type FileRows, type FileSelect, openFileRows } from './files/index.js';
 export { type Migration, migrate, migrations } from './migrations.js';
-export { ClusterRewriter, clusterMutation, SHARD_KEYS } from './cluster.js';
 export * from './queries/compare.js';
 export {
   aggregateDriftParts,

@@ -24,6 +24,8 @@ export async function selectLeaseClaims(store: Store, name: string): Promise<Lea
 export async function insertLeaseClaim(store: Store, name: string, claim: LeaseClaimRow): Promise<void> {
   await store.insert(
     'leases',
-    Buffer.from(`${JSON.stringify({ name, term: claim.term, holder: claim.holder, expires: claim.expires })}\n`),
+    Buffer.from(
+      `${JSON.stringify({ name, term: claim.term, holder: claim.holder, expires: claim.expires })}\n`,
+    ),
   );
 }
