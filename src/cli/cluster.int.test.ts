@@ -149,6 +149,8 @@ describe.skipIf(!enabled)(
     it('reads through node B what was written through node A, and keeps going with a replica stopped', async () => {
       const va = a as RunningVigil;
       const vb = b as RunningVigil;
+      // B answers (and caches) before A writes: its cache must not hide A's writes after.
+      expect(await counts(vb.url)).toEqual({});
       await post(va.url, '/v1/records', records('train', 1000, 'training'));
       await post(va.url, '/v1/records', records('prod', 1000, 'production'));
       // Read-your-writes across nodes: the inserts returned once their shards had the rows.

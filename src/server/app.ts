@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -7,7 +7,15 @@ import { AuditLog, KeyStore, KeyVerifier, Sessions } from '../auth/index.js';
 import { IngestService } from '../ingest/index.js';
 import { MonitorService, type MonitorServiceOptions } from '../monitor/index.js';
 import { type Clock, type Logger, noopLogger, OutboundGuard, systemClock } from '../shared/index.js';
-import { Entities, pingQuery, type Store, storeError, WriteQueue } from '../store/index.js';
+import {
+  bumpWriteMark,
+  Entities,
+  pingQuery,
+  type Store,
+  storeError,
+  WriteQueue,
+  writeMarkTotal,
+} from '../store/index.js';
 import type { HealthResponse } from './api-types.js';
 import { recordAudit } from './auth/auth-context.js';
 import { installAuth, installSecurityHeaders, isPublicRoute, requiredAccess } from './auth/auth-hook.js';
@@ -178,7 +186,15 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
   // Answers of the analytic routes are kept until the next write (see response-cache.ts).
   const cache = new ResponseCache({ maxAgeMs: opts.store.engine === 'server' ? 30_000 : undefined });
   const driftVerdicts = new DriftVerdicts();
-  const store = watchingWrites(opts.store, cache);
+  // On a cluster every node caches on its own: the nodes count their writes in the store, and
+  // a node keeps answers only while the count has not moved (response-cache.ts).
+  const raw = opts.store;
+  const writeMarkNode = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  let writeMarkSeq = 0;
+  const shared = raw.cluster
+    ? { total: () => writeMarkTotal(raw), bump: () => bumpWriteMark(raw, writeMarkNode, ++writeMarkSeq) }
+    : undefined;
+  const store = watchingWrites(opts.store, cache, shared);
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? noopLogger;
   const metrics = createMetrics();
@@ -247,7 +263,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
   });
   installSecurityHeaders(app);
   limitPublicWrites(app, opts.limits?.publicWritesPerSecond ?? 50);
-  installResponseCache(app, cache);
+  installResponseCache(app, cache, shared);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',

@@ -130,3 +130,4 @@ export * from './queries/leases.js';
 export * from './queries/model-records.js';
 export * from './queries/monitor-readings.js';
 export * from './queries/series.js';
+export { bumpWriteMark, writeMarkTotal } from './queries/write-marks.js';

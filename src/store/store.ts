@@ -58,7 +58,8 @@ export type TableName =
   | 'auth_key_usage'
   | 'auth_sessions'
   | 'audit_log'
-  | 'leases';
+  | 'leases'
+  | 'write_marks';
 
 /** Settings every query runs with, on both engines, so results parse the same way. */
 export const QUERY_SETTINGS = {
