@@ -54,6 +54,7 @@ function records(prefix: string, n: number, environment: 'training' | 'productio
         channel: i % 3 ? 'web' : 'app',
       },
       prediction: { score: (i % 10) / 10 },
+      tags: { region: i % 2 ? 'EU' : 'US' },
     }),
   ).join('\n');
 }
@@ -159,6 +160,9 @@ describe.skipIf(!enabled)(
       const drift = await get<Drift>(vb.url, '/v1/models/fraud/drift?baseline=training');
       expect(drift.features.find((f) => f.name === 'amount')?.drifted).toBe(true);
       expect(drift.features.find((f) => f.name === 'channel')?.drifted).toBe(false);
+      // A segment query (its tag check selects only a constant through the Distributed table).
+      const segments = await fetch(`${vb.url}/v1/models/fraud/segments?by=region`);
+      expect(segments.status).toBe(200);
       // The rows are spread over both shards.
       const perShard = await Promise.all(
         [urls[0], urls[2]].map(async (node) =>

@@ -11,13 +11,17 @@ import { defaultMaxQuerySeconds, parseJsonEachRow } from './chdb.js';
  * shard has the rows (read-your-writes across `vigil serve` nodes). Every node sends each shard's
  * reads and writes to the first live replica in the cluster's order (in_order, and not its own
  * replica first), so a read follows the write before replication has copied it. records and
- * actuals are sharded alike, so their JOIN runs on each shard's local tables.
+ * actuals are sharded alike, so their JOIN runs on each shard's local tables. The automatic move
+ * of WHERE conditions to PREWHERE is off: through a Distributed table, ClickHouse 18.16 loses a
+ * moved condition's column in a query that selects only constants (`SELECT 1 … WHERE project = …
+ * AND has(tag_keys, …)`: "Not found column equals(project, …) in block").
  */
 const CLUSTER_SETTINGS = {
   insert_distributed_sync: 1,
   load_balancing: 'in_order',
   prefer_localhost_replica: 0,
   distributed_product_mode: 'local',
+  optimize_move_to_prewhere: 0,
 } as const;
 
 /**
