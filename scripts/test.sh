@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The test command (npm test): build, unit tests, integration tests on the embedded engine (chdb),
 # then the same integration suite on a real ClickHouse server when clickhouse-server is
-# installed (scripts/clickhouse-server.sh install). CI sets VIGIL_REQUIRE_SERVER_TESTS=1 so a
-# missing server fails instead of skipping. Ends with one line "tests: N passed, N failed".
+# installed (scripts/clickhouse-server.sh install), then the cluster test (two `vigil serve`
+# nodes on a ClickHouse cluster with ZooKeeper) when zookeeper is installed too
+# (scripts/clickhouse-cluster.sh install). CI sets VIGIL_REQUIRE_SERVER_TESTS=1 so a missing
+# server or ZooKeeper fails instead of skipping. Ends with one line "tests: N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,7 +19,9 @@ WAITING=(src/monitor/webhook-outage.int.test.ts)
 npx vitest run --project integration "${WAITING[@]}" \
   --reporter=default --reporter=json --outputFile.json="$results/waiting.json" >"$results/waiting.log" 2>&1 &
 waiting=$!
-exclude=()
+# The cluster test starts a cluster of its own; it runs once, in its own phase below.
+CLUSTER_TEST=src/cli/cluster.int.test.ts
+exclude=(--exclude "$CLUSTER_TEST")
 for f in "${WAITING[@]}"; do exclude+=(--exclude "$f"); done
 npx vitest run --project unit --project integration --project e2e "${exclude[@]}" \
   --reporter=default --reporter=json --outputFile.json="$results/chdb.json" || status=1
@@ -28,12 +32,28 @@ if command -v clickhouse-server >/dev/null 2>&1 || [[ -x /usr/sbin/clickhouse-se
   url=$(scripts/clickhouse-server.sh start "$results/clickhouse")
   echo "integration tests on clickhouse-server at $url"
   VIGIL_TEST_ENGINE=server VIGIL_TEST_CLICKHOUSE_URL="$url" npx vitest run --project integration \
+    --exclude "$CLUSTER_TEST" \
     --reporter=default --reporter=json --outputFile.json="$results/server.json" || status=1
+  scripts/clickhouse-server.sh stop "$results/clickhouse" >/dev/null 2>&1 || true
 elif [[ "${VIGIL_REQUIRE_SERVER_TESTS:-0}" == "1" ]]; then
   echo "clickhouse-server is not installed but VIGIL_REQUIRE_SERVER_TESTS=1" >&2
   status=1
 else
   echo "note: clickhouse-server not installed; server-mode tests skipped (scripts/clickhouse-server.sh install)"
+fi
+
+if [[ -r /usr/share/java/zookeeper.jar ]] && command -v java >/dev/null 2>&1 \
+  && { command -v clickhouse-server >/dev/null 2>&1 || [[ -x /usr/sbin/clickhouse-server ]]; }; then
+  echo "cluster test: ZooKeeper and 2 shards x 2 replicas of clickhouse-server (scripts/clickhouse-cluster.sh)"
+  cluster_started=$SECONDS
+  VIGIL_TEST_CLUSTER=1 npx vitest run --project integration "$CLUSTER_TEST" \
+    --reporter=default --reporter=json --outputFile.json="$results/cluster.json" || status=1
+  echo "cluster phase took $((SECONDS - cluster_started)) s"
+elif [[ "${VIGIL_REQUIRE_SERVER_TESTS:-0}" == "1" ]]; then
+  echo "zookeeper or clickhouse-server is not installed but VIGIL_REQUIRE_SERVER_TESTS=1 (scripts/clickhouse-cluster.sh install)" >&2
+  status=1
+else
+  echo "note: zookeeper not installed; the cluster test is skipped (scripts/clickhouse-cluster.sh install)"
 fi
 
 node -e '
@@ -45,5 +65,5 @@ node -e '
     passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + (r.numTodoTests || 0);
   }
   console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
-' "$results/chdb.json" "$results/waiting.json" "$results/server.json"
+' "$results/chdb.json" "$results/waiting.json" "$results/server.json" "$results/cluster.json"
 exit $status

@@ -1,6 +1,6 @@
 import { demoPrototypeFolder, seedDemo, seedDemoMonitors } from '../demo/index.js';
 import type { MonitorSpec } from '../monitor/index.js';
-import { buildServer, type VigilServer } from '../server/index.js';
+import { buildServer, LeaseKeeper, type VigilServer } from '../server/index.js';
 import {
   allowListFromEnv,
   DEFAULT_PROJECT,
@@ -57,6 +57,8 @@ export async function runServe(opts: ServeOptions, storeOpts: StoreOptions): Pro
     'Stop that server first, or give this one another --data folder.',
   );
   const auth = authEnabled(opts);
+  // Several nodes on one cluster: the scheduled work runs on the lease holder only.
+  const lease = storeOpts.cluster ? new LeaseKeeper({ store, clock: systemClock, logger }) : undefined;
   let server: VigilServer | undefined;
   try {
     server = await buildServer({
@@ -67,14 +69,17 @@ export async function runServe(opts: ServeOptions, storeOpts: StoreOptions): Pro
       monitors: { scheduler: true },
       warmViews: true,
       allowOutbound,
+      ...(lease ? { lease } : {}),
     });
     if (allowOutbound.length > 0) logger.info('outbound allow-list', { hosts: allowOutbound });
     await prepare(server, logger, opts, monitorSpecs);
     // Started after the demo is written: warming between its write bursts would only slow it.
     server.warmer?.start();
+    lease?.start();
     await server.app.listen({ port: opts.port, host: opts.host });
   } catch (e) {
     // Close before the CLI exits: exiting with the embedded store still open crashes the process.
+    await lease?.stop().catch(() => undefined);
     await server?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw e;
@@ -86,6 +91,7 @@ export async function runServe(opts: ServeOptions, storeOpts: StoreOptions): Pro
     stopping = true;
     logger.info('stopping', { signal });
     try {
+      await lease?.stop();
       await running.close();
       await store.close();
     } finally {

@@ -76,6 +76,7 @@ export class MonitorService {
   /** Delivery-log writes in flight: stop() waits for them, so none outlives the store. */
   readonly #pendingLogs = new Set<Promise<void>>();
   #timer: NodeJS.Timeout | null = null;
+  #tick: (() => void) | null = null;
   #running: Promise<void> | null = null;
   #stopped = false;
   readonly #maxMonitors: number;
@@ -378,24 +379,33 @@ export class MonitorService {
 
   /**
    * start evaluates due monitors every `tickMs`; a tick never overlaps the previous one, and the
-   * timer does not keep the process alive.
+   * timer does not keep the process alive. With `gate`, a tick evaluates only while the gate
+   * says so (the lease of several `vigil serve` nodes: one evaluates at a time).
    */
-  start(tickMs = 15_000): void {
+  start(tickMs = 15_000, gate?: () => boolean): void {
     if (this.#timer !== null) return;
-    const tick = () => {
+    this.#tick = () => {
       if (this.#stopped) return;
-      this.#running = this.evaluateAll()
+      this.#timer = null;
+      this.#running = (gate === undefined || gate() ? this.evaluateAll() : Promise.resolve())
         .catch((e: unknown) => this.#logger.error('monitor tick failed', { error: errorMessage(e) }))
         .finally(() => {
           this.#running = null;
           if (!this.#stopped) {
-            this.#timer = setTimeout(tick, tickMs);
+            this.#timer = setTimeout(() => this.#tick?.(), tickMs);
             this.#timer.unref();
           }
         });
     };
-    this.#timer = setTimeout(tick, 0);
+    this.#timer = setTimeout(() => this.#tick?.(), 0);
     this.#timer.unref();
+  }
+
+  /** tickNow runs the scheduler's next tick at once (a node that just took the lease), unless one is running. */
+  tickNow(): void {
+    if (this.#stopped || this.#running !== null || this.#timer === null || this.#tick === null) return;
+    clearTimeout(this.#timer);
+    this.#tick();
   }
 
   /** stop ends the scheduler, waits for a running tick and flushes notifications (bounded). */

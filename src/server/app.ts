@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -9,7 +9,15 @@ import { IngestService } from '../ingest/index.js';
 import type { ShadowRecord } from '../labs/index.js';
 import { MonitorService, type MonitorServiceOptions } from '../monitor/index.js';
 import { type Clock, type Logger, noopLogger, OutboundGuard, systemClock } from '../shared/index.js';
-import { Entities, pingQuery, type Store, storeError, WriteQueue } from '../store/index.js';
+import {
+  bumpWriteMark,
+  Entities,
+  pingQuery,
+  type Store,
+  storeError,
+  WriteQueue,
+  writeMarkTotal,
+} from '../store/index.js';
 import type { HealthResponse } from './api-types.js';
 import { recordAudit } from './auth/auth-context.js';
 import { installAuth, installSecurityHeaders, isPublicRoute, requiredAccess } from './auth/auth-hook.js';
@@ -80,6 +88,12 @@ export interface BuildServerOptions {
    * host:port is refused unless named exactly.
    */
   allowOutbound?: readonly string[];
+  /**
+   * lease: with several `vigil serve` nodes on one store (a cluster), the scheduled work (monitor
+   * evaluation, view warming) runs only on the node holding this lease (lease-keeper.ts), and
+   * starts at once on the node that gains it. The caller starts and stops the keeper.
+   */
+  lease?: { held(): boolean; onAcquire(listener: () => void): () => void };
 }
 
 export interface MonitorOptions {
@@ -178,7 +192,15 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
   // Answers of the analytic routes are kept until the next write (see response-cache.ts).
   const cache = new ResponseCache({ maxAgeMs: opts.store.engine === 'server' ? 30_000 : undefined });
   const driftVerdicts = new DriftVerdicts();
-  const store = watchingWrites(opts.store, cache);
+  // On a cluster every node caches on its own: the nodes count their writes in the store, and
+  // a node keeps answers only while the count has not moved (response-cache.ts).
+  const raw = opts.store;
+  const writeMarkNode = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  let writeMarkSeq = 0;
+  const shared = raw.cluster
+    ? { total: () => writeMarkTotal(raw), bump: () => bumpWriteMark(raw, writeMarkNode, ++writeMarkSeq) }
+    : undefined;
+  const store = watchingWrites(opts.store, cache, shared);
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? noopLogger;
   const metrics = createMetrics();
@@ -255,7 +277,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
   });
   installSecurityHeaders(app);
   limitPublicWrites(app, opts.limits?.publicWritesPerSecond ?? 50);
-  installResponseCache(app, cache);
+  installResponseCache(app, cache, shared);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -329,7 +351,8 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
   // The dashboard (web/, built by `npm run build`) is served from web/dist at /.
   await app.register(staticRoutes, { root: fileURLToPath(new URL('../../web/dist', import.meta.url)) });
   await app.ready();
-  if (opts.monitors?.scheduler) monitors.start(opts.monitors.tickMs);
+  const lease = opts.lease;
+  if (opts.monitors?.scheduler) monitors.start(opts.monitors.tickMs, lease ? () => lease.held() : undefined);
   const warmer = opts.warmViews
     ? new ViewWarmer({
         app,
@@ -340,8 +363,13 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
         token: internalToken,
         verdicts: driftVerdicts,
         settleMs: typeof opts.warmViews === 'object' ? opts.warmViews.settleMs : undefined,
+        ...(lease ? { gate: () => lease.held() } : {}),
       })
     : null;
+  const unsubscribeLease = lease?.onAcquire(() => {
+    monitors.tickNow();
+    warmer?.warmNow().catch(() => undefined);
+  });
 
   return {
     app,
@@ -352,6 +380,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
     warmer,
     verifier,
     async close() {
+      unsubscribeLease?.();
       await warmer?.stop();
       await monitors.stop();
       await app.close();

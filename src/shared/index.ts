@@ -23,6 +23,17 @@ export {
   parseIsoDuration,
   sameHorizon,
 } from './forecast-horizon.js';
+export {
+  FOLLOWER,
+  type LeaseClaim,
+  type LeaseDecision,
+  type LeaseRole,
+  type LeaseState,
+  type LeaseTiming,
+  leaseHeld,
+  leaseStep,
+  leaseWinner,
+} from './lease.js';
 export { type Logger, noopLogger, stderrLogger } from './logger.js';
 export {
   checkName,

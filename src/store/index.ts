@@ -3,6 +3,7 @@ import { openServerStore } from './engines/server.js';
 import { migrate } from './migrations.js';
 import type { Store } from './store.js';
 
+export { ClusterRewriter, clusterMutation, SHARD_KEYS } from './cluster.js';
 export { openChdbStore } from './engines/chdb.js';
 export { storeError } from './errors.js';
 export { type FileRows, type FileSelect, openFileRows } from './files/index.js';
@@ -111,12 +112,14 @@ export interface StoreOptions {
   dataDir?: string;
   clickhouseUrl?: string;
   database?: string;
+  /** cluster: the ClickHouse cluster (remote_servers name) to spread the tables over; server only. */
+  cluster?: string;
 }
 
 /** openStore opens the engine the options name and brings its schema up to date. */
 export async function openStore(opts: StoreOptions): Promise<Store> {
   const store = opts.clickhouseUrl
-    ? openServerStore({ url: opts.clickhouseUrl, database: opts.database })
+    ? openServerStore({ url: opts.clickhouseUrl, database: opts.database, cluster: opts.cluster })
     : openChdbStore({ dataDir: opts.dataDir ?? './vigil-data', database: opts.database });
   try {
     await migrate(store);
@@ -133,7 +136,9 @@ export * from './queries/alerts.js';
 export * from './queries/auth.js';
 export * from './queries/entities.js';
 export * from './queries/labs.js';
+export * from './queries/leases.js';
 export * from './queries/model-records.js';
 export * from './queries/monitor-readings.js';
 export * from './queries/rollup-state.js';
 export * from './queries/series.js';
+export { bumpWriteMark, writeMarkTotal } from './queries/write-marks.js';

@@ -1,5 +1,6 @@
+import { ClusterRewriter } from './cluster.js';
 import { migrations } from './migrations/index.js';
-import { ident, sql } from './sql.js';
+import { ident, type Sql, sql, str } from './sql.js';
 import type { Store } from './store.js';
 
 export { type Migration, migrations } from './migrations/index.js';
@@ -26,13 +27,27 @@ export async function migrate(store: Store): Promise<number[]> {
     }
     await run();
   };
-  await step('database', () => store.exec(sql`CREATE DATABASE IF NOT EXISTS ${ident(store.database)}`));
-  await step('bookkeeping', () =>
-    store.exec(
-      sql`CREATE TABLE IF NOT EXISTS ${store.table('migrations')} (id UInt32, name String, applied UInt64)
+  // On a cluster (store.cluster) every statement becomes its ON CLUSTER form (cluster.ts). The
+  // rewriter learns each table's layout from every migration, the applied ones too.
+  const rewriter = store.cluster
+    ? new ClusterRewriter({ cluster: store.cluster, database: store.database })
+    : null;
+  const forms = (statement: Sql): Sql[] => (rewriter ? rewriter.rewrite(statement) : [statement]);
+  const bookkeeping = forms(
+    sql`CREATE TABLE IF NOT EXISTS ${store.table('migrations')} (id UInt32, name String, applied UInt64)
      ENGINE = ReplacingMergeTree(applied) ORDER BY id`,
-    ),
   );
+  // ON CLUSTER statements wait for every node: once the cluster has the bookkeeping table, a
+  // start (with a node down, say) runs no DDL unless a migration is pending.
+  const ready = rewriter !== null && (await hasTable(store, 'migrations'));
+  if (!ready) {
+    await step('database', async () => {
+      for (const s of forms(sql`CREATE DATABASE IF NOT EXISTS ${ident(store.database)}`)) await store.exec(s);
+    });
+    await step('bookkeeping', async () => {
+      for (const s of bookkeeping) await store.exec(s);
+    });
+  }
   const done = new Set(
     (await store.query<{ id: number }>(sql`SELECT id FROM ${store.table('migrations')} FINAL`)).map((r) =>
       Number(r.id),
@@ -40,8 +55,8 @@ export async function migrate(store: Store): Promise<number[]> {
   );
   const applied: number[] = [];
   for (const m of migrations) {
+    const statements = m.statements((n) => store.table(n)).flatMap(forms);
     if (done.has(m.id)) continue;
-    const statements = m.statements((n) => store.table(n));
     for (const [i, statement] of statements.entries()) {
       await step(`${m.id}.${i + 1}/${statements.length}`, async () => {
         try {
@@ -60,6 +75,14 @@ export async function migrate(store: Store): Promise<number[]> {
     applied.push(m.id);
   }
   return applied;
+}
+
+/** hasTable: the store's database holds table `name` on the node the store talks to. */
+async function hasTable(store: Store, name: string): Promise<boolean> {
+  const rows = await store.query<{ n: number }>(
+    sql`SELECT count() AS n FROM system.tables WHERE database = ${str(store.database)} AND name = ${str(name)}`,
+  );
+  return Number(rows[0]?.n ?? 0) > 0;
 }
 
 /** alreadyApplied: ClickHouse refused a DDL because its effect is already there. */

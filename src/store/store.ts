@@ -11,6 +11,12 @@ export interface Store {
   readonly database: string;
   /** endpoint is a server-mode store's http(s)://host:port (no credentials); outbound URLs may not reach it. */
   readonly endpoint?: string;
+  /**
+   * cluster names the ClickHouse cluster (remote_servers) a server-mode store spreads its tables
+   * over (`--cluster`): replicated local tables behind Distributed ones (cluster.ts). Unset: one
+   * server, or the embedded engine.
+   */
+  readonly cluster?: string;
   /** table gives the qualified name of one of Vigil's tables. */
   table(name: TableName): Sql;
   /** exec runs a statement that returns no rows (DDL, ALTER, OPTIMIZE). */
@@ -55,7 +61,9 @@ export type TableName =
   | 'auth_key_usage'
   | 'auth_sessions'
   | 'audit_log'
-  | 'rollup_watermarks';
+  | 'rollup_watermarks'
+  | 'leases'
+  | 'write_marks';
 
 /** Settings every query runs with, on both engines, so results parse the same way. */
 export const QUERY_SETTINGS = {

@@ -10,10 +10,13 @@ import { projectOf } from '../project.js';
  * and an answer computed while the generation moved is never kept. So a cached answer is
  * always the answer the store would give now; it is never stale, only cheaper. Other nodes'
  * writes to a shared ClickHouse server are not seen here, so with the server engine answers
- * also expire after `maxAgeMs` (the embedded store has one writer: this process).
+ * also expire after `maxAgeMs` (the embedded store has one writer: this process). On a cluster
+ * (several nodes by design) the nodes count their writes in the store (SharedWrites), and an
+ * answer is kept only while nobody wrote anywhere.
  */
 export class ResponseCache {
   #generation = 0;
+  #seenWrites: number | null = null;
   readonly #entries = new Map<string, { generation: number; body: string; at: number }>();
   #bytes = 0;
   readonly #maxBytes: number;
@@ -37,6 +40,15 @@ export class ResponseCache {
     this.#entries.clear();
     this.#bytes = 0;
     for (const l of this.#listeners) l();
+  }
+
+  /**
+   * observe takes the count of writes of every node (SharedWrites.total): when it has moved
+   * since the last look, another node wrote, and every answer kept so far is dropped.
+   */
+  observe(totalWrites: number): void {
+    if (this.#seenWrites !== null && totalWrites !== this.#seenWrites) this.written();
+    this.#seenWrites = totalWrites;
   }
 
   /** onWrite calls `listener` after each write (the view warmer waits for quiet); returns an unsubscribe. */
@@ -85,10 +97,26 @@ const UNREAD_TABLES: ReadonlySet<TableName> = new Set<TableName>([
   'labs_enrollments',
   'series_points',
   'idempotency',
+  'leases',
+  'write_marks',
 ]);
 
-/** watchingWrites wraps a store so each completed write tells the cache. */
-export function watchingWrites(store: Store, cache: ResponseCache): Store {
+/**
+ * SharedWrites counts the writes of every `vigil serve` node on one store (a cluster: each node
+ * caches on its own). A node bumps the count after each write, before answering it, and looks
+ * at the total before answering from its cache.
+ */
+export interface SharedWrites {
+  total(): Promise<number>;
+  bump(): Promise<void>;
+}
+
+/** watchingWrites wraps a store so each completed write tells the cache (and the other nodes). */
+export function watchingWrites(store: Store, cache: ResponseCache, shared?: SharedWrites): Store {
+  // A failed count leaves the other nodes' answers stale for at most their maxAgeMs; the write stands.
+  const bump = async () => {
+    await shared?.bump().catch(() => undefined);
+  };
   return {
     engine: store.engine,
     database: store.database,
@@ -97,6 +125,7 @@ export function watchingWrites(store: Store, cache: ResponseCache): Store {
       try {
         await store.exec(sql);
       } finally {
+        await bump();
         cache.written();
       }
     },
@@ -105,7 +134,10 @@ export function watchingWrites(store: Store, cache: ResponseCache): Store {
       try {
         await store.insert(table, rows);
       } finally {
-        if (!UNREAD_TABLES.has(table)) cache.written();
+        if (!UNREAD_TABLES.has(table)) {
+          await bump();
+          cache.written();
+        }
       }
     },
     ping: () => store.ping(),
@@ -148,11 +180,22 @@ function cacheKey(req: FastifyRequest): string | undefined {
  * hit) and keeps fresh 200 answers. It runs after authentication, so a key only ever reaches
  * its own project's entries.
  */
-export function installResponseCache(app: FastifyInstance, cache: ResponseCache): void {
+export function installResponseCache(
+  app: FastifyInstance,
+  cache: ResponseCache,
+  shared?: SharedWrites,
+): void {
   app.decorateRequest('vigilCache', undefined);
   app.addHook('preHandler', async (req, reply) => {
     const key = cacheKey(req);
     if (key === undefined) return;
+    if (shared) {
+      try {
+        cache.observe(await shared.total());
+      } catch {
+        return; // the count is out of reach: answer fresh, keep nothing
+      }
+    }
     const hit = cache.get(key);
     if (hit !== undefined) {
       reply.header('x-vigil-cache', 'hit').type('application/json; charset=utf-8');

@@ -16,6 +16,8 @@ export interface ViewWarmerOptions {
   logger: Logger;
   /** token authenticates the warmer's requests (random per process, never sent anywhere). */
   token: string;
+  /** gate: passes run only while it says so (the lease of several `vigil serve` nodes). */
+  gate?: () => boolean;
   /** settleMs: how long the store must go unwritten before a pass starts. Default 3 s. */
   settleMs?: number;
   /** maxModels bounds one pass (per server), most recently active models first. Default 20. */
@@ -43,7 +45,7 @@ export class ViewWarmer {
   #unsubscribe: (() => void) | undefined;
 
   constructor(opts: ViewWarmerOptions) {
-    this.#o = { settleMs: 3_000, maxModels: 20, verdicts: null, ...opts };
+    this.#o = { settleMs: 3_000, maxModels: 20, verdicts: null, gate: () => true, ...opts };
   }
 
   start(): void {
@@ -114,6 +116,7 @@ export class ViewWarmer {
 
   async #pass(): Promise<void> {
     const { cache, store } = this.#o;
+    if (!this.#o.gate()) return;
     const generation = cache.generation;
     const current = () => !this.#stopped && cache.generation === generation;
     const projects = await selectRecentProjects(store);

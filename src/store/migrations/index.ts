@@ -6,6 +6,7 @@ import { migration0005 } from './0005-api-keys-sessions-audit-log.js';
 import { migration0006 } from './0006-rollup-watermarks.js';
 import { migration0008 } from './0008-records-key-version.js';
 import { migration0009 } from './0009-forecast-columns.js';
+import { migration0010 } from './0010-leases.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -23,4 +24,5 @@ export const migrations: readonly Migration[] = [
   migration0006,
   migration0008,
   migration0009,
+  migration0010,
 ];

@@ -20,6 +20,12 @@ if (testEngine === 'server' && !testClickhouseUrl)
     'VIGIL_TEST_ENGINE=server needs VIGIL_TEST_CLICKHOUSE_URL (see scripts/clickhouse-server.sh)',
   );
 
+/**
+ * testCluster: with VIGIL_TEST_CLICKHOUSE_CLUSTER=NAME (server engine, a node of a cluster that
+ * scripts/clickhouse-cluster.sh started), the stores spread their tables over cluster NAME.
+ */
+export const testCluster = process.env['VIGIL_TEST_CLICKHOUSE_CLUSTER'] || undefined;
+
 /** uniqueName gives a fresh database name, so tests never see each other's rows. */
 export function uniqueName(prefix = 'vigil_test'): string {
   return `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
@@ -38,9 +44,10 @@ export function testStoreOptions(database: string): {
   dataDir?: string;
   clickhouseUrl?: string;
   database: string;
+  cluster?: string;
 } {
   return testEngine === 'server'
-    ? { clickhouseUrl: testClickhouseUrl, database }
+    ? { clickhouseUrl: testClickhouseUrl, database, ...(testCluster ? { cluster: testCluster } : {}) }
     : { dataDir: testDataDir(), database };
 }
 
@@ -48,7 +55,7 @@ export function testStoreOptions(database: string): {
 export async function openTestStore(database = uniqueName()): Promise<Store> {
   const store =
     testEngine === 'server'
-      ? openServerStore({ url: testClickhouseUrl, database })
+      ? openServerStore({ url: testClickhouseUrl, database, cluster: testCluster })
       : openChdbStore({ dataDir: testDataDir(), database });
   await migrate(store);
   return store;
@@ -56,7 +63,11 @@ export async function openTestStore(database = uniqueName()): Promise<Store> {
 
 /** dropTestStore removes the test's database and releases the store. */
 export async function dropTestStore(store: Store): Promise<void> {
-  await store.exec(sql`DROP DATABASE IF EXISTS ${ident(store.database)}`);
+  await store.exec(
+    store.cluster
+      ? sql`DROP DATABASE IF EXISTS ${ident(store.database)} ON CLUSTER ${ident(store.cluster)}`
+      : sql`DROP DATABASE IF EXISTS ${ident(store.database)}`,
+  );
   await store.close();
 }
 
