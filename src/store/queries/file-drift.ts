@@ -25,7 +25,17 @@ export interface DriftFileSource {
   /** format is the ClickHouse input format (CLICKHOUSE_FORMAT). */
   format: string;
   columns: readonly FileColumn[];
+  /**
+   * typed names the CSV columns ClickHouse inferred as numbers that are read straight as
+   * Nullable(Float64) (parsed once, no text per cell) rather than as text; a cell that does not
+   * parse fails the read, and the caller reads them as text (number-spelling.ts) instead.
+   */
+  typed?: ReadonlySet<string>;
 }
+
+/** readTypeOfSource is the type a file's column is read as (the typed columns as Nullable(Float64)). */
+const readTypeOfSource = (file: DriftFileSource, c: FileColumn): string =>
+  file.typed?.has(c.name) ? 'Nullable(Float64)' : readTypeOf(c.type, file.format);
 
 /**
  * FileKeyRead says how a key reads from a file row: `number` a column the file reads as a
@@ -103,7 +113,7 @@ export interface FileValueCounts {
  * filled with the insertion table's types (a blank String cell then reads as '' instead of NULL).
  */
 const source = (file: DriftFileSource): Sql =>
-  sql`file(${str(file.path)}, ${str(file.format)}, ${str(file.columns.map((c) => `${ident(c.name)} ${readTypeOf(c.type, file.format)}`).join(', '))})`;
+  sql`file(${str(file.path)}, ${str(file.format)}, ${str(file.columns.map((c) => `${ident(c.name)} ${readTypeOfSource(file, c)}`).join(', '))})`;
 
 /** countFileRows counts both files' rows (all there is to compare when no column is a key). */
 export async function countFileRows(
@@ -223,9 +233,10 @@ export async function fileValueCounts(
         : Promise.resolve([]),
       categoricalIds.length
         ? store.query<FileCategoryRow>(
-            sql`SELECT f, side, assumeNotNull(s) AS category, c FROM ${counts}
+            sql`SELECT f, side, assumeNotNull(s) AS category, c
+             FROM (SELECT f, s, c0, c1 FROM ${counts} WHERE f IN (${idList(categoricalIds)}) AND isNotNull(s))
              ARRAY JOIN [toUInt8(0), toUInt8(1)] AS side, [c0, c1] AS c
-             WHERE f IN (${idList(categoricalIds)}) AND isNotNull(s) AND c > 0
+             WHERE c > 0
              ORDER BY f, side, c DESC, category LIMIT ${int(input.maxCategories + 1)} BY f, side`,
           )
         : Promise.resolve([]),
