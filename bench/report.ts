@@ -1,12 +1,18 @@
-// npm run bench -- report [--rows N]
+// npm run bench -- report [--rows N] [--runs K] [--python PATH] [--no-parquet]
 //
 // Vigil: `vigil report --format json` on a reference/current CSV pair of N rows × 25 features
-// (20 numeric, 5 categorical), the current one shifted on 8 of them. Baseline, same run, same
-// files: the yardstick in ../shared/baselines/drift_files.py `--tool sortonce` — pandas' C-engine
-// `read_csv`, then one sort per side per numeric column (exact KS with scipy's p-value,
+// (20 numeric, 5 categorical), the current one shifted on 8 of them, run as a child process under
+// /usr/bin/time (wall, user + sys CPU of every thread, peak RSS). Baseline, same run, same files,
+// same way: the yardstick in ../shared/baselines/drift_files.py `--tool sortonce` — pandas'
+// C-engine `read_csv`, then one sort per side per numeric column (exact KS with scipy's p-value,
 // Wasserstein, PSI, JS) and chi-square per categorical column: the script a skilled user would
-// write. Needs a python3 with numpy, scipy and pandas (Debian's python3-pandas, python3-scipy).
-// Wall and CPU seconds are both reported: ClickHouse uses every core, the script one.
+// write. It runs on Debian's python3 (/usr/bin/python3 with python3-pandas, python3-scipy, as
+// ../shared/baselines/README.md documents), or --python PATH. Both must find the same drifted
+// features (the yardstick's `vigil` rule is Vigil's default verdicts). `ratio` is the
+// yardstick's wall over Vigil's, `cpu_ratio` the same in CPU seconds: ClickHouse uses every
+// core, the script one. The same data as Parquet (written by ClickHouse) is timed too
+// (`parquet_*`); the yardstick reads CSV only. With --runs K each tool runs K times, and the
+// figures are the median run's.
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +22,7 @@ import { mulberry32, normal } from '../src/demo/random.js';
 const NUMERIC = Array.from({ length: 20 }, (_, i) => `n${i}`);
 const CATEGORICAL = Array.from({ length: 5 }, (_, i) => `c${i}`);
 
-async function makeFile(path: string, rows: number, seed: number, shifted: boolean): Promise<void> {
+export async function makeFile(path: string, rows: number, seed: number, shifted: boolean): Promise<void> {
   if (existsSync(path)) return;
   const rand = mulberry32(seed);
   const out = createWriteStream(`${path}.tmp`);
@@ -38,20 +44,21 @@ async function makeFile(path: string, rows: number, seed: number, shifted: boole
   renameSync(`${path}.tmp`, path);
 }
 
-/** timed runs a command and returns its wall seconds and peak RSS (GNU time), failing loudly. */
-function timed(
-  cmd: string,
-  args: string[],
-): { seconds: number; cpuSeconds: number | null; peakMb: number | null; stdout: string } {
+interface Timed {
+  seconds: number;
+  cpuSeconds: number | null;
+  peakMb: number | null;
+  stdout: string;
+}
+
+/** timed runs a command under GNU time and returns its wall and CPU seconds and peak RSS, failing loudly. */
+function timed(cmd: string, args: string[]): Timed {
   const started = performance.now();
   const useTime = existsSync('/usr/bin/time');
   const r = spawnSync(
     useTime ? '/usr/bin/time' : cmd,
     useTime ? ['-f', 'peak_kb=%M cpu_s=%U+%S', cmd, ...args] : args,
-    {
-      encoding: 'utf8',
-      maxBuffer: 1 << 30,
-    },
+    { encoding: 'utf8', maxBuffer: 1 << 30 },
   );
   const seconds = (performance.now() - started) / 1000;
   if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}): ${r.stderr.slice(-2000)}`);
@@ -65,79 +72,170 @@ function timed(
   };
 }
 
+/** toParquet writes a CSV's rows as Parquet with ClickHouse (same columns, same values). */
+async function toParquet(csv: string, parquet: string): Promise<void> {
+  if (existsSync(parquet)) return;
+  const { Session } = await import('chdb');
+  const session = new Session();
+  try {
+    const q = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+    await session.queryAsync(
+      `INSERT INTO FUNCTION file(${q(`${parquet}.tmp`)}, 'Parquet') SELECT * FROM file(${q(csv)}, 'CSVWithNames')`,
+    );
+  } finally {
+    session.close();
+  }
+  renameSync(`${parquet}.tmp`, parquet);
+}
+
+const arg = (args: string[], flag: string): string | undefined => {
+  const i = args.indexOf(flag);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+
+/** median is the run with the median wall time (the lower middle of an even count). */
+function median<T extends { seconds: number }>(runs: T[]): T {
+  const sorted = [...runs].sort((a, b) => a.seconds - b.seconds);
+  const m = sorted[Math.floor((sorted.length - 1) / 2)];
+  if (!m) throw new Error('no runs');
+  return m;
+}
+
+const fmt = (t: Timed) =>
+  `${t.seconds.toFixed(2)} s wall, ${t.cpuSeconds?.toFixed(1) ?? '?'} CPU-s, peak ${t.peakMb ?? '?'} MB`;
+
 export async function main(args: string[]): Promise<void> {
-  const i = args.indexOf('--rows');
-  const rows = i >= 0 ? Number(args[i + 1]) : 1_000_000;
+  const rows = Number(arg(args, '--rows') ?? 1_000_000);
+  const runs = Number(arg(args, '--runs') ?? 1);
+  if (!Number.isInteger(rows) || rows < 1 || !Number.isInteger(runs) || runs < 1)
+    throw new Error('--rows and --runs take positive integers');
   const dir = fileURLToPath(new URL('./.data/', import.meta.url));
   mkdirSync(dir, { recursive: true });
   const ref = join(dir, `report-ref-${rows}.csv`);
   const cur = join(dir, `report-cur-${rows}.csv`);
   await makeFile(ref, rows, 1, false);
   await makeFile(cur, rows, 2, true);
-  console.log(`report bench: ${rows} rows × 25 features (20 numeric, 5 categorical), 8 shifted`);
-  const bin = fileURLToPath(new URL('../bin/vigil.mjs', import.meta.url));
-  const vigil = timed(process.execPath, [
-    bin,
-    'report',
-    '--reference',
-    ref,
-    '--current',
-    cur,
-    '--format',
-    'json',
-  ]);
-  const report = JSON.parse(vigil.stdout) as { features: Array<{ drifted: boolean }> };
-  const vigilDrifted = report.features.filter((f) => f.drifted).length;
+  const parquet = !args.includes('--no-parquet');
+  const refPq = join(dir, `report-ref-${rows}.parquet`);
+  const curPq = join(dir, `report-cur-${rows}.parquet`);
+  if (parquet) {
+    await toParquet(ref, refPq);
+    await toParquet(cur, curPq);
+  }
   console.log(
-    `vigil     report --format json: ${vigil.seconds.toFixed(2)} s, peak ${vigil.peakMb} MB, ${vigilDrifted} of ${report.features.length} drifted`,
+    `report bench: ${rows} rows × 25 features (20 numeric, 5 categorical), 8 shifted; ${runs} run(s) each`,
   );
-  const script = fileURLToPath(new URL('../../shared/baselines/drift_files.py', import.meta.url));
-  // The first python3 that has the yardstick's libraries (pyenv's may lack them; Debian's has them).
-  const python = ['python3', '/usr/bin/python3'].find(
-    (py) => spawnSync(py, ['-c', 'import numpy, scipy, pandas'], { encoding: 'utf8' }).status === 0,
-  );
-  const vigilFigures = {
-    vigil_s: Number(vigil.seconds.toFixed(3)),
-    vigil_cpu_s: vigil.cpuSeconds,
-    vigil_peak_mb: vigil.peakMb,
+  const bin = fileURLToPath(new URL('../bin/vigil.mjs', import.meta.url));
+  const vigilRun = (r: string, c: string) => {
+    const t = timed(process.execPath, [bin, 'report', '--reference', r, '--current', c, '--format', 'json']);
+    const report = JSON.parse(t.stdout) as { features: Array<{ name: string; drifted: boolean }> };
+    return {
+      ...t,
+      drifted: report.features
+        .filter((f) => f.drifted)
+        .map((f) => f.name)
+        .sort(),
+    };
   };
-  if (!python || !existsSync(script)) {
+  const script = fileURLToPath(new URL('../../shared/baselines/drift_files.py', import.meta.url));
+  const versions = (py: string) =>
+    spawnSync(
+      py,
+      ['-c', 'import numpy, scipy, pandas; print(pandas.__version__, numpy.__version__, scipy.__version__)'],
+      {
+        encoding: 'utf8',
+      },
+    );
+  // Debian's python3 (the documented yardstick), or --python; the first python3 on PATH at worst.
+  const python = [arg(args, '--python'), '/usr/bin/python3', 'python3'].find(
+    (py): py is string => py !== undefined && versions(py).status === 0,
+  );
+  const baseRuns: Array<Timed & { drifted: string[]; read_s: number; compute_s: number }> = [];
+  const vigilRuns: Array<ReturnType<typeof vigilRun>> = [];
+  const pqRuns: Array<ReturnType<typeof vigilRun>> = [];
+  for (let i = 0; i < runs; i++) {
+    const v = vigilRun(ref, cur);
+    vigilRuns.push(v);
+    console.log(`run ${i + 1} vigil    CSV:     ${fmt(v)}; drifted ${v.drifted.join(' ')}`);
+    if (parquet) {
+      const p = vigilRun(refPq, curPq);
+      pqRuns.push(p);
+      console.log(`run ${i + 1} vigil    Parquet: ${fmt(p)}; drifted ${p.drifted.join(' ')}`);
+    }
+    if (python && existsSync(script)) {
+      const b = timed(python, [script, '--tool', 'sortonce', ref, cur]);
+      const out = JSON.parse(b.stdout.trim().split('\n').at(-1) ?? '{}') as {
+        drifted_lists: { vigil: string[] };
+        read_s: number;
+        compute_s: number;
+      };
+      baseRuns.push({
+        ...b,
+        drifted: [...out.drifted_lists.vigil].sort(),
+        read_s: out.read_s,
+        compute_s: out.compute_s,
+      });
+      console.log(
+        `run ${i + 1} baseline CSV:     ${fmt(b)} (read ${out.read_s} s, compute ${out.compute_s} s); drifted ${[...out.drifted_lists.vigil].sort().join(' ')}`,
+      );
+    }
+  }
+  const v = median(vigilRuns);
+  const p = pqRuns.length ? median(pqRuns) : null;
+  const figures = {
+    bench: 'report',
+    rows,
+    features: 25,
+    runs,
+    vigil_s: Number(v.seconds.toFixed(3)),
+    vigil_cpu_s: v.cpuSeconds,
+    vigil_peak_mb: v.peakMb,
+    vigil_drifted: v.drifted,
+    parquet_s: p ? Number(p.seconds.toFixed(3)) : null,
+    parquet_cpu_s: p?.cpuSeconds ?? null,
+    parquet_peak_mb: p?.peakMb ?? null,
+    parquet_same_drifted: p ? p.drifted.join() === v.drifted.join() : null,
+  };
+  if (!python || !existsSync(script) || baseRuns.length === 0) {
     console.log(
       `baseline  skipped: ${!python ? 'no python3 with numpy, scipy and pandas (apt-get install python3-pandas python3-scipy)' : `${script} is missing`}`,
     );
-    console.log(JSON.stringify({ bench: 'report', rows, ...vigilFigures, baseline_s: null, ratio: null }));
+    console.log(JSON.stringify({ ...figures, baseline_s: null, ratio: null, cpu_ratio: null }));
     return;
   }
-  const base = timed(python, [script, '--tool', 'sortonce', ref, cur]);
-  const baseOut = JSON.parse(base.stdout.trim().split('\n').at(-1) ?? '{}') as {
-    drifted: number;
-    read_s: number;
-    compute_s: number;
-  };
+  const b = median(baseRuns);
+  const libs = versions(python).stdout.trim().split(' ');
+  const same = b.drifted.join() === v.drifted.join();
+  const ratio = b.seconds / v.seconds;
+  const cpuRatio = b.cpuSeconds && v.cpuSeconds ? b.cpuSeconds / v.cpuSeconds : null;
   console.log(
-    `baseline  pandas read_csv + sort-once numpy (drift_files.py --tool sortonce): ${base.seconds.toFixed(2)} s wall, ${base.cpuSeconds?.toFixed(1)} CPU-s (read ${baseOut.read_s} s, compute ${baseOut.compute_s} s), peak ${base.peakMb} MB, ${baseOut.drifted} drifted`,
+    `baseline  drift_files.py --tool sortonce on ${python} (pandas ${libs[0]}, numpy ${libs[1]}, scipy ${libs[2]}): ${fmt(b)}`,
   );
+  console.log(`vigil     CSV ${fmt(v)}${p ? `; Parquet ${fmt(p)}` : ''}`);
   console.log(
-    `vigil     ${vigil.seconds.toFixed(2)} s wall, ${vigil.cpuSeconds?.toFixed(1)} CPU-s, peak ${vigil.peakMb} MB`,
+    `ratio ${ratio.toFixed(2)} wall, ${cpuRatio?.toFixed(2) ?? '?'} CPU (Vigil faster when > 1); same drifted features: ${same ? 'yes' : `NO (vigil ${v.drifted.join(' ')}; baseline ${b.drifted.join(' ')})`}`,
   );
-  const ratio = base.seconds / vigil.seconds;
-  const cpuRatio =
-    base.cpuSeconds && vigil.cpuSeconds ? Number((base.cpuSeconds / vigil.cpuSeconds).toFixed(3)) : null;
-  console.log(`ratio ${ratio.toFixed(2)} wall, ${cpuRatio} CPU (Vigil faster when > 1)`);
   console.log(
     JSON.stringify({
-      bench: 'report',
-      rows,
-      features: 25,
-      ...vigilFigures,
+      ...figures,
       baseline: 'drift_files.py --tool sortonce',
-      baseline_s: Number(base.seconds.toFixed(3)),
-      baseline_cpu_s: base.cpuSeconds,
-      baseline_peak_mb: base.peakMb,
-      baseline_drifted: baseOut.drifted,
-      vigil_drifted: vigilDrifted,
+      baseline_python: python,
+      baseline_versions: { pandas: libs[0], numpy: libs[1], scipy: libs[2] },
+      baseline_s: Number(b.seconds.toFixed(3)),
+      baseline_cpu_s: b.cpuSeconds,
+      baseline_peak_mb: b.peakMb,
+      baseline_read_s: b.read_s,
+      baseline_compute_s: b.compute_s,
+      baseline_drifted: b.drifted,
+      same_drifted: same,
       ratio: Number(ratio.toFixed(3)),
-      cpu_ratio: cpuRatio,
+      cpu_ratio: cpuRatio === null ? null : Number(cpuRatio.toFixed(3)),
+      parquet_ratio: p ? Number((b.seconds / p.seconds).toFixed(3)) : null,
+      runs_s: {
+        vigil: vigilRuns.map((r) => r.seconds),
+        parquet: pqRuns.map((r) => r.seconds),
+        baseline: baseRuns.map((r) => r.seconds),
+      },
     }),
   );
 }

@@ -1,4 +1,10 @@
-import { type FileColumn, type FileRoleColumns, isNumericType, readTypeOf } from '../shared/index.js';
+import {
+  type FileColumn,
+  type FileRoleColumns,
+  isNumericType,
+  readTypeOf,
+  VigilError,
+} from '../shared/index.js';
 import {
   countFileRows,
   type FileCategoryRow,
@@ -34,13 +40,50 @@ export interface DriftFile {
   format: string;
   columns: readonly FileColumn[];
   roles: FileRoleColumns;
+  /**
+   * typed names the CSV feature columns read straight as numbers (store/queries/file-drift.ts
+   * DriftFileSource.typed); aggregateFileDrift sets it.
+   */
+  typed?: ReadonlySet<string>;
 }
 
 /** KeyOf is one thing counted per value: a feature (part 0) or a model output (part 1), before its id. */
 type KeyOf = Omit<FileValueKey, 'id'>;
 
 /** readsAsNumber: the file reads the column as a number (typed formats; CSV/TSV read text). */
-const readsAsNumber = (file: DriftFile, c: FileColumn) => isNumericType(readTypeOf(c.type, file.format));
+const readsAsNumber = (file: DriftFile, c: FileColumn) =>
+  file.typed?.has(c.name) === true || isNumericType(readTypeOf(c.type, file.format));
+
+/**
+ * withTypedNumbers gives the files with the CSV feature columns ClickHouse inferred as numbers
+ * marked `typed` (read straight as Nullable(Float64): one parse, no text per cell), or null when
+ * there are none. A column that is text in the other file stays text (judged by its spellings),
+ * and so do role columns (a class label `1.0` stays `1.0`).
+ */
+function withTypedNumbers(files: {
+  reference: DriftFile;
+  current: DriftFile;
+}): { reference: DriftFile; current: DriftFile } | null {
+  const textIn = (file: DriftFile, name: string) =>
+    file.columns.some((c) => c.name === name && !isNumericType(c.type));
+  const typedOf = (file: DriftFile, other: DriftFile) => {
+    const roles = new Set(Object.values(file.roles));
+    return new Set(
+      file.format === 'CSVWithNames'
+        ? file.columns
+            .filter((c) => isNumericType(c.type) && !roles.has(c.name) && !textIn(other, c.name))
+            .map((c) => c.name)
+        : [],
+    );
+  };
+  const reference = typedOf(files.reference, files.current);
+  const current = typedOf(files.current, files.reference);
+  if (reference.size === 0 && current.size === 0) return null;
+  return {
+    reference: { ...files.reference, typed: reference },
+    current: { ...files.current, typed: current },
+  };
+}
 
 /**
  * textFeatures names the features read as text on at least one side: they are counted by
@@ -108,13 +151,33 @@ export interface InfiniteCount {
 export async function aggregateFileDrift(
   store: Store,
   files: { reference: DriftFile; current: DriftFile },
-  opts: {
-    regression: boolean;
-    outputs: boolean;
-    infinite?: InfiniteCount[];
-    /** mixed, when given, receives the features numeric in one file and text in the other. */
-    mixed?: Array<{ name: string; numericIn: 'reference' | 'current' }>;
-  },
+  opts: FileDriftOptions,
+): Promise<DriftAggregates[]> {
+  // CSV numbers read straight as numbers when every cell parses as one; otherwise (an `NA`, a
+  // `1.#IND`, a number spelled with blanks) as text, judged by the number spellings.
+  const typed = withTypedNumbers(files);
+  if (typed) {
+    try {
+      return await aggregateFiles(store, typed, opts);
+    } catch (e) {
+      if (!(e instanceof VigilError && e.code === 'store_error')) throw e;
+    }
+  }
+  return aggregateFiles(store, files, opts);
+}
+
+export interface FileDriftOptions {
+  regression: boolean;
+  outputs: boolean;
+  infinite?: InfiniteCount[];
+  /** mixed, when given, receives the features numeric in one file and text in the other. */
+  mixed?: Array<{ name: string; numericIn: 'reference' | 'current' }>;
+}
+
+async function aggregateFiles(
+  store: Store,
+  files: { reference: DriftFile; current: DriftFile },
+  opts: FileDriftOptions,
 ): Promise<DriftAggregates[]> {
   const parts = opts.outputs ? 2 : 1;
   const ids = new Map<string, KeyOf & { id: number }>();

@@ -154,4 +154,43 @@ describe.skipIf(testEngine !== 'chdb')('drift straight from files equals drift f
     );
     expect(features?.numeric[0]?.valueCounts).toEqual({ values: [0, 1, 2], ref: [2, 1, 0], cur: [1, 0, 1] });
   });
+
+  it('reads CSV numbers as numbers, and by their spellings once a cell past the sampled rows does not parse', async () => {
+    // ClickHouse infers `v` numeric from the first rows; the NA, 1.#IND and blank-padded cells at
+    // the end fail the typed read, and the text read (number spellings) gives the aggregates.
+    // The same values with an NA first are read as text from the start: same aggregates.
+    const values = Array.from({ length: 30_000 }, (_, i) => (normal(rand) + (i % 3)).toFixed(2));
+    const odd = ['NA', '1.#IND', ' 2.5 ', '+1.25', 'inf'];
+    const file = (name: string, cells: string[]): DriftFile => {
+      const path = write(
+        name,
+        ['v', 'w'],
+        cells.map((v, i) => [v, String(i % 4)]),
+      );
+      return { path, format: 'CSVWithNames', columns: [], roles: {} };
+    };
+    const described = async (f: DriftFile) => ({
+      ...f,
+      columns: await store.query<FileColumn>(sql`DESCRIBE file(${str(f.path)}, 'CSVWithNames')`),
+    });
+    const late = await described(file('late.csv', [...values, ...odd]));
+    const early = await described(file('early.csv', [...odd, ...values]));
+    expect(late.columns.find((c) => c.name === 'v')?.type).toMatch(/Float64/);
+    expect(early.columns.find((c) => c.name === 'v')?.type).toMatch(/String/);
+    const current = await described(file('plain.csv', values.slice(0, 5000)));
+    const opts = { regression: false, outputs: false, infinite: [] };
+    const fromLate = await aggregateFileDrift(store, { reference: late, current }, opts);
+    const fromEarly = await aggregateFileDrift(
+      store,
+      { reference: early, current },
+      { ...opts, infinite: [] },
+    );
+    expectSame(fromLate, fromEarly);
+    const v = fromLate[0]?.numeric.find((f) => f.name === 'v');
+    // NA and 1.#IND are missing, inf is counted apart: 30 002 finite values.
+    expect(v?.ref?.n).toBe(30_002);
+    expect(opts.infinite).toEqual([
+      { name: 'v', part: 0, reference: { pos: 1, neg: 0 }, current: { pos: 0, neg: 0 } },
+    ]);
+  });
 });

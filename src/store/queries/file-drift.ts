@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { type FileColumn, readTypeOf } from '../../shared/index.js';
 import { columnIdent as ident, int, joinSql, ident as name, type Sql, sql, str } from '../sql.js';
@@ -25,7 +26,17 @@ export interface DriftFileSource {
   /** format is the ClickHouse input format (CLICKHOUSE_FORMAT). */
   format: string;
   columns: readonly FileColumn[];
+  /**
+   * typed names the CSV columns ClickHouse inferred as numbers that are read straight as
+   * Nullable(Float64) (parsed once, no text per cell) rather than as text; a cell that does not
+   * parse fails the read, and the caller reads them as text (number-spelling.ts) instead.
+   */
+  typed?: ReadonlySet<string>;
 }
+
+/** readTypeOfSource is the type a file's column is read as (the typed columns as Nullable(Float64)). */
+const readTypeOfSource = (file: DriftFileSource, c: FileColumn): string =>
+  file.typed?.has(c.name) ? 'Nullable(Float64)' : readTypeOf(c.type, file.format);
 
 /**
  * FileKeyRead says how a key reads from a file row: `number` a column the file reads as a
@@ -103,7 +114,7 @@ export interface FileValueCounts {
  * filled with the insertion table's types (a blank String cell then reads as '' instead of NULL).
  */
 const source = (file: DriftFileSource): Sql =>
-  sql`file(${str(file.path)}, ${str(file.format)}, ${str(file.columns.map((c) => `${ident(c.name)} ${readTypeOf(c.type, file.format)}`).join(', '))})`;
+  sql`file(${str(file.path)}, ${str(file.format)}, ${str(file.columns.map((c) => `${ident(c.name)} ${readTypeOfSource(file, c)}`).join(', '))})`;
 
 /** countFileRows counts both files' rows (all there is to compare when no column is a key). */
 export async function countFileRows(
@@ -131,6 +142,22 @@ function readSql(k: FileValueKey): Sql {
     case 'label':
       return sql`if(${isMissingSql(text)}, NULL, ${text})`;
   }
+}
+
+/** ONE_THREAD_BYTES: inputs larger than this (text bytes, Parquet counted 4×) are counted on one thread. */
+const ONE_THREAD_BYTES = 1 << 30;
+
+/** inputBytes is the size of both files, Parquet's ×4 (binary and compressed: more rows per byte). */
+function inputBytes(files: readonly DriftFileSource[]): number {
+  let n = 0;
+  for (const f of files) {
+    try {
+      n += statSync(f.path).size * (f.format === 'Parquet' ? 4 : 1);
+    } catch {
+      // An unreadable file fails the query itself, with its own message.
+    }
+  }
+  return n;
 }
 
 /**
@@ -162,7 +189,11 @@ function countValuesSql(
     ', ',
   );
   // Each file gets a thread of its own; parallel parsing on top only pays with more than two
-  // cores (on two it cost 15% more CPU and 120 MB per file of chunk buffers).
+  // cores (on two it cost 15% more CPU and 120 MB per file of chunk buffers). Each thread holds
+  // every key's value counts: on large inputs one thread keeps the peak bounded (10M rows × 25
+  // columns per file: 750 MB peak on one thread, 1.15 GB on two). Small blocks keep each chunk
+  // small.
+  const threads = inputBytes(files) > ONE_THREAD_BYTES ? 1 : availableParallelism();
   return sql`INSERT INTO ${counts} (f, v, s, c0, c1)
     SELECT f,
       ${numeric.length ? sql`coalesce(${joinSql(numeric, ', ')})` : sql`CAST(NULL AS Nullable(Float64))`},
@@ -178,7 +209,8 @@ function countValuesSql(
         keys.map((_, i) => sql`(${k(i)})`),
         ', ',
       )}))
-    SETTINGS storage_file_read_method = 'pread', ${FILE_READ_SETTINGS}, input_format_parallel_parsing = ${int(availableParallelism() > 2 ? 1 : 0)}`;
+    SETTINGS storage_file_read_method = 'pread', ${FILE_READ_SETTINGS}, max_block_size = 8192, max_threads = ${int(threads)},
+      input_format_parallel_parsing = ${int(availableParallelism() > 2 && threads > 1 ? 1 : 0)}`;
 }
 
 /**
@@ -210,6 +242,8 @@ export async function fileValueCounts(
   try {
     await store.exec(countValuesSql(raw, input.files, input.sides, keys));
     const splits = await judgeSpellings(store, raw, counts, keys);
+    // The raw counts are all in `counts` now: free them before the statistics.
+    await store.exec(sql`DROP TABLE IF EXISTS ${raw}`);
     const numericIds = keys.filter((k) => k.kind === 'numeric').map((k) => k.id);
     const categoricalIds = keys.filter((k) => k.kind === 'categorical').map((k) => k.id);
     const [totals, numeric, categories] = await Promise.all([
@@ -223,9 +257,10 @@ export async function fileValueCounts(
         : Promise.resolve([]),
       categoricalIds.length
         ? store.query<FileCategoryRow>(
-            sql`SELECT f, side, assumeNotNull(s) AS category, c FROM ${counts}
+            sql`SELECT f, side, assumeNotNull(s) AS category, c
+             FROM (SELECT f, s, c0, c1 FROM ${counts} WHERE f IN (${idList(categoricalIds)}) AND isNotNull(s))
              ARRAY JOIN [toUInt8(0), toUInt8(1)] AS side, [c0, c1] AS c
-             WHERE f IN (${idList(categoricalIds)}) AND isNotNull(s) AND c > 0
+             WHERE c > 0
              ORDER BY f, side, c DESC, category LIMIT ${int(input.maxCategories + 1)} BY f, side`,
           )
         : Promise.resolve([]),
