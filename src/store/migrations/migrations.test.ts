@@ -28,6 +28,10 @@ const RELEASED = [
     4,
     '989531261b5ca5f46aec2643b4ab8351a3ed7bff8b61a162ac43bc4c910798a5',
   ],
+  [6, 'rollup watermarks', 1, 'b917df11f01b1ca806991dd5df1f96444ad5fc90f8bbe726a3cd07fafdade912'],
+  [8, 'records keyed by version', 5, '7b645f1d806a6d452671106b6e6b47641d4058ff3d1328345845225621525c28'],
+  [9, 'forecast columns', 9, '15d86b496d2faa87148c03131c38e8e3f6707ea867823a10a8fc1735c0180b23'],
+  [10, 'leases and write marks', 2, '46c98bfbd11e9a3d02f34d084c79ab4d0f131fae4f791c640b02b45e9eaf7a1b'],
 ] as const;
 
 describe('migrations', () => {
