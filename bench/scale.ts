@@ -38,6 +38,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -288,12 +289,25 @@ async function serve(dataDir: string): Promise<void> {
   });
 }
 
-async function timedGet(base: string, path: string): Promise<number> {
+/** timedGet GETs a path and times it to the last byte (node:http: no client-side timeout, unlike fetch's 300 s). */
+function timedGet(base: string, path: string): Promise<number> {
   const started = performance.now();
-  const res = await fetch(`${base}${path}`);
-  const body = await res.text();
-  if (res.status !== 200) throw new Error(`GET ${path}: HTTP ${res.status} ${body.slice(0, 300)}`);
-  return performance.now() - started;
+  return new Promise((resolve, reject) => {
+    const req = get(`${base}${path}`, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => {
+        if (body.length < 1000) body += d;
+      });
+      res.on('end', () => {
+        if (res.statusCode !== 200)
+          reject(new Error(`GET ${path}: HTTP ${res.statusCode} ${body.slice(0, 300)}`));
+        else resolve(performance.now() - started);
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
 }
 
 const median = (xs: number[]) => {
