@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { sql } from '../sql.js';
+import { ident, sql } from '../sql.js';
 import type { TableName } from '../store.js';
 import { cleanupTestDataDir, testDataDir, testEngine, uniqueName } from '../test-support/test-store.js';
 import { openChdbStore } from './chdb.js';
@@ -13,9 +13,10 @@ describe.skipIf(testEngine !== 'chdb')('embedded store writes beside reads', () 
   it('commits an insert while a long read is still running', async () => {
     const database = uniqueName();
     const store = openChdbStore({ dataDir: testDataDir(), database });
+    const db = ident(database);
     try {
-      await store.exec(sql`CREATE DATABASE IF NOT EXISTS ${store.database}`);
-      await store.exec(sql`CREATE TABLE ${store.database}.w (x UInt64) ENGINE = MergeTree ORDER BY x`);
+      await store.exec(sql`CREATE DATABASE IF NOT EXISTS ${db}`);
+      await store.exec(sql`CREATE TABLE ${db}.w (x UInt64) ENGINE = MergeTree ORDER BY x`);
       const order: string[] = [];
       // A read that lasts (one second a row, one row a block), whatever the machine's speed.
       const read = store
@@ -32,11 +33,9 @@ describe.skipIf(testEngine !== 'chdb')('embedded store writes beside reads', () 
         .then(() => order.push('insert'));
       await Promise.all([read, write]);
       expect(order).toEqual(['insert', 'read']);
-      expect(await store.query<{ n: number }>(sql`SELECT count() AS n FROM ${store.database}.w`)).toEqual([
-        { n: 2 },
-      ]);
+      expect(await store.query<{ n: number }>(sql`SELECT count() AS n FROM ${db}.w`)).toEqual([{ n: 2 }]);
     } finally {
-      await store.exec(sql`DROP DATABASE IF EXISTS ${store.database}`);
+      await store.exec(sql`DROP DATABASE IF EXISTS ${db}`);
       await store.close();
     }
   });
