@@ -1,4 +1,4 @@
-// npm run bench -- load [--minutes 10] [--baseline-seconds 30]
+// npm run bench -- load [--minutes 10] [--solo-seconds N] [--baseline-seconds 30]
 //
 // Mixed load on one `vigil serve` (embedded store, temp folder, loopback), for --minutes:
 //   ingest       4 connections POSTing NDJSON batches of 1,000 records (20 features)
@@ -8,8 +8,11 @@
 // all at once (autocannon, in this process). The server's RSS is sampled every second (peak,
 // at start, at the end: is memory flat?). Baseline, same run, same load: a bare Fastify server
 // that parses the same bodies (NDJSON split + JSON.parse per line) and answers the reads with a
-// constant, writing nothing; ratio = Vigil's records/s over the baseline's. The last line is one
-// JSON object of the figures. Not part of the test suite: it takes --minutes (default 10).
+// constant, writing nothing (parser_ratio = Vigil's records/s over that). And, same run, Vigil
+// alone: a fresh `vigil serve`, the same ingest connections and bodies, no reads, for
+// --solo-seconds (default: as long as the mixed run). ratio = Vigil's records/s with the reads
+// over its records/s without them (issue 16, done-when 2: >= 0.5). The last line is one JSON
+// object of the figures. Not part of the test suite: it takes --minutes (default 10).
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
@@ -104,8 +107,11 @@ interface KindResult {
   p99_ms: number;
 }
 
-/** mixedLoad runs the four kinds at once against `url` for `seconds`, sampling `pid`'s RSS. */
-async function mixedLoad(url: string, pid: number, seconds: number, ingest: string[]) {
+/**
+ * mixedLoad runs the four kinds at once against `url` for `seconds`, sampling `pid`'s RSS;
+ * with `reads` false, the ingest connections alone.
+ */
+async function mixedLoad(url: string, pid: number, seconds: number, ingest: string[], reads = true) {
   const rss: number[] = [];
   const sampler = setInterval(() => rss.push(rssMb(pid)), 1000);
   rss.push(rssMb(pid));
@@ -121,21 +127,28 @@ async function mixedLoad(url: string, pid: number, seconds: number, ingest: stri
         body,
       })),
     }),
-    run({ connections: 1, requests: [{ method: 'GET', path: '/v1/models' }] }),
-    run({ connections: 2, requests: [{ method: 'GET', path: '/v1/models/bench/drift' }] }),
-    run({ connections: 1, requests: [{ method: 'GET', path: '/v1/models/bench/performance' }] }),
+    ...(reads
+      ? [
+          run({ connections: 1, requests: [{ method: 'GET', path: '/v1/models' }] }),
+          run({ connections: 2, requests: [{ method: 'GET', path: '/v1/models/bench/drift' }] }),
+          run({ connections: 1, requests: [{ method: 'GET', path: '/v1/models/bench/performance' }] }),
+        ]
+      : []),
   ]);
   const elapsed = (performance.now() - started) / 1000;
   clearInterval(sampler);
   rss.push(rssMb(pid));
-  const kind = (r: autocannon.Result): KindResult => ({
-    requests: r.requests.total,
-    ok: r['2xx'],
-    non2xx: r.non2xx,
-    errors: r.errors + r.timeouts,
-    p50_ms: r.latency.p50,
-    p99_ms: r.latency.p99,
-  });
+  const kind = (r: autocannon.Result | undefined): KindResult =>
+    r
+      ? {
+          requests: r.requests.total,
+          ok: r['2xx'],
+          non2xx: r.non2xx,
+          errors: r.errors + r.timeouts,
+          p50_ms: r.latency.p50,
+          p99_ms: r.latency.p99,
+        }
+      : { requests: 0, ok: 0, non2xx: 0, errors: 0, p50_ms: 0, p99_ms: 0 };
   const results = { ingest: kind(ing), models: kind(models), drift: kind(drift), performance: kind(perf) };
   const queriesOk = results.models.ok + results.drift.ok + results.performance.ok;
   // Flatness: the mean of the last tenth of the run against the mean of its second tenth
@@ -183,6 +196,35 @@ async function serveBaseline(): Promise<void> {
 
 const round = (x: number, d = 1) => Number(x.toFixed(d));
 
+/** vigilRun starts a fresh `vigil serve` (temp folder), seeds it and runs the load on it. */
+async function vigilRun(seconds: number, ingest: string[], training: string[], reads: boolean) {
+  const dir = await mkdtemp(join(tmpdir(), 'vigil-load-'));
+  const bin = fileURLToPath(new URL('../bin/vigil.mjs', import.meta.url));
+  const vigil = await spawnServer(
+    [bin, 'serve', '--port', '0', '--host', '127.0.0.1', '--data', join(dir, 'data')],
+    'vigil serve',
+  );
+  try {
+    // The training baseline drift compares against, and a first production batch.
+    for (const body of [...training, ingest[0] as string]) {
+      const res = await fetch(`${vigil.url}/v1/records`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-ndjson' },
+        body,
+      });
+      if (res.status !== 200) throw new Error(`seeding: HTTP ${res.status} ${await res.text()}`);
+    }
+    const load = await mixedLoad(vigil.url, vigil.pid, seconds, ingest, reads);
+    const check = (await (await fetch(`${vigil.url}/v1/models`)).json()) as {
+      models: Array<{ environments: Record<string, { records: number }> }>;
+    };
+    return { load, rows: check.models[0]?.environments['production']?.records ?? 0 };
+  } finally {
+    await vigil.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function main(args: string[]): Promise<void> {
   const minutes = option(args, '--minutes', 10);
   const seconds = Math.round(minutes * 60);
@@ -194,33 +236,10 @@ export async function main(args: string[]): Promise<void> {
       'machine shared, 2 cores: figures are noisy',
   );
 
-  const dir = await mkdtemp(join(tmpdir(), 'vigil-load-'));
-  const bin = fileURLToPath(new URL('../bin/vigil.mjs', import.meta.url));
-  const vigil = await spawnServer(
-    [bin, 'serve', '--port', '0', '--host', '127.0.0.1', '--data', join(dir, 'data')],
-    'vigil serve',
-  );
-  let v: Awaited<ReturnType<typeof mixedLoad>>;
-  let rows = 0;
-  try {
-    // The training baseline drift compares against, and a first production batch.
-    for (const body of [...training, ingest[0] as string]) {
-      const res = await fetch(`${vigil.url}/v1/records`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-ndjson' },
-        body,
-      });
-      if (res.status !== 200) throw new Error(`seeding: HTTP ${res.status} ${await res.text()}`);
-    }
-    v = await mixedLoad(vigil.url, vigil.pid, seconds, ingest);
-    const check = (await (await fetch(`${vigil.url}/v1/models`)).json()) as {
-      models: Array<{ environments: Record<string, { records: number }> }>;
-    };
-    rows = check.models[0]?.environments['production']?.records ?? 0;
-  } finally {
-    await vigil.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const solo = Math.round(option(args, '--solo-seconds', seconds));
+  const { load: v, rows } = await vigilRun(seconds, ingest, training, true);
+  // The same server and ingest, no reads: what the reads cost ingestion.
+  const { load: s } = await vigilRun(solo, ingest, training, false);
 
   const here = fileURLToPath(import.meta.url);
   const base = await spawnServer(['--import', 'tsx', here, '--serve-baseline'], 'baseline');
@@ -241,11 +260,19 @@ export async function main(args: string[]): Promise<void> {
       `${rows} distinct production records stored`,
   );
   console.log(
+    `vigil     without reads: ${Math.round(s.recordsPerS)} records/s over ${s.elapsed.toFixed(0)} s ` +
+      `(ingest p50 ${s.results.ingest.p50_ms} ms, p99 ${s.results.ingest.p99_ms} ms)`,
+  );
+  console.log(
     `baseline  ${Math.round(b.recordsPerS)} records/s, ${b.queriesPerS.toFixed(1)} queries/s over ${b.elapsed.toFixed(0)} s ` +
       '(bare Fastify, parses the bodies, writes nothing)',
   );
-  const ratio = v.recordsPerS / b.recordsPerS;
-  console.log(`ratio ${ratio.toFixed(3)} (Vigil records/s over the baseline's)`);
+  const parserRatio = v.recordsPerS / b.recordsPerS;
+  const ratio = v.recordsPerS / s.recordsPerS;
+  console.log(
+    `ratio ${ratio.toFixed(3)} (Vigil records/s with the reads over without them; target >= 0.5); ` +
+      `${parserRatio.toFixed(3)} of the bare parser's`,
+  );
   console.log(
     JSON.stringify({
       bench: 'load',
@@ -267,6 +294,11 @@ export async function main(args: string[]): Promise<void> {
       rss_peak_mb: round(v.rssPeak),
       baseline_records_per_s: Math.round(b.recordsPerS),
       baseline_queries_per_s: round(b.queriesPerS, 2),
+      solo_seconds: solo,
+      solo_records_per_s: Math.round(s.recordsPerS),
+      solo_ingest_p50_ms: s.results.ingest.p50_ms,
+      solo_ingest_p99_ms: s.results.ingest.p99_ms,
+      parser_ratio: round(parserRatio, 3),
       ratio: round(ratio, 3),
     }),
   );

@@ -83,6 +83,11 @@ export interface BuildServerOptions {
    */
   warmViews?: boolean | { settleMs?: number };
   /**
+   * responseCache keeps analytic answers until the next write (response-cache.ts). On by
+   * default; off for measuring cold answers (`npm run bench -- scale`).
+   */
+  responseCache?: boolean;
+  /**
    * allowOutbound: hosts or host:port that Labs HTTP sources and webhooks may reach although they
    * are loopback, private or link-local (`--allow-outbound`). Default none; the store's own
    * host:port is refused unless named exactly.
@@ -277,7 +282,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
   });
   installSecurityHeaders(app);
   limitPublicWrites(app, opts.limits?.publicWritesPerSecond ?? 50);
-  installResponseCache(app, cache, shared);
+  if (opts.responseCache !== false) installResponseCache(app, cache, shared);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',

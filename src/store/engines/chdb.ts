@@ -35,7 +35,13 @@ export function withTimeLimit(sql: string, seconds: number, ownSettings = false)
 
 // chdb runs one engine per process on one data folder; stores opened on the same folder in one
 // process (tests use one database each) share its session, which closes with the last of them.
-const open = new Map<string, { session: Session; refs: number }>();
+// A session runs one statement at a time, so inserts get a session of their own (`writer`, opened
+// on the first insert: same folder, same engine and data, its own connection): a batch of
+// records commits while a dashboard read of many seconds runs, instead of waiting behind it.
+const open = new Map<string, { session: Session; writer?: Session; refs: number }>();
+const sessionArgs = () => ({
+  connectionArgs: Object.entries(QUERY_SETTINGS).map(([k, v]) => `--${k}=${v}`),
+});
 
 /**
  * openChdbStore opens the embedded engine on a data folder. ClickHouse locks the folder, so a
@@ -50,9 +56,7 @@ export function openChdbStore(opts: { dataDir: string; database?: string; maxQue
   if (!entry) {
     try {
       entry = {
-        session: new Session(dir, {
-          connectionArgs: Object.entries(QUERY_SETTINGS).map(([k, v]) => `--${k}=${v}`),
-        }),
+        session: new Session(dir, sessionArgs()),
         refs: 0,
       };
     } catch (e) {
@@ -101,7 +105,12 @@ export function openChdbStore(opts: { dataDir: string; database?: string; maxQue
     async insert(table, jsonEachRow) {
       if (jsonEachRow.length === 0) return;
       try {
-        await session.insert({ table: `${database}.${table}`, values: jsonEachRow, format: 'JSONEachRow' });
+        shared.writer ??= new Session(dir, sessionArgs());
+        await shared.writer.insert({
+          table: `${database}.${table}`,
+          values: jsonEachRow,
+          format: 'JSONEachRow',
+        });
       } catch (e) {
         throw storeError(e, `insert into ${table}`);
       }
@@ -119,6 +128,7 @@ export function openChdbStore(opts: { dataDir: string; database?: string; maxQue
       closed = true;
       if (--shared.refs === 0) {
         open.delete(dir);
+        shared.writer?.close();
         session.close();
       }
     },
