@@ -242,7 +242,15 @@ export class ClusterRewriter {
     const own = m ? this.#ownTable(s.slice(m[0].length)) : null;
     if (own === null || own.rest.trim() !== '') return [s as Sql];
     const info = this.#tables.get(own.name);
-    if (!info) return [s as Sql];
+    // A table this rewriter has not seen made (renamed away, or made by an earlier run): drop
+    // both names on every node, which IF EXISTS makes safe whichever exists.
+    if (!info)
+      return m?.[2]
+        ? [
+            `DROP TABLE IF EXISTS ${this.#name(own.name)} ${this.#on}` as Sql,
+            `DROP TABLE IF EXISTS ${this.#name(own.name + LOCAL_SUFFIX)} ${this.#on}` as Sql,
+          ]
+        : [s as Sql];
     this.#tables.delete(own.name);
     const out = [`DROP TABLE IF EXISTS ${this.#name(own.name)} ${this.#on}` as Sql];
     if (info.kind === 'table')
