@@ -146,7 +146,9 @@ async function snapshotB(): Promise<Record<string, string[]>> {
   );
   const out: Record<string, string[]> = {};
   for (const t of tables) {
-    if (t.name === 'migrations') continue;
+    // Server-wide bookkeeping that holds no project's data: the schema log, the scheduler lease
+    // and the cluster's write counters (node names and counts only).
+    if (t.name === 'migrations' || t.name === 'leases' || t.name === 'write_marks') continue;
     const cols = (
       await store.query<{ name: string }>(
         sql`SELECT name FROM system.columns WHERE database = ${str(store.database)} AND table = ${str(t.name)}`,
