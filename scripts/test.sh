@@ -28,11 +28,44 @@ npx vitest run --project unit --project integration --project e2e "${exclude[@]}
 wait "$waiting" || status=1
 cat "$results/waiting.log"
 
+# The cluster test mostly waits (nodes starting, replicas catching up, a lease expiring): it runs
+# in a process of its own beside the server phase, and its output follows that phase's.
+cluster=""
+if [[ -r /usr/share/java/zookeeper.jar ]] && command -v java >/dev/null 2>&1 \
+  && { command -v clickhouse-server >/dev/null 2>&1 || [[ -x /usr/sbin/clickhouse-server ]]; }; then
+  echo "cluster test: ZooKeeper and 2 shards x 2 replicas of clickhouse-server (scripts/clickhouse-cluster.sh), beside the server phase"
+  (
+    started=$SECONDS
+    VIGIL_TEST_CLUSTER=1 npx vitest run --project integration "$CLUSTER_TEST" \
+      --reporter=default --reporter=json --outputFile.json="$results/cluster.json"
+    code=$?
+    echo "cluster phase took $((SECONDS - started)) s"
+    exit $code
+  ) >"$results/cluster.log" 2>&1 &
+  cluster=$!
+elif [[ "${VIGIL_REQUIRE_SERVER_TESTS:-0}" == "1" ]]; then
+  echo "zookeeper or clickhouse-server is not installed but VIGIL_REQUIRE_SERVER_TESTS=1 (scripts/clickhouse-cluster.sh install)" >&2
+  status=1
+else
+  echo "note: zookeeper not installed; the cluster test is skipped (scripts/clickhouse-cluster.sh install)"
+fi
+
+# Files whose tests never touch the test engine (offline files, the sandbox): the chdb phase
+# covers them, so the server phase does not run them again.
+ENGINE_FREE=(
+  src/cli/report-command.int.test.ts
+  src/cli/evaluate-command.int.test.ts
+  src/cli/detect-command.int.test.ts
+  src/labs/hostile.int.test.ts
+)
+server_exclude=(--exclude "$CLUSTER_TEST")
+for f in "${ENGINE_FREE[@]}"; do server_exclude+=(--exclude "$f"); done
+
 if command -v clickhouse-server >/dev/null 2>&1 || [[ -x /usr/sbin/clickhouse-server ]] || [[ -x /usr/bin/clickhouse-server ]]; then
   url=$(scripts/clickhouse-server.sh start "$results/clickhouse")
   echo "integration tests on clickhouse-server at $url"
   VIGIL_TEST_ENGINE=server VIGIL_TEST_CLICKHOUSE_URL="$url" npx vitest run --project integration \
-    --exclude "$CLUSTER_TEST" \
+    "${server_exclude[@]}" \
     --reporter=default --reporter=json --outputFile.json="$results/server.json" || status=1
   scripts/clickhouse-server.sh stop "$results/clickhouse" >/dev/null 2>&1 || true
 elif [[ "${VIGIL_REQUIRE_SERVER_TESTS:-0}" == "1" ]]; then
@@ -42,18 +75,9 @@ else
   echo "note: clickhouse-server not installed; server-mode tests skipped (scripts/clickhouse-server.sh install)"
 fi
 
-if [[ -r /usr/share/java/zookeeper.jar ]] && command -v java >/dev/null 2>&1 \
-  && { command -v clickhouse-server >/dev/null 2>&1 || [[ -x /usr/sbin/clickhouse-server ]]; }; then
-  echo "cluster test: ZooKeeper and 2 shards x 2 replicas of clickhouse-server (scripts/clickhouse-cluster.sh)"
-  cluster_started=$SECONDS
-  VIGIL_TEST_CLUSTER=1 npx vitest run --project integration "$CLUSTER_TEST" \
-    --reporter=default --reporter=json --outputFile.json="$results/cluster.json" || status=1
-  echo "cluster phase took $((SECONDS - cluster_started)) s"
-elif [[ "${VIGIL_REQUIRE_SERVER_TESTS:-0}" == "1" ]]; then
-  echo "zookeeper or clickhouse-server is not installed but VIGIL_REQUIRE_SERVER_TESTS=1 (scripts/clickhouse-cluster.sh install)" >&2
-  status=1
-else
-  echo "note: zookeeper not installed; the cluster test is skipped (scripts/clickhouse-cluster.sh install)"
+if [[ -n "$cluster" ]]; then
+  wait "$cluster" || status=1
+  cat "$results/cluster.log"
 fi
 
 node -e '
