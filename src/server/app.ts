@@ -2,7 +2,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { ROLLUPS, RollupRefresher } from '../analysis/index.js';
 import { StoredSeries } from '../anomaly/index.js';
 import { AuditLog, KeyStore, KeyVerifier, Sessions } from '../auth/index.js';
 import { IngestService } from '../ingest/index.js';
@@ -120,8 +119,6 @@ export interface VigilServer {
   store: Store;
   /** verifier checks API keys (its scryptRuns counts the costly checks). */
   verifier: KeyVerifier;
-  /** rollups keeps the hourly rollups up to the writes received (docs/rollups.md). */
-  rollups: RollupRefresher;
   /** warmer computes the default dashboard views ahead of visitors (null unless `warmViews`; not started). */
   warmer: ViewWarmer | null;
   /** close stops accepting requests, lets in-flight ones finish and flushes the write queue. */
@@ -315,14 +312,11 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
   );
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  // Hourly rollups (docs/rollups.md): analytic routes bring them up to date before reading them.
-  const rollups = new RollupRefresher(store, ROLLUPS, { clock });
   await app.register(authRoutes, { enabled: authEnabled, keys, verifier, sessions, audit, failures });
   await app.register(ingestRoutes, { ingest });
   await app.register(modelRoutes, {
     store,
     entities,
-    rollups,
     monitors,
     nowMs: () => clock.nowMs(),
     // A model's status reads its default drift view's verdict only if already computed: the
@@ -335,12 +329,12 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
     },
   });
   await app.register(anomalyRoutes, { series: new StoredSeries({ store, queue, clock }) });
-  await app.register(driftRoutes, { store, entities, rollups });
+  await app.register(driftRoutes, { store, entities });
   await app.register(forecastRoutes, { store, entities });
-  await app.register(segmentsRoutes, { store, entities, rollups });
+  await app.register(segmentsRoutes, { store, entities });
   await app.register(compareRoutes, { store, entities });
   await app.register(explainRoutes, { store, entities });
-  await app.register(qualityRoutes, { store, entities, rollups });
+  await app.register(qualityRoutes, { store, entities });
   await app.register(monitorRoutes, { monitors, store, entities, audit: recordAudit, outbound });
   await app.register(labsRoutes, {
     store,
@@ -380,7 +374,6 @@ export async function buildServer(opts: BuildServerOptions): Promise<VigilServer
     app,
     ingest,
     monitors,
-    rollups,
     store,
     warmer,
     verifier,

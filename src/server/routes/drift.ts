@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import type { RollupRefresher } from '../../analysis/index.js';
 import {
   ADAPTIVE_CHUNKS,
   assertModelExists,
@@ -90,8 +89,6 @@ function methodParam(value: string | undefined, field: string): DriftMethodName 
 export async function driftRoutes(
   app: FastifyInstance,
   opts: {
-    /** rollups brings the hourly rollups up to date before a route reads them (docs/rollups.md). */
-    rollups?: RollupRefresher;
     store: Store;
     entities: Entities;
   },

@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { RollupRefresher } from '../../analysis/index.js';
 import {
   DRIFT_PENDING,
   GRANULARITY_MS,
@@ -33,8 +32,6 @@ import { projectOf } from '../project.js';
 export async function modelRoutes(
   app: FastifyInstance,
   opts: {
-    /** rollups brings the hourly rollups up to date before a route reads them (docs/rollups.md). */
-    rollups?: RollupRefresher;
     store: Store;
     entities: Entities;
     /** monitors give the open alerts a model's status follows (absent: alerts are not considered). */

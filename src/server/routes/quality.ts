@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { RollupRefresher, Window } from '../../analysis/index.js';
+import type { Window } from '../../analysis/index.js';
 import {
   assertModelExists,
   MAX_DRIFT_BUCKETS,
@@ -137,8 +137,6 @@ const windowJson = (w: Window, records: number) => ({
 export async function qualityRoutes(
   app: FastifyInstance,
   opts: {
-    /** rollups brings the hourly rollups up to date before a route reads them (docs/rollups.md). */
-    rollups?: RollupRefresher;
     store: Store;
     entities: Entities;
   },

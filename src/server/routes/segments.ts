@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import type { RollupRefresher } from '../../analysis/index.js';
 import {
   modelContext,
   OTHER_VALUE,
@@ -21,8 +20,6 @@ import { baselineWindow, type DriftQuery } from './drift.js';
 export async function segmentsRoutes(
   app: FastifyInstance,
   opts: {
-    /** rollups brings the hourly rollups up to date before a route reads them (docs/rollups.md). */
-    rollups?: RollupRefresher;
     store: Store;
     entities: Entities;
   },
